@@ -1,0 +1,38 @@
+using Spectre.Console;
+
+namespace MlNetIconclass.Cli;
+
+/// <summary>Runs a command body, turning the errors users can fix into a clear message and an exit code.</summary>
+internal static class CommandRunner
+{
+    public static async Task<int> RunAsync(Func<Task<int>> body)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (UsageException exception)
+        {
+            return Fail(exception.Message, ExitCodes.Usage);
+        }
+        catch (Exception exception) when (exception is FormatException or ArgumentException)
+        {
+            return Fail(exception.Message, ExitCodes.Usage);
+        }
+        catch (Exception exception) when (exception is InvalidDataException or FileNotFoundException or DirectoryNotFoundException or IOException)
+        {
+            return Fail(exception.Message, ExitCodes.BadInput);
+        }
+    }
+
+    private static int Fail(string message, int exitCode)
+    {
+        Console.Error.WriteLine($"error: {message}");
+        return exitCode;
+    }
+
+    public static void Warn(string message) => AnsiConsole.Console.MarkupLineInterpolated($"[yellow]warning:[/] {message}");
+}
+
+/// <summary>A command line that parses but asks for something that cannot be done.</summary>
+internal sealed class UsageException(string message) : Exception(message);

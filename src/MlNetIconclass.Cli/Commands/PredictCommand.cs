@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Globalization;
+using MlNetIconclass.Collections;
+using MlNetIconclass.Retrieval;
+using MlNetIconclass.Thesaurus;
+using Spectre.Console;
+
+namespace MlNetIconclass.Cli.Commands;
+
+/// <summary><c>iconclass predict</c>: ranked codes for one record given on the command line.</summary>
+internal static class PredictCommand
+{
+    public static Command Create()
+    {
+        var titles = CommonOptions.LanguageTexts("--title", "A title");
+        var descriptions = CommonOptions.LanguageTexts("--description", "A description");
+        var image = new Option<string?>("--image") { Description = "Path of a photograph of the artwork" };
+        var data = CommonOptions.Data();
+        var ranker = new Option<string>("--ranker") { Description = "knn, bm25 or prior", DefaultValueFactory = _ => "knn" };
+        ranker.AcceptOnlyFromAmong("knn", "bm25", "prior");
+        var top = new Option<int>("--top") { Description = "How many codes to list", DefaultValueFactory = _ => 10 };
+        var language = new Option<string?>("--language") { Description = "Language of the definitions shown (default: the query's)" };
+        var fields = CommonOptions.Fields();
+
+        var command = new Command("predict", "Rank Iconclass codes for one artwork")
+        {
+            titles, descriptions, image, data, ranker, top, language, fields,
+        };
+        command.SetAction((result, cancellation) => CommandRunner.RunAsync(async () =>
+        {
+            var record = new ArtworkRecord
+            {
+                Id = "query",
+                Titles = CommonOptions.ParseLanguageTexts(result.GetValue(titles)),
+                Descriptions = CommonOptions.ParseLanguageTexts(result.GetValue(descriptions)),
+                Image = result.GetValue(image),
+            };
+            if (record.Titles.Count == 0 && record.Descriptions.Count == 0)
+                throw new UsageException("give at least one --title LANG=TEXT (or --description).");
+            if (record.Image is not null)
+                CommandRunner.Warn("the baseline rankers read text only; --image is not used yet.");
+            int count = result.GetValue(top);
+            if (count <= 0) throw new UsageException("--top must be positive.");
+
+            var thesaurus = IconclassThesaurus.LoadBundled();
+            string displayLanguage = result.GetValue(language) ?? QueryText.Language(record);
+            thesaurus.EnsureLanguage(displayLanguage);
+            var rankers = await FitAsync(thesaurus, result.GetRequiredValue(data), result.GetValue(fields), cancellation);
+            var ranking = rankers.Single(r => r.Name == result.GetRequiredValue(ranker)).Rank(record, count);
+
+            var table = new Table().AddColumns("rank", "notation", "score", "definition");
+            foreach (var (code, index) in ranking.Select((code, index) => (code, index)))
+            {
+                var text = thesaurus.GetText(code.Code, displayLanguage);
+                string definition = text is null ? "" : text.IsFallback ? $"{text.Text} [{text.Language}]" : text.Text;
+                table.AddRow((index + 1).ToString(), Markup.Escape(code.Code), code.Score.ToString("0.000", CultureInfo.InvariantCulture), Markup.Escape(definition));
+            }
+            AnsiConsole.Write(table);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    /// <summary>The baselines, fitted on every labelled record of the collection.</summary>
+    private static async Task<IReadOnlyList<ICodeRanker>> FitAsync(IconclassThesaurus thesaurus, string dataPath, QueryFields fields,
+        CancellationToken cancellation)
+    {
+        var records = await ArtworkParquet.ReadAllAsync(dataPath, cancellation);
+        return Evaluation.Baselines.Fit(thesaurus, new LabeledRecords(records, new GoldCodeNormalizer(thesaurus)), fields);
+    }
+}

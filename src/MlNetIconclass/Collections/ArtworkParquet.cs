@@ -1,0 +1,84 @@
+using System.Runtime.CompilerServices;
+using Parquet;
+using Parquet.Serialization;
+
+namespace MlNetIconclass.Collections;
+
+/// <summary>Reads and writes collections of <see cref="ArtworkRecord"/> as Parquet, a row group at a time.</summary>
+public static class ArtworkParquet
+{
+    public const int DefaultRowGroupSize = 10_000;
+
+    /// <summary>Streams the records of a file row group by row group, so memory stays bounded by one group.</summary>
+    public static async IAsyncEnumerable<ArtworkRecord> ReadAsync(string path, [EnumeratorCancellation] CancellationToken cancellation = default)
+    {
+        int rowGroups = await CountRowGroupsAsync(path, cancellation);
+        await using var stream = File.OpenRead(path);
+        for (int group = 0; group < rowGroups; group++)
+        {
+            IList<ArtworkRecord> records;
+            try
+            {
+                records = (await ParquetSerializer.DeserializeAsync<ArtworkRecord>(stream, rowGroupIndex: group, cancellationToken: cancellation)).Data;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                throw new InvalidDataException(
+                    $"'{path}': row group {group} cannot be read as artwork records ({exception.Message}).", exception);
+            }
+            foreach (var record in records) yield return Normalize(record);
+        }
+    }
+
+    public static async Task<List<ArtworkRecord>> ReadAllAsync(string path, CancellationToken cancellation = default)
+    {
+        var records = new List<ArtworkRecord>();
+        await foreach (var record in ReadAsync(path, cancellation)) records.Add(record);
+        return records;
+    }
+
+    public static async Task<int> CountRowGroupsAsync(string path, CancellationToken cancellation = default)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"'{path}' does not exist.", path);
+        try
+        {
+            await using var stream = File.OpenRead(path);
+            await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellation);
+            return reader.RowGroupCount;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException and not FileNotFoundException)
+        {
+            throw new InvalidDataException($"'{path}' is not a readable Parquet file (truncated or corrupt?): {exception.Message}", exception);
+        }
+    }
+
+    /// <summary>
+    /// Writes records to a temporary file beside <paramref name="path"/>, then renames it, so an interrupted write
+    /// never leaves a file that looks whole.
+    /// </summary>
+    public static async Task WriteAsync(IEnumerable<ArtworkRecord> records, string path, int rowGroupSize = DefaultRowGroupSize,
+        CancellationToken cancellation = default)
+    {
+        string temporary = path + ".partial";
+        await using (var stream = File.Create(temporary))
+        {
+            bool first = true;
+            foreach (var chunk in records.Chunk(rowGroupSize))
+            {
+                await ParquetSerializer.SerializeAsync(chunk, stream, new ParquetOptions { Append = !first }, cancellationToken: cancellation);
+                first = false;
+            }
+            if (first) await ParquetSerializer.SerializeAsync(Array.Empty<ArtworkRecord>(), stream, cancellationToken: cancellation);
+        }
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    // Parquet gives null for an empty list; the schema promises empty lists.
+    private static ArtworkRecord Normalize(ArtworkRecord record)
+    {
+        record.Titles ??= [];
+        record.Descriptions ??= [];
+        record.Codes ??= [];
+        return record;
+    }
+}

@@ -1,0 +1,113 @@
+using MlNetIconclass.Thesaurus;
+
+namespace MlNetIconclass.Collections;
+
+/// <summary>
+/// Turns a CSV, TSV or JSON Lines file into <see cref="ArtworkRecord"/>s through a <see cref="ColumnMapping"/>.
+/// A bad record is rejected with the field and the reason, a malformed code is dropped from its record, and every
+/// other record goes through; all of it is counted in the <see cref="ImportReport"/>.
+/// </summary>
+public sealed class CollectionImporter(GoldCodeNormalizer normalizer)
+{
+    public CollectionImporter(IconclassThesaurus thesaurus)
+        : this(new GoldCodeNormalizer(thesaurus))
+    {
+    }
+
+    /// <summary>Streams the records of a file; <paramref name="report"/> is complete once the sequence is.</summary>
+    public IEnumerable<ArtworkRecord> Read(string path, SourceFormat format, ColumnMapping mapping, ImportReport report)
+    {
+        var (columns, rows) = SourceRows.Open(path, format);
+        if (columns.Count > 0) CheckColumns(path, columns, mapping, report);
+        var seenIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            report.RecordsRead++;
+            var record = ToRecord(row, mapping, report, out var problem);
+            if (problem is null && !seenIds.Add(record!.Id))
+                problem = new RecordProblem(row.Line, record.Id, $"id (column '{mapping.Id}')", "the id occurs earlier in the file");
+            if (problem is not null)
+            {
+                report.Rejected.Add(problem);
+                continue;
+            }
+            report.RecordsWritten++;
+            report.CodesWritten += record!.Codes.Count;
+            report.DistinctCodes.UnionWith(record.Codes);
+            yield return record;
+        }
+    }
+
+    /// <summary>Imports a file into a Parquet file in the project schema.</summary>
+    public async Task<ImportReport> ImportAsync(string path, SourceFormat format, ColumnMapping mapping, string outputPath,
+        CancellationToken cancellation = default)
+    {
+        var report = new ImportReport();
+        await ArtworkParquet.WriteAsync(Read(path, format, mapping, report), outputPath, cancellation: cancellation);
+        return report;
+    }
+
+    private static void CheckColumns(string path, IReadOnlyList<string> columns, ColumnMapping mapping, ImportReport report)
+    {
+        foreach (var (field, column) in mapping.Columns.Where(c => !columns.Contains(c.Column)))
+        {
+            if (field == "id")
+                throw new InvalidDataException(
+                    $"'{path}' has no column '{column}' for the id; its columns are: {string.Join(", ", columns)}.");
+            report.Warnings.Add($"'{path}' has no column '{column}' for the {field}; its columns are: {string.Join(", ", columns)}.");
+        }
+    }
+
+    private ArtworkRecord? ToRecord(SourceRow row, ColumnMapping mapping, ImportReport report, out RecordProblem? problem)
+    {
+        string? id = Values(row, mapping.Id, null).FirstOrDefault();
+        problem = row.Error is not null ? new RecordProblem(row.Line, id, "row", row.Error)
+            : string.IsNullOrWhiteSpace(id) ? new RecordProblem(row.Line, null, $"id (column '{mapping.Id}')", "the id is empty")
+            : null;
+        if (problem is not null) return null;
+
+        var record = new ArtworkRecord
+        {
+            Id = id!.Trim(),
+            Titles = Texts(row, mapping.Titles, mapping.TextSeparator),
+            Descriptions = Texts(row, mapping.Descriptions, mapping.TextSeparator),
+            Image = mapping.Image is null ? null : Values(row, mapping.Image, null).FirstOrDefault(v => v.Length > 0),
+        };
+        if (record.Titles.Count == 0 && record.Image is null)
+        {
+            string titleColumns = string.Join(", ", mapping.Titles.Select(t => $"'{t.Column}'"));
+            problem = new RecordProblem(row.Line, record.Id, $"title (column {titleColumns})", "the title is empty and there is no image");
+            return null;
+        }
+        foreach (var column in mapping.Codes)
+            foreach (var code in Values(row, column, mapping.CodesSeparator))
+                AddCode(record, code, $"codes (column '{column}')", row.Line, report);
+        return record;
+    }
+
+    private void AddCode(ArtworkRecord record, string code, string field, long line, ImportReport report)
+    {
+        var parts = Notation.SplitCombined(code);
+        foreach (var part in parts)
+        {
+            if (!Notation.TryParse(part, out var notation, out var error))
+            {
+                report.DroppedCodes.Add(new RecordProblem(line, record.Id, field, error));
+                return;
+            }
+            if (normalizer.Resolve(notation) is null)
+                report.UnresolvableCodes.Add(new RecordProblem(line, record.Id, field, $"'{part.Trim()}' is not in the thesaurus"));
+        }
+        record.Codes.Add(code);
+    }
+
+    private static List<LocalizedText> Texts(SourceRow row, IEnumerable<LanguageColumn> columns, string? separator) =>
+        columns.SelectMany(column => Values(row, column.Column, separator).Select(text => new LocalizedText(column.Language, text))).ToList();
+
+    /// <summary>The non-empty, trimmed values of a column, split on the separator when one is given.</summary>
+    private static IEnumerable<string> Values(SourceRow row, string column, string? separator) =>
+        (row.Values.TryGetValue(column, out var values) ? values : [])
+            .SelectMany(value => separator is null ? [value] : value.Split(separator))
+            .Select(value => value.Trim())
+            .Where(value => value.Length > 0);
+}

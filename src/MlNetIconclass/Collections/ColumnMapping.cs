@@ -1,0 +1,66 @@
+using System.Text.RegularExpressions;
+
+namespace MlNetIconclass.Collections;
+
+/// <summary>Which source columns (or JSON properties) hold each field of an <see cref="ArtworkRecord"/>.</summary>
+public sealed partial record ColumnMapping
+{
+    public required string Id { get; init; }
+
+    /// <summary>Title columns with the language of their text: <c>nl=titel</c>.</summary>
+    public IReadOnlyList<LanguageColumn> Titles { get; init; } = [];
+
+    public IReadOnlyList<LanguageColumn> Descriptions { get; init; } = [];
+
+    public string? Image { get; init; }
+
+    public IReadOnlyList<string> Codes { get; init; } = [];
+
+    /// <summary>Separates several codes in one cell (the Rijksmuseum export uses <c>$</c>).</summary>
+    public string? CodesSeparator { get; init; }
+
+    /// <summary>Separates several titles or descriptions in one cell, if the source does that.</summary>
+    public string? TextSeparator { get; init; }
+
+    /// <summary>The Rijksmuseum collection export: Dutch titles and descriptions, <c>$</c>-separated values.</summary>
+    public static ColumnMapping Rijksmuseum { get; } = new()
+    {
+        Id = "objectnummer",
+        Titles = [new LanguageColumn("nl", "titel")],
+        Descriptions = [new LanguageColumn("nl", "beschrijving")],
+        Codes = ["inhoud.classificatie.code"],
+        CodesSeparator = "$",
+        TextSeparator = "$",
+    };
+
+    public IEnumerable<(string Field, string Column)> Columns =>
+        new[] { ("id", Id) }
+            .Concat(Titles.Select(title => ($"title ({title.Language})", title.Column)))
+            .Concat(Descriptions.Select(description => ($"description ({description.Language})", description.Column)))
+            .Concat(Image is null ? [] : new[] { ("image", Image) })
+            .Concat(Codes.Select(column => ("codes", column)));
+
+    [GeneratedRegex("^[a-z]{2,3}$")]
+    private static partial Regex LanguageCode();
+
+    /// <summary>Parses <c>LANG=COLUMN</c>, with a clear error for a missing part or a language that is not a code.</summary>
+    public static LanguageColumn ParseLanguageColumn(string text)
+    {
+        var (language, column) = ParseLanguageValue(text, "nl=titel");
+        return new LanguageColumn(language, column);
+    }
+
+    /// <summary>Parses <c>LANG=VALUE</c>; the language must be an ISO 639-1 (or 639-2) code.</summary>
+    public static (string Language, string Value) ParseLanguageValue(string text, string example)
+    {
+        int equals = text.IndexOf('=');
+        if (equals <= 0 || equals == text.Length - 1)
+            throw new FormatException($"'{text}' is not LANG=VALUE (for example {example}).");
+        string language = text[..equals].Trim().ToLowerInvariant();
+        if (!LanguageCode().IsMatch(language))
+            throw new FormatException($"'{text[..equals]}' in '{text}' is not a language code: use ISO 639-1, such as en, nl or de.");
+        return (language, text[(equals + 1)..].Trim());
+    }
+}
+
+public sealed record LanguageColumn(string Language, string Column);

@@ -1,0 +1,24 @@
+namespace MlNetIconclass.Collections;
+
+/// <summary>What an import read, wrote and rejected, and why; filled in as records stream through.</summary>
+public sealed class ImportReport
+{
+    public int RecordsRead { get; internal set; }
+    public int RecordsWritten { get; internal set; }
+    public int CodesWritten { get; internal set; }
+    public List<RecordProblem> Rejected { get; } = [];
+    /// <summary>Malformed codes that were dropped from records that were kept.</summary>
+    public List<RecordProblem> DroppedCodes { get; } = [];
+    /// <summary>Well-formed codes that the protocol's gold normalisation cannot place in the label space.</summary>
+    public List<RecordProblem> UnresolvableCodes { get; } = [];
+    /// <summary>File-level remarks, such as an optional mapped column the file lacks.</summary>
+    public List<string> Warnings { get; } = [];
+    public HashSet<string> DistinctCodes { get; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>A problem with one record: where it is, which field, and what is wrong.</summary>
+public sealed record RecordProblem(long Line, string? RecordId, string Field, string Reason)
+{
+    public override string ToString() =>
+        $"{(RecordId is null ? $"line {Line}" : $"record '{RecordId}' (line {Line})")}, {Field}: {Reason}";
+}

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using MlNetIconclass.Collections;
+using Parquet.Serialization;
+
+namespace MlNetIconclass.Evaluation;
+
+/// <summary>Writes an <see cref="EvaluationResult"/> out: the JSON report, and per-record rankings as Parquet.</summary>
+public static class EvaluationReports
+{
+    private static readonly string[] BaselineNames = ["prior", "bm25", "knn"];
+
+    /// <summary>
+    /// <c>{"model", "data", "split", "n", "unresolvable", "metrics", "baselines": {"prior": {"metrics"}, ...}}</c>;
+    /// <c>metrics</c> is the model's, null when only baselines ran.
+    /// </summary>
+    public static JsonObject ToJson(EvaluationResult result)
+    {
+        var baselines = new JsonObject();
+        foreach (var name in BaselineNames.Where(result.Metrics.ContainsKey))
+            baselines[name] = new JsonObject { ["metrics"] = MetricsJson(result.Metrics[name]) };
+        return new JsonObject
+        {
+            ["model"] = result.Model,
+            ["data"] = result.Data,
+            ["split"] = new JsonObject
+            {
+                ["rule"] = "sha1(id) mod 10 in {0,1} is test",
+                ["train"] = result.Split.Train,
+                ["test"] = result.Split.Test,
+                ["train_without_gold"] = result.Split.TrainWithoutGold,
+                ["test_without_gold"] = result.Split.TestWithoutGold,
+            },
+            ["n"] = result.N,
+            ["unresolvable"] = new JsonObject
+            {
+                ["codes"] = result.Unresolvable.Codes,
+                ["distinct"] = new JsonArray(result.Unresolvable.Distinct.Select(code => (JsonNode?)code).ToArray()),
+            },
+            ["metrics"] = result.Model is { } model ? MetricsJson(result.Metrics[model]) : null,
+            ["baselines"] = baselines,
+        };
+    }
+
+    public static void WriteJson(EvaluationResult result, string path) =>
+        File.WriteAllText(path, ToJson(result).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+
+    private static JsonObject MetricsJson(IReadOnlyDictionary<string, double> metrics) =>
+        new(metrics.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)Math.Round(m.Value, 4))));
+
+    /// <summary>One row per record and ranker: gold labels, the top <paramref name="top"/> labels with scores, metrics.</summary>
+    public static async Task WritePerRecordAsync(EvaluationResult result, string path, int top = 20)
+    {
+        var rows = result.PerRecord.Select(r => new PerRecordRow
+        {
+            Id = r.Id,
+            Ranker = r.Ranker,
+            Gold = r.Gold.ToList(),
+            Predicted = r.Ranking.Take(top).Select(c => c.Code).ToList(),
+            Scores = r.Ranking.Take(top).Select(c => c.Score).ToList(),
+            Metrics = r.Metrics.Select(m => new MetricValue { Name = m.Key, Value = m.Value }).ToList(),
+        });
+        string temporary = path + ".partial";
+        await using (var stream = File.Create(temporary)) await ParquetSerializer.SerializeAsync(rows, stream);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private sealed class PerRecordRow
+    {
+        [JsonPropertyName("id")] public string Id { get; set; } = "";
+        [JsonPropertyName("ranker")] public string Ranker { get; set; } = "";
+        [JsonPropertyName("gold")] public List<string> Gold { get; set; } = [];
+        [JsonPropertyName("predicted")] public List<string> Predicted { get; set; } = [];
+        [JsonPropertyName("scores")] public List<float> Scores { get; set; } = [];
+        [JsonPropertyName("metrics")] public List<MetricValue> Metrics { get; set; } = [];
+    }
+
+    private sealed class MetricValue
+    {
+        [JsonPropertyName("name")] public string Name { get; set; } = "";
+        [JsonPropertyName("value")] public double Value { get; set; }
+    }
+}

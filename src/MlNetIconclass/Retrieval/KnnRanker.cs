@@ -1,0 +1,32 @@
+using MlNetIconclass.Collections;
+
+namespace MlNetIconclass.Retrieval;
+
+/// <summary>
+/// Nearest training records by BM25 over their text; each neighbour's labels gain its score; the label ranking
+/// of <paramref name="fill"/> completes the list.
+/// </summary>
+public sealed class KnnRanker(LabeledRecords training, ICodeRanker fill, QueryFields fields = QueryFields.Titles, int neighbours = 20)
+    : ICodeRanker
+{
+    private readonly Bm25Index _index = new(training.Items.Select(item => (IReadOnlyList<string>)QueryText.Tokens(item.Record, fields)).ToArray());
+
+    public string Name => "knn";
+
+    public IReadOnlyList<ScoredCode> Rank(ArtworkRecord record, int count)
+    {
+        var votes = new Dictionary<string, float>(StringComparer.Ordinal);
+        foreach (var (document, score) in _index.Search(QueryText.Tokens(record, fields), neighbours))
+            foreach (var label in training.Items[document].Labels)
+                votes[label] = votes.GetValueOrDefault(label) + score;
+
+        var ranked = votes
+            .OrderByDescending(v => v.Value).ThenBy(v => v.Key, StringComparer.Ordinal)
+            .Select(v => new ScoredCode(v.Key, v.Value))
+            .Take(count)
+            .ToList();
+        if (ranked.Count < count)
+            ranked.AddRange(fill.Rank(record, count + votes.Count).Where(code => !votes.ContainsKey(code.Code)).Take(count - ranked.Count));
+        return ranked;
+    }
+}

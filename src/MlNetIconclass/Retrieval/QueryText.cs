@@ -1,0 +1,30 @@
+using MlNetIconclass.Collections;
+
+namespace MlNetIconclass.Retrieval;
+
+/// <summary>Which fields of a record make up its query text.</summary>
+public enum QueryFields
+{
+    Titles,
+    TitlesAndDescriptions,
+}
+
+/// <summary>The text and language a record is queried with.</summary>
+public static class QueryText
+{
+    public static IEnumerable<string> Texts(ArtworkRecord record, QueryFields fields) =>
+        record.Titles.Select(t => t.Text)
+            .Concat(fields == QueryFields.TitlesAndDescriptions ? record.Descriptions.Select(d => d.Text) : []);
+
+    public static List<string> Tokens(ArtworkRecord record, QueryFields fields) => TextTokenizer.Tokenize(Texts(record, fields));
+
+    /// <summary>The language most of the record's titles (else descriptions) are in; English when it has none.</summary>
+    public static string Language(ArtworkRecord record) =>
+        record.Titles.Concat(record.Descriptions)
+            .Select(t => t.Language)
+            .Where(language => language.Length > 0)
+            .GroupBy(language => language)
+            .OrderByDescending(g => g.Count())
+            .Select(g => g.Key)
+            .FirstOrDefault() ?? "en";
+}
