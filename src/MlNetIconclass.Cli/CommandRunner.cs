@@ -1,5 +1,3 @@
-using Spectre.Console;
-
 namespace MlNetIconclass.Cli;
 
 /// <summary>Runs a command body, turning the errors users can fix into a clear message and an exit code.</summary>
@@ -31,7 +29,8 @@ internal static class CommandRunner
         return exitCode;
     }
 
-    public static void Warn(string message) => AnsiConsole.Console.MarkupLineInterpolated($"[yellow]warning:[/] {message}");
+    /// <summary>A per-record or per-file problem, one unwrapped line on standard error so it can be grepped.</summary>
+    public static void Warn(string message) => Console.Error.WriteLine($"warning: {message}");
 }
 
 /// <summary>A command line that parses but asks for something that cannot be done.</summary>

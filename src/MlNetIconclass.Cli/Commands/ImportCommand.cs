@@ -68,8 +68,8 @@ internal static class ImportCommand
         AnsiConsole.Write(table);
         foreach (var (title, problems) in new[] { ("rejected", report.Rejected), ("dropped code", report.DroppedCodes), ("unresolvable", report.UnresolvableCodes) })
         {
-            foreach (var problem in problems.Take(show)) AnsiConsole.Console.MarkupLineInterpolated($"[yellow]{title}:[/] {problem}");
-            if (problems.Count > show) AnsiConsole.WriteLine($"... and {problems.Count - show} more {title}");
+            foreach (var problem in problems.Take(show)) CommandRunner.Warn($"{title}: {problem}");
+            if (problems.Count > show) CommandRunner.Warn($"... and {problems.Count - show} more {title}");
         }
         AnsiConsole.WriteLine($"wrote {output}");
     }

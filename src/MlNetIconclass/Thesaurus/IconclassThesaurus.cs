@@ -39,7 +39,7 @@ public sealed class IconclassThesaurus
     /// one loaded language, in tree order.
     /// </summary>
     public IReadOnlyList<string> LabelSpace => _labelSpace ??= Tree.Notations
-        .Where(notation => Texts.DefinitionLanguages.Any(language => Texts.GetDefinition(notation, language) is not null))
+        .Where(notation => Texts.DefinitionLanguages.Any(language => Texts.HasDefinition(notation, language)))
         .ToArray();
 
     /// <summary>Throws a clear error for a language the loaded data does not have.</summary>

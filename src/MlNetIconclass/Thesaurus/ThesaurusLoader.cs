@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace MlNetIconclass.Thesaurus;
@@ -18,100 +19,108 @@ internal static partial class ThesaurusLoader
             .GroupBy(file => (kind: file.match.Groups["kind"].Value, language: file.match.Groups["lang"].Value))
             .ToArray();
 
-        var definitions = new ConcurrentDictionary<string, Dictionary<string, string>>();
-        var keywords = new ConcurrentDictionary<string, Dictionary<string, List<string>>>();
-        IconclassTree? tree = null;
+        var tree = ReadTree(source);
+        // Texts share the tree's notation strings instead of allocating a key per line and language.
+        var notations = tree.Notations.ToHashSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+        var definitions = new ConcurrentDictionary<string, Dictionary<string, ReadOnlyMemory<char>>>();
+        var keywords = new ConcurrentDictionary<string, ThesaurusTexts.KeywordTable>();
 
-        // One task per language and kind, so no dictionary is shared between threads.
-        var work = textFiles.Select<IGrouping<(string kind, string language), (string path, Match match)>, Action>(group => () =>
+        // One task per language and kind, so no table is shared between threads.
+        Parallel.ForEach(textFiles, group =>
         {
-            var paths = group.Select(file => file.path).Order(StringComparer.Ordinal);
-            if (group.Key.kind == "txt") definitions[group.Key.language] = ReadDefinitions(source, paths);
-            else keywords[group.Key.language] = ReadKeywords(source, paths);
-        }).Append(() => tree = ReadTree(source));
-        Parallel.Invoke(work.ToArray());
-
-        return new IconclassThesaurus(tree!, new ThesaurusTexts(definitions, keywords));
+            var pairs = ReadPairs(source, group.Select(file => file.path).Order(StringComparer.Ordinal), notations);
+            if (group.Key.kind == "txt") definitions[group.Key.language] = ToDefinitions(pairs);
+            else keywords[group.Key.language] = ThesaurusTexts.KeywordTable.Build(pairs);
+        });
+        return new IconclassThesaurus(tree, new ThesaurusTexts(definitions, keywords));
     }
 
     private static IconclassTree ReadTree(ThesaurusSource source)
     {
         var nodes = ReadRecords(source, "notations.txt")
-            .Select(fields => new IconclassTree.TreeNode(
-                Single(fields, "N") ?? throw new InvalidDataException("notations.txt: a record has no N field."),
-                fields.GetValueOrDefault("C") ?? [],
-                Single(fields, "K"),
-                fields.GetValueOrDefault("R") ?? []))
+            .Select(record => new IconclassTree.TreeNode(
+                record.Single("N") ?? throw new InvalidDataException("notations.txt: a record has no N field."),
+                record.All("C"), record.Single("K"), record.All("R")))
             .ToArray();
         var keySets = ReadRecords(source, "keys.txt").ToDictionary(
-            fields => Single(fields, "K") ?? throw new InvalidDataException("keys.txt: a record has no K field."),
-            fields => (IReadOnlyList<string>)(fields.GetValueOrDefault("S") ?? []));
+            record => record.Single("K") ?? throw new InvalidDataException("keys.txt: a record has no K field."),
+            record => (IReadOnlyList<string>)record.All("S"));
         return new IconclassTree(nodes, keySets);
     }
 
-    private static string? Single(Dictionary<string, List<string>> fields, string name) =>
-        fields.TryGetValue(name, out var values) ? values[0] : null;
-
     /// <summary>Records separated by a line <c>$</c>; lines <c>FIELD value</c>, continued by <c>; value</c>.</summary>
-    private static IEnumerable<Dictionary<string, List<string>>> ReadRecords(ThesaurusSource source, string path)
+    private static IEnumerable<Record> ReadRecords(ThesaurusSource source, string path)
     {
-        using var reader = new StreamReader(source.Open(path));
-        var record = new Dictionary<string, List<string>>();
-        List<string>? lastField = null;
+        using var reader = OpenText(source, path);
+        var record = new Record();
         while (reader.ReadLine() is { } line)
         {
             if (line == "$")
             {
-                if (record.Count > 0) yield return record;
-                record = [];
-                lastField = null;
+                if (record.Fields.Count > 0) yield return record;
+                record = new Record();
             }
-            else if (line.StartsWith("; ", StringComparison.Ordinal) && lastField is not null)
+            else if (line.StartsWith("; ", StringComparison.Ordinal) && record.Fields.Count > 0)
             {
-                lastField.Add(line[2..]);
+                record.Fields[^1].Values.Add(line[2..]);
             }
             else if (line.Length > 0)
             {
                 int space = line.IndexOf(' ');
-                string name = space < 0 ? line : line[..space];
-                lastField = [space < 0 ? "" : line[(space + 1)..]];
-                record[name] = lastField;
+                record.Fields.Add((space < 0 ? line : line[..space], [space < 0 ? "" : line[(space + 1)..]]));
             }
         }
-        if (record.Count > 0) yield return record;
+        if (record.Fields.Count > 0) yield return record;
     }
 
-    private static Dictionary<string, string> ReadDefinitions(ThesaurusSource source, IEnumerable<string> paths)
+    /// <summary>One record's fields in file order; a record has a handful, so a list beats a dictionary.</summary>
+    private sealed class Record
     {
-        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (notation, text) in ReadPairs(source, paths)) texts[notation] = text;
-        return texts;
+        public List<(string Name, List<string> Values)> Fields { get; } = new(4);
+
+        public string? Single(string name) => Fields.Find(field => field.Name == name).Values?[0];
+
+        public IReadOnlyList<string> All(string name) => Fields.Find(field => field.Name == name).Values ?? (IReadOnlyList<string>)[];
     }
 
-    private static Dictionary<string, List<string>> ReadKeywords(ThesaurusSource source, IEnumerable<string> paths)
+    // A large buffer: the zip streams inflate in small pieces otherwise.
+    private static StreamReader OpenText(ThesaurusSource source, string path) =>
+        new(source.Open(path), Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+
+    private static Dictionary<string, ReadOnlyMemory<char>> ToDefinitions(List<(string Notation, ReadOnlyMemory<char> Text)> pairs)
     {
-        var keywords = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var (notation, keyword) in ReadPairs(source, paths))
-        {
-            if (!keywords.TryGetValue(notation, out var list)) keywords[notation] = list = [];
-            list.Add(keyword);
-        }
-        return keywords;
+        var definitions = new Dictionary<string, ReadOnlyMemory<char>>(pairs.Count, StringComparer.Ordinal);
+        foreach (var (notation, text) in pairs) definitions[notation] = text;
+        return definitions;
     }
 
-    /// <summary><c>notation|text</c> lines; <c>#</c> lines are untranslated placeholders and are skipped.</summary>
-    private static IEnumerable<(string Notation, string Text)> ReadPairs(ThesaurusSource source, IEnumerable<string> paths)
+    /// <summary>
+    /// <c>notation|text</c> lines as slices of each file's text; <c>#</c> lines are untranslated placeholders and are
+    /// skipped. Notations come from <paramref name="notations"/> where listed there.
+    /// </summary>
+    private static List<(string Notation, ReadOnlyMemory<char> Text)> ReadPairs(ThesaurusSource source, IEnumerable<string> paths,
+        HashSet<string>.AlternateLookup<ReadOnlySpan<char>> notations)
     {
+        var pairs = new List<(string, ReadOnlyMemory<char>)>();
         foreach (var path in paths)
         {
-            using var reader = new StreamReader(source.Open(path));
-            while (reader.ReadLine() is { } line)
+            string content;
+            using (var reader = OpenText(source, path)) content = reader.ReadToEnd();
+            var remaining = content.AsMemory();
+            while (!remaining.IsEmpty)
             {
-                if (line.Length == 0 || line[0] == '#') continue;
-                int bar = line.IndexOf('|');
-                if (bar <= 0 || bar == line.Length - 1) continue;
-                yield return (line[..bar], line[(bar + 1)..].Trim());
+                int newline = remaining.Span.IndexOf('\n');
+                var line = newline < 0 ? remaining : remaining[..newline];
+                remaining = newline < 0 ? ReadOnlyMemory<char>.Empty : remaining[(newline + 1)..];
+                var span = line.Span;
+                if (span.IsEmpty || span[0] == '#') continue;
+                int bar = span.IndexOf('|');
+                var text = line[(bar + 1)..].Trim();
+                if (bar <= 0 || text.IsEmpty) continue;
+                var key = span[..bar];
+                pairs.Add((notations.TryGetValue(key, out var listed) ? listed : key.ToString(), text));
             }
         }
+        return pairs;
     }
 }

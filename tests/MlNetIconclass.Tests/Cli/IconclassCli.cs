@@ -1,0 +1,19 @@
+using System.Diagnostics;
+
+namespace MlNetIconclass.Tests.Cli;
+
+/// <summary>Runs the built <c>iconclass</c> command as a user would, capturing its exit code and output.</summary>
+internal static class IconclassCli
+{
+    public static (int ExitCode, string Output, string Error) Run(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "iconclass.dll"));
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        return (process.ExitCode, output.Result, error.Result);
+    }
+}

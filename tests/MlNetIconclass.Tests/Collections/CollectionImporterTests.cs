@@ -1,0 +1,135 @@
+using MlNetIconclass.Collections;
+
+namespace MlNetIconclass.Tests.Collections;
+
+public class CollectionImporterTests
+{
+    private static readonly CollectionImporter Importer = new(BundledThesaurus.Instance);
+
+    private static readonly ColumnMapping Mapping = new()
+    {
+        Id = "id",
+        Titles = [new LanguageColumn("nl", "titel"), new LanguageColumn("en", "title")],
+        Descriptions = [new LanguageColumn("nl", "beschrijving")],
+        Codes = ["codes"],
+        CodesSeparator = "|",
+    };
+
+    private static (List<ArtworkRecord> Records, ImportReport Report) Import(string path, SourceFormat format, ColumnMapping mapping)
+    {
+        var report = new ImportReport();
+        return (Importer.Read(path, format, mapping, report).ToList(), report);
+    }
+
+    [Fact]
+    public void ImportsCsvWithAColumnMapping()
+    {
+        using var folder = new TempFolder();
+        var path = folder.Write("c.csv", "id,titel,title,beschrijving,codes\n" +
+                                         "1,Gezicht op Paramaribo,View of Paramaribo,Een rivier,25I1(PARAMARIBO)|46C232\n" +
+                                         "2,Een leeuw,,,\"25F23(LION)(+46):31A\"\n");
+        var (records, report) = Import(path, SourceFormat.Csv, Mapping);
+
+        Assert.Equal(2, report.RecordsWritten);
+        Assert.Equal(new[] { "nl:Gezicht op Paramaribo", "en:View of Paramaribo" }, records[0].Titles.Select(t => $"{t.Language}:{t.Text}"));
+        Assert.Equal(new[] { "25I1(PARAMARIBO)", "46C232" }, records[0].Codes);
+        Assert.Empty(records[1].Descriptions);
+        Assert.Equal(new[] { "25F23(LION)(+46):31A" }, records[1].Codes);
+        Assert.Equal(3, report.DistinctCodes.Count);
+    }
+
+    [Fact]
+    public void BadNotationIsDroppedWithRecordAndFieldAndTheRestGoesThrough()
+    {
+        using var folder = new TempFolder();
+        var path = folder.Write("t.tsv", "id\ttitel\ttitle\tbeschrijving\tcodes\n" +
+                                         "1\tLeeuw\t\t\t25F23(LION)|25f 23|99Z99\n" +
+                                         "2\tHond\t\t\t34B11\n");
+        var (records, report) = Import(path, SourceFormat.Tsv, Mapping);
+
+        Assert.Equal(2, records.Count);
+        Assert.Equal(new[] { "25F23(LION)", "99Z99" }, records[0].Codes);
+        var dropped = Assert.Single(report.DroppedCodes);
+        Assert.Equal("1", dropped.RecordId);
+        Assert.Contains("codes (column 'codes')", dropped.ToString());
+        Assert.Contains("'25f 23'", dropped.Reason);
+        var unresolvable = Assert.Single(report.UnresolvableCodes);
+        Assert.Contains("99Z99", unresolvable.Reason);
+    }
+
+    [Fact]
+    public void EmptyTitleRejectsTheRecordNamingRecordAndField()
+    {
+        using var folder = new TempFolder();
+        var path = folder.Write("c.csv", "id,titel,title,beschrijving,codes\n1,,,beschrijving,31A\n2,Titel,,,31A\n");
+        var (records, report) = Import(path, SourceFormat.Csv, Mapping);
+
+        Assert.Equal("2", Assert.Single(records).Id);
+        var rejected = Assert.Single(report.Rejected);
+        Assert.Equal("1", rejected.RecordId);
+        Assert.Contains("title (column 'titel', 'title')", rejected.ToString());
+        Assert.Contains("empty", rejected.Reason);
+    }
+
+    [Fact]
+    public void MissingMappedColumnIsNamedAndOtherRecordsGoThrough()
+    {
+        using var folder = new TempFolder();
+        // No 'title' (en) column; the second row also lacks its last fields.
+        var path = folder.Write("c.csv", "id,titel,beschrijving,codes\n1,Leeuw,Een leeuw,25F23(LION)\n2,Hond\n3,Kat,,34B12\n");
+        var (records, report) = Import(path, SourceFormat.Csv, Mapping);
+
+        Assert.Contains(report.Warnings, w => w.Contains("no column 'title'") && w.Contains("title (en)"));
+        Assert.Equal(new[] { "1", "3" }, records.Select(r => r.Id));
+        var rejected = Assert.Single(report.Rejected);
+        Assert.Equal("2", rejected.RecordId);
+        Assert.Contains("2 fields where the header has 4", rejected.Reason);
+    }
+
+    [Fact]
+    public void MissingIdColumnStopsWithTheColumnsListed()
+    {
+        using var folder = new TempFolder();
+        var path = folder.Write("c.csv", "objectnummer,titel\n1,Leeuw\n");
+        var error = Assert.Throws<InvalidDataException>(() => Import(path, SourceFormat.Csv, Mapping));
+        Assert.Contains("no column 'id'", error.Message);
+        Assert.Contains("objectnummer, titel", error.Message);
+    }
+
+    [Fact]
+    public void JsonLinesWithABrokenLineAndADuplicateId()
+    {
+        using var folder = new TempFolder();
+        var path = folder.Write("r.jsonl",
+            "{\"id\": \"a\", \"titel\": [\"Leeuw\", \"Liggende leeuw\"], \"codes\": [\"25F23(LION)\"]}\n" +
+            "{\"id\": \"b\", \"titel\": \n" +
+            "{\"id\": \"a\", \"titel\": \"Nog een leeuw\"}\n" +
+            "{\"id\": 7, \"titel\": \"Hond\", \"codes\": \"34B11|34B12\"}\n");
+        var (records, report) = Import(path, SourceFormat.Jsonl, Mapping);
+
+        Assert.Equal(new[] { "a", "7" }, records.Select(r => r.Id));
+        Assert.Equal(2, records[0].Titles.Count);
+        Assert.Equal(new[] { "34B11", "34B12" }, records[1].Codes);
+        Assert.Equal(2, report.Rejected.Count);
+        Assert.Contains("not valid JSON", report.Rejected[0].Reason);
+        Assert.Equal(2, report.Rejected[0].Line);
+        Assert.Contains("occurs earlier", report.Rejected[1].Reason);
+    }
+
+    [Theory]
+    [InlineData("nl=titel", "nl", "titel")]
+    [InlineData("EN = title", "en", "title")]
+    public void ParsesLanguageColumns(string text, string language, string column)
+    {
+        Assert.Equal(new LanguageColumn(language, column), ColumnMapping.ParseLanguageColumn(text));
+    }
+
+    [Theory]
+    [InlineData("titel")]
+    [InlineData("Dutch=titel")]
+    [InlineData("nl=")]
+    public void RejectsMalformedLanguageColumns(string text)
+    {
+        Assert.Throws<FormatException>(() => ColumnMapping.ParseLanguageColumn(text));
+    }
+}

@@ -1,0 +1,49 @@
+using MlNetIconclass.Collections;
+using MlNetIconclass.Evaluation;
+
+namespace MlNetIconclass.Tests.Evaluation;
+
+public class EvaluatorTests
+{
+    /// <summary>DESIGN.md's reference figures for the baselines on the Suriname records, to ±0.02.</summary>
+    [Theory]
+    [InlineData("prior", 0.304, 0.190)]
+    [InlineData("bm25", 0.127, 0.135)]
+    [InlineData("knn", 0.700, 0.600)]
+    public async Task BaselinesReproduceTheReferenceFigures(string ranker, double recallAt10, double mrr)
+    {
+        var result = await SurinameEvaluation.Value;
+        Assert.Equal(420, result.N);
+        Assert.InRange(result.Metrics[ranker]["R@10"], recallAt10 - 0.02, recallAt10 + 0.02);
+        Assert.InRange(result.Metrics[ranker]["MRR"], mrr - 0.02, mrr + 0.02);
+    }
+
+    [Fact]
+    public async Task ReportHasTheProtocolShape()
+    {
+        var result = await SurinameEvaluation.Value;
+        var json = EvaluationReports.ToJson(result);
+        Assert.Null(json["model"]);
+        Assert.Equal(420, (int)json["n"]!);
+        Assert.Equal(1_751, (int)json["split"]!["train"]! - (int)json["split"]!["train_without_gold"]!);
+        foreach (var baseline in new[] { "prior", "bm25", "knn" })
+            Assert.Equal(RetrievalMetrics.StandardNames, json["baselines"]![baseline]!["metrics"]!.AsObject().Select(m => m.Key));
+    }
+
+    [Fact]
+    public async Task PerRecordResultsAreWritten()
+    {
+        using var folder = new TempFolder();
+        var result = await SurinameEvaluation.Value;
+        var path = folder.File("per-record.parquet");
+        await EvaluationReports.WritePerRecordAsync(result, path, top: 5);
+        var rows = await Parquet.Serialization.ParquetSerializer.DeserializeUntypedAsync(File.OpenRead(path));
+        Assert.Equal(3 * 420, rows.Data.Count);
+    }
+
+    private static readonly Lazy<Task<EvaluationResult>> SurinameEvaluation = new(async () =>
+    {
+        var records = await ArtworkParquet.ReadAllAsync(BundledSamples.RijksmuseumSuriname);
+        return new Evaluator(BundledThesaurus.Instance).Evaluate(records, new EvaluationOptions(), baselines: true);
+    });
+}
