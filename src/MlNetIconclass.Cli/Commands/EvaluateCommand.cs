@@ -17,11 +17,12 @@ internal static class EvaluateCommand
         var ks = new Option<string>("--k") { Description = "Cut-offs for R@k, P@k, F1@k, Hit@k, NDCG@k, comma-separated", DefaultValueFactory = _ => "1,5,10" };
         var report = new Option<string?>("--report") { Description = "Write the JSON report here" };
         var perRecord = new Option<string?>("--per-record") { Description = "Write each record's ranking and metrics here (Parquet)" };
+        var perCode = new Option<string?>("--per-code") { Description = "Write each code's support, recall@10 and precision@10 here (Parquet)" };
         var fields = CommonOptions.Fields();
 
         var command = new Command("evaluate", "Fit on the train split, rank the test split, and report the protocol's metrics")
         {
-            data, baselines, ks, report, perRecord, fields,
+            data, baselines, ks, report, perRecord, perCode, fields,
         };
         command.SetAction((result, cancellation) => CommandRunner.RunAsync(async () =>
         {
@@ -54,6 +55,11 @@ internal static class EvaluateCommand
             {
                 await EvaluationReports.WritePerRecordAsync(evaluation!, perRecordPath);
                 AnsiConsole.WriteLine($"wrote {perRecordPath}");
+            }
+            if (result.GetValue(perCode) is { } perCodePath)
+            {
+                await EvaluationReports.WritePerCodeAsync(evaluation!, perCodePath);
+                AnsiConsole.WriteLine($"wrote {perCodePath}");
             }
             return ExitCodes.Success;
         }));

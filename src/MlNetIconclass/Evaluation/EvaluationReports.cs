@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using MlNetIconclass.Collections;
 using Parquet.Serialization;
 
 namespace MlNetIconclass.Evaluation;
@@ -64,6 +63,46 @@ public static class EvaluationReports
         string temporary = path + ".partial";
         await using (var stream = File.Create(temporary)) await ParquetSerializer.SerializeAsync(rows, stream);
         File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>
+    /// One row per ranker and label (Annif's per-subject report): how many test records carry the label (support),
+    /// how many of those have it in the top <paramref name="k"/>, how often it is predicted there, and the resulting
+    /// recall, precision and F1.
+    /// </summary>
+    public static async Task WritePerCodeAsync(EvaluationResult result, string path, int k = 10)
+    {
+        var rows = result.PerRecord.GroupBy(r => r.Ranker).SelectMany(byRanker =>
+        {
+            var support = byRanker.SelectMany(r => r.Gold).CountBy(code => code).ToDictionary();
+            var predicted = byRanker.SelectMany(r => r.Ranking.Take(k).Select(c => c.Code)).CountBy(code => code).ToDictionary();
+            var found = byRanker.SelectMany(r => r.Ranking.Take(k).Select(c => c.Code).Intersect(r.Gold)).CountBy(code => code).ToDictionary();
+            return support.Keys.Union(predicted.Keys).Order(StringComparer.Ordinal).Select(code =>
+            {
+                int hits = found.GetValueOrDefault(code), gold = support.GetValueOrDefault(code), guessed = predicted.GetValueOrDefault(code);
+                double recall = gold == 0 ? 0 : (double)hits / gold, precision = guessed == 0 ? 0 : (double)hits / guessed;
+                return new PerCodeRow
+                {
+                    Ranker = byRanker.Key, Code = code, Support = gold, Predicted = guessed, Hits = hits, Recall = recall,
+                    Precision = precision, F1 = recall + precision == 0 ? 0 : 2 * recall * precision / (recall + precision),
+                };
+            });
+        });
+        string temporary = path + ".partial";
+        await using (var stream = File.Create(temporary)) await ParquetSerializer.SerializeAsync(rows, stream);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private sealed class PerCodeRow
+    {
+        [JsonPropertyName("ranker")] public string Ranker { get; set; } = "";
+        [JsonPropertyName("code")] public string Code { get; set; } = "";
+        [JsonPropertyName("support")] public int Support { get; set; }
+        [JsonPropertyName("predicted")] public int Predicted { get; set; }
+        [JsonPropertyName("hits")] public int Hits { get; set; }
+        [JsonPropertyName("recall")] public double Recall { get; set; }
+        [JsonPropertyName("precision")] public double Precision { get; set; }
+        [JsonPropertyName("f1")] public double F1 { get; set; }
     }
 
     private sealed class PerRecordRow

@@ -41,6 +41,21 @@ public class EvaluatorTests
         Assert.Equal(3 * 420, rows.Data.Count);
     }
 
+    [Fact]
+    public async Task PerCodeReportAddsUpToThePerRecordHits()
+    {
+        using var folder = new TempFolder();
+        var result = await SurinameEvaluation.Value;
+        var path = folder.File("per-code.parquet");
+        await EvaluationReports.WritePerCodeAsync(result, path, k: 10);
+        var rows = (await Parquet.Serialization.ParquetSerializer.DeserializeUntypedAsync(File.OpenRead(path))).Data;
+        var knn = rows.Where(r => (string)r["ranker"]! == "knn").ToArray();
+        int hits = knn.Sum(r => (int)r["hits"]!);
+        int expected = result.PerRecord.Where(r => r.Ranker == "knn").Sum(r => r.Ranking.Take(10).Count(c => r.Gold.Contains(c.Code)));
+        Assert.Equal(expected, hits);
+        Assert.Equal(result.PerRecord.Where(r => r.Ranker == "knn").Sum(r => r.Gold.Count), knn.Sum(r => (int)r["support"]!));
+    }
+
     private static readonly Lazy<Task<EvaluationResult>> SurinameEvaluation = new(async () =>
     {
         var records = await ArtworkParquet.ReadAllAsync(BundledSamples.RijksmuseumSuriname);
