@@ -52,15 +52,11 @@ public static class ArtworkParquet
         }
     }
 
-    /// <summary>
-    /// Writes records to a temporary file beside <paramref name="path"/>, then renames it, so an interrupted write
-    /// never leaves a file that looks whole.
-    /// </summary>
+    /// <summary>Writes records in row groups of <paramref name="rowGroupSize"/>, atomically (<see cref="AtomicFile"/>).</summary>
     public static async Task WriteAsync(IEnumerable<ArtworkRecord> records, string path, int rowGroupSize = DefaultRowGroupSize,
         CancellationToken cancellation = default)
     {
-        string temporary = path + ".partial";
-        await using (var stream = File.Create(temporary))
+        await AtomicFile.WriteAsync(path, async stream =>
         {
             bool first = true;
             foreach (var chunk in records.Chunk(rowGroupSize))
@@ -69,8 +65,7 @@ public static class ArtworkParquet
                 first = false;
             }
             if (first) await ParquetSerializer.SerializeAsync(Array.Empty<ArtworkRecord>(), stream, cancellationToken: cancellation);
-        }
-        File.Move(temporary, path, overwrite: true);
+        });
     }
 
     // Parquet gives null for an empty list; the schema promises empty lists.

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using MlNetIconclass.Collections;
 using Parquet.Serialization;
 
 namespace MlNetIconclass.Evaluation;
@@ -60,9 +61,7 @@ public static class EvaluationReports
             Scores = r.Ranking.Take(top).Select(c => c.Score).ToList(),
             Metrics = r.Metrics.Select(m => new MetricValue { Name = m.Key, Value = m.Value }).ToList(),
         });
-        string temporary = path + ".partial";
-        await using (var stream = File.Create(temporary)) await ParquetSerializer.SerializeAsync(rows, stream);
-        File.Move(temporary, path, overwrite: true);
+        await AtomicFile.WriteAsync(path, stream => ParquetSerializer.SerializeAsync(rows, stream));
     }
 
     /// <summary>
@@ -88,9 +87,7 @@ public static class EvaluationReports
                 };
             });
         });
-        string temporary = path + ".partial";
-        await using (var stream = File.Create(temporary)) await ParquetSerializer.SerializeAsync(rows, stream);
-        File.Move(temporary, path, overwrite: true);
+        await AtomicFile.WriteAsync(path, stream => ParquetSerializer.SerializeAsync(rows, stream));
     }
 
     private sealed class PerCodeRow
