@@ -1,0 +1,44 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace MlNetIconclass.Features;
+
+/// <summary>Where inference and training run: the GPU when asked for or found, else the CPU.</summary>
+public enum ComputeDevice
+{
+    /// <summary>CUDA when it loads, otherwise the CPU, with a log line saying which and why.</summary>
+    Auto,
+    Cpu,
+    /// <summary>CUDA or an error.</summary>
+    Cuda,
+}
+
+/// <summary>Creates ONNX Runtime sessions on the device asked for, falling back to the CPU with a clear message.</summary>
+public static class OnnxSessions
+{
+    public static InferenceSession Create(byte[] model, ComputeDevice device, Action<string>? log = null)
+    {
+        var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        if (device != ComputeDevice.Cpu)
+        {
+            try
+            {
+                options.AppendExecutionProvider_CUDA(0);
+                log?.Invoke("ONNX Runtime: CUDA device 0");
+                return new InferenceSession(model, options);
+            }
+            catch (Exception exception) when (device == ComputeDevice.Auto && exception is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+            {
+                options.Dispose();
+                options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+                log?.Invoke($"ONNX Runtime: CPU (the CUDA provider did not load: {FirstLine(exception.Message)})");
+            }
+        }
+        else
+        {
+            log?.Invoke("ONNX Runtime: CPU (asked for)");
+        }
+        return new InferenceSession(model, options);
+    }
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
+}
