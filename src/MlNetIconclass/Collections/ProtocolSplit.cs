@@ -9,13 +9,16 @@ namespace MlNetIconclass.Collections;
 /// </summary>
 public static class ProtocolSplit
 {
-    public static bool IsTest(string id)
+    public static bool IsTest(string id) => Remainder(id) < 2;
+
+    /// <summary>SHA-1 of the id (UTF-8), read as a big-endian unsigned integer, modulo 10.</summary>
+    public static int Remainder(string id)
     {
         Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
         SHA1.HashData(Encoding.UTF8.GetBytes(id), hash);
         int remainder = 0;
         foreach (var b in hash) remainder = (remainder * 256 + b) % 10;
-        return remainder < 2;
+        return remainder;
     }
 
     public static (IReadOnlyList<ArtworkRecord> Train, IReadOnlyList<ArtworkRecord> Test) Split(IEnumerable<ArtworkRecord> records)

@@ -39,6 +39,7 @@ public static class EvaluationReports
                 ["distinct"] = new JsonArray(result.Unresolvable.Distinct.Select(code => (JsonNode?)code).ToArray()),
             },
             ["metrics"] = result.Model is { } model ? MetricsJson(result.Metrics[model]) : null,
+            ["ablation"] = new JsonObject(result.Ablations.Select(name => KeyValuePair.Create(name, (JsonNode?)new JsonObject { ["metrics"] = MetricsJson(result.Metrics[name]) }))),
             ["baselines"] = baselines,
         };
     }

@@ -24,17 +24,18 @@ public sealed class Evaluator(IconclassThesaurus thesaurus)
     private readonly GoldCodeNormalizer _normalizer = new(thesaurus);
 
     /// <summary>
-    /// Fits the baselines on the train split (and the model, if <paramref name="fitModel"/> is given), then scores
-    /// every test record with each.
+    /// Fits the baselines on the train split (and the model, if <paramref name="fitModel"/> is given: it gets the
+    /// train records), then scores every test record with each, and with the model's ablations.
     /// </summary>
     public EvaluationResult Evaluate(IReadOnlyList<ArtworkRecord> records, EvaluationOptions options, bool baselines,
-        Func<LabeledRecords, ICodeRanker>? fitModel = null, IProgress<(int Done, int Total)>? progress = null)
+        Func<IReadOnlyList<ArtworkRecord>, ModelUnderTest>? fitModel = null, IProgress<(int Done, int Total)>? progress = null)
     {
         var (trainRecords, testRecords) = ProtocolSplit.Split(records);
         var training = new LabeledRecords(trainRecords, _normalizer);
-        var model = fitModel?.Invoke(training);
+        var model = fitModel?.Invoke(trainRecords);
+        var ablations = model?.Ablations ?? [];
         var rankers = (baselines ? Baselines.Fit(thesaurus, training, options.QueryFields) : [])
-            .Prepend(model).OfType<ICodeRanker>().ToArray();
+            .Prepend(model?.Model).Concat(ablations).OfType<ICodeRanker>().ToArray();
 
         var test = testRecords.Select(record => (record, gold: _normalizer.Normalize(record.Codes))).ToArray();
         var evaluated = test.Where(t => t.gold.Labels.Count > 0).ToArray();
@@ -60,7 +61,8 @@ public sealed class Evaluator(IconclassThesaurus thesaurus)
             .ToArray();
         return new EvaluationResult
         {
-            Model = model?.Name,
+            Model = model?.Model.Name,
+            Ablations = ablations.Select(a => a.Name).ToArray(),
             Data = options.DataName,
             Split = new SplitSummary(trainRecords.Count, testRecords.Count, training.WithoutLabels, test.Length - evaluated.Length),
             N = evaluated.Length,
@@ -77,6 +79,9 @@ public sealed class Evaluator(IconclassThesaurus thesaurus)
         return names.ToDictionary(name => name, name => list.Length == 0 ? 0 : list.Average(r => r.Metrics[name]));
     }
 }
+
+/// <summary>A model to evaluate, and variants of it with parts switched off.</summary>
+public sealed record ModelUnderTest(ICodeRanker Model, IReadOnlyList<ICodeRanker> Ablations);
 
 /// <summary>Records in each split, and those left out of it for want of a resolvable gold code.</summary>
 public sealed record SplitSummary(int Train, int Test, int TrainWithoutGold, int TestWithoutGold);
@@ -96,6 +101,9 @@ public sealed class EvaluationResult
     public int N { get; init; }
     public required UnresolvableSummary Unresolvable { get; init; }
     public required IReadOnlyList<string> MetricNames { get; init; }
+
+    /// <summary>Names of the model's ablations (each also has an entry in <see cref="Metrics"/>).</summary>
+    public IReadOnlyList<string> Ablations { get; init; } = [];
 
     /// <summary>Averaged metrics by ranker name (the model and each baseline).</summary>
     public required IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Metrics { get; init; }

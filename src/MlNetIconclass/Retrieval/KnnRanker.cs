@@ -15,10 +15,7 @@ public sealed class KnnRanker(LabeledRecords training, ICodeRanker fill, QueryFi
 
     public IReadOnlyList<ScoredCode> Rank(ArtworkRecord record, int count)
     {
-        var votes = new Dictionary<string, float>(StringComparer.Ordinal);
-        foreach (var (document, score) in _index.Search(QueryText.Tokens(record, fields), neighbours))
-            foreach (var label in training.Items[document].Labels)
-                votes[label] = votes.GetValueOrDefault(label) + score;
+        var votes = Votes(record);
 
         var ranked = votes
             .OrderByDescending(v => v.Value).ThenBy(v => v.Key, StringComparer.Ordinal)
@@ -28,5 +25,22 @@ public sealed class KnnRanker(LabeledRecords training, ICodeRanker fill, QueryFi
         if (ranked.Count < count)
             ranked.AddRange(fill.Rank(record, count + votes.Count).Where(code => !votes.ContainsKey(code.Code)).Take(count - ranked.Count));
         return ranked;
+    }
+
+    /// <summary>Each label of the nearest training records, with the sum of the BM25 scores of the neighbours carrying it.</summary>
+    public Dictionary<string, float> Votes(ArtworkRecord record) =>
+        NeighbourVotes.Sum(_index.Search(QueryText.Tokens(record, fields), neighbours), training);
+}
+
+/// <summary>Votes of neighbouring training records for their labels.</summary>
+public static class NeighbourVotes
+{
+    public static Dictionary<string, float> Sum(IEnumerable<(int Record, float Score)> neighbours, LabeledRecords training)
+    {
+        var votes = new Dictionary<string, float>(StringComparer.Ordinal);
+        foreach (var (record, score) in neighbours)
+            foreach (var label in training.Items[record].Labels)
+                votes[label] = votes.GetValueOrDefault(label) + score;
+        return votes;
     }
 }

@@ -18,7 +18,16 @@ public sealed class LabeledRecords
         Items = kept;
     }
 
+    private LabeledRecords(IReadOnlyList<(ArtworkRecord, IReadOnlyList<string>)> items, int withoutLabels)
+    {
+        Items = items;
+        WithoutLabels = withoutLabels;
+    }
+
     public IReadOnlyList<(ArtworkRecord Record, IReadOnlyList<string> Labels)> Items { get; }
+
+    public LabeledRecords Concat(LabeledRecords other) =>
+        new(Items.Concat(other.Items).ToArray(), WithoutLabels + other.WithoutLabels);
 
     public int WithoutLabels { get; }
 }

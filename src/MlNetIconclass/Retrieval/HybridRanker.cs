@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using MlNetIconclass.Collections;
+using MlNetIconclass.Thesaurus;
+
+namespace MlNetIconclass.Retrieval;
+
+/// <summary>The parts a hybrid score is made of; each can be switched off with a zero weight.</summary>
+public enum HybridComponent
+{
+    /// <summary>Cosine between the query and each label document in the dual encoder's space.</summary>
+    Dense,
+    /// <summary>Labels of the nearest training records in the dual encoder's space.</summary>
+    Memory,
+    /// <summary>Labels of the nearest training records by BM25 over their text (the kNN baseline's votes).</summary>
+    LexicalMemory,
+    /// <summary>BM25 between the query and the label documents.</summary>
+    Bm25,
+    /// <summary>Log training frequency of the label.</summary>
+    Prior,
+}
+
+/// <summary>A weight for each <see cref="HybridComponent"/>.</summary>
+public sealed record HybridWeights(float Dense, float Memory, float LexicalMemory, float Bm25, float Prior)
+{
+    public float this[HybridComponent component] => component switch
+    {
+        HybridComponent.Dense => Dense,
+        HybridComponent.Memory => Memory,
+        HybridComponent.LexicalMemory => LexicalMemory,
+        HybridComponent.Bm25 => Bm25,
+        HybridComponent.Prior => Prior,
+        _ => throw new ArgumentOutOfRangeException(nameof(component)),
+    };
+
+    public HybridWeights Without(HybridComponent component) => component switch
+    {
+        HybridComponent.Dense => this with { Dense = 0 },
+        HybridComponent.Memory => this with { Memory = 0 },
+        HybridComponent.LexicalMemory => this with { LexicalMemory = 0 },
+        HybridComponent.Bm25 => this with { Bm25 = 0 },
+        HybridComponent.Prior => this with { Prior = 0 },
+        _ => throw new ArgumentOutOfRangeException(nameof(component)),
+    };
+
+    public override string ToString() =>
+        $"dense {Dense}, memory {Memory}, lexical memory {LexicalMemory}, bm25 {Bm25}, prior {Prior}";
+}
+
+/// <summary>
+/// Ranks labels by a weighted sum of component scores, each scaled to [0, 1]: dense similarity to the label
+/// documents, votes of the nearest training records (dense and lexical), BM25, and the log prior.
+/// </summary>
+public sealed class HybridRanker : ICodeRanker
+{
+    private const int DenseCandidates = 200;
+    private const int Bm25Candidates = 100;
+    private const int PriorCandidates = 50;
+    private const int Neighbours = 20;
+
+    private readonly IconclassThesaurus _thesaurus;
+    private readonly ITextEmbedder _embedder;
+    private readonly LabeledRecords _memory;
+    private readonly DenseIndex _memoryIndex;
+    private readonly KnnRanker _lexicalMemory;
+    private readonly Bm25LabelRanker _bm25;
+    private readonly IReadOnlyList<ScoredCode> _prior;
+    private readonly QueryFields _fields;
+    private readonly ConcurrentDictionary<string, Lazy<DenseIndex>> _labelIndexes = new(StringComparer.Ordinal);
+
+    public HybridRanker(IconclassThesaurus thesaurus, ITextEmbedder embedder, LabeledRecords memory, QueryFields fields, HybridWeights weights,
+        string name = "dual-encoder")
+    {
+        _thesaurus = thesaurus;
+        _embedder = embedder;
+        _memory = memory;
+        _fields = fields;
+        Weights = weights;
+        Name = name;
+        var memoryTexts = memory.Items.Select(item => QueryString(item.Record)).ToArray();
+        _memoryIndex = new DenseIndex(memory.Items.Select(item => item.Record.Id).ToArray(), embedder.Embed(memoryTexts), embedder.Dimension);
+        _bm25 = new Bm25LabelRanker(thesaurus, fields);
+        _lexicalMemory = new KnnRanker(memory, _bm25, fields, Neighbours);
+        _prior = new PriorRanker(memory, thesaurus.LabelSpace).Rank(new ArtworkRecord(), PriorCandidates);
+        MaxLogCount = (float)Math.Log(1 + memory.Items.SelectMany(i => i.Labels).CountBy(l => l).Select(c => c.Value).DefaultIfEmpty(0).Max());
+        LogCounts = memory.Items.SelectMany(i => i.Labels).CountBy(l => l).ToDictionary(c => c.Key, c => (float)Math.Log(1 + c.Value));
+    }
+
+    private float MaxLogCount { get; }
+
+    private Dictionary<string, float> LogCounts { get; }
+
+    public string Name { get; }
+
+    public HybridWeights Weights { get; }
+
+    /// <summary>The same components under other weights (for tuning and ablations), without recomputing anything.</summary>
+    public HybridRanker WithWeights(HybridWeights weights, string? name = null) => new(this, weights, name ?? Name);
+
+    private HybridRanker(HybridRanker source, HybridWeights weights, string name)
+    {
+        _thesaurus = source._thesaurus;
+        _embedder = source._embedder;
+        _memory = source._memory;
+        _memoryIndex = source._memoryIndex;
+        _lexicalMemory = source._lexicalMemory;
+        _bm25 = source._bm25;
+        _prior = source._prior;
+        _fields = source._fields;
+        _labelIndexes = source._labelIndexes;
+        MaxLogCount = source.MaxLogCount;
+        LogCounts = source.LogCounts;
+        Weights = weights;
+        Name = name;
+    }
+
+    public IReadOnlyList<ScoredCode> Rank(ArtworkRecord record, int count) => Combine(Components(record), Weights, count);
+
+    /// <summary>Each component's scores for the record's candidate labels, scaled to [0, 1].</summary>
+    public ComponentScores Components(ArtworkRecord record)
+    {
+        var scores = new ComponentScores();
+        string language = QueryText.Language(record);
+        var query = _embedder.Embed([QueryString(record)]);
+
+        foreach (var hit in LabelIndex(language).Search(query, DenseCandidates))
+            scores.Set(HybridComponent.Dense, hit.Code, Math.Max(0, hit.Score));
+        var memoryVotes = NeighbourVotes.Sum(_memoryIndex.SearchRows(query, Neighbours).Select(h => (h.Row, Math.Max(0, h.Score))), _memory);
+        scores.SetShares(HybridComponent.Memory, memoryVotes);
+        scores.SetShares(HybridComponent.LexicalMemory, _lexicalMemory.Votes(record));
+        var bm25 = _bm25.Rank(record, Bm25Candidates);
+        foreach (var hit in bm25) scores.Set(HybridComponent.Bm25, hit.Code, hit.Score / bm25[0].Score);
+        foreach (var label in scores.Candidates.Concat(_prior.Select(p => p.Code)).ToArray())
+            scores.Set(HybridComponent.Prior, label, LogCounts.GetValueOrDefault(label) / Math.Max(MaxLogCount, 1e-6f));
+        return scores;
+    }
+
+    public static IReadOnlyList<ScoredCode> Combine(ComponentScores scores, HybridWeights weights, int count) =>
+        scores.Candidates
+            .Select(label => new ScoredCode(label, Enum.GetValues<HybridComponent>().Sum(c => weights[c] * scores.Get(c, label))))
+            .Where(code => code.Score > 0)
+            .OrderByDescending(code => code.Score).ThenBy(code => code.Code, StringComparer.Ordinal)
+            .Take(count)
+            .ToArray();
+
+    private string QueryString(ArtworkRecord record) => string.Join(" ; ", QueryText.Texts(record, _fields));
+
+    private DenseIndex LabelIndex(string language) => _labelIndexes.GetOrAdd(language, key => new Lazy<DenseIndex>(() =>
+        new DenseIndex(_thesaurus.LabelSpace,
+            _embedder.Embed(_thesaurus.LabelSpace.Select(label => LabelDocuments.TowerText(_thesaurus, label, key)).ToArray()),
+            _embedder.Dimension))).Value;
+}
+
+/// <summary>Per component, the scaled score of each candidate label.</summary>
+public sealed class ComponentScores
+{
+    private readonly Dictionary<string, float>[] _scores =
+        Enum.GetValues<HybridComponent>().Select(_ => new Dictionary<string, float>(StringComparer.Ordinal)).ToArray();
+
+    public IEnumerable<string> Candidates => _scores.SelectMany(s => s.Keys).Distinct();
+
+    public float Get(HybridComponent component, string label) => _scores[(int)component].GetValueOrDefault(label);
+
+    public void Set(HybridComponent component, string label, float score) => _scores[(int)component][label] = score;
+
+    /// <summary>Votes as shares of all the votes cast, so they lie in [0, 1] whatever the neighbours' scale.</summary>
+    public void SetShares(HybridComponent component, IReadOnlyDictionary<string, float> votes)
+    {
+        float total = votes.Values.Sum();
+        if (total <= 0) return;
+        foreach (var (label, vote) in votes) Set(component, label, vote / total);
+    }
+}

@@ -1,0 +1,45 @@
+using MlNetIconclass.Features;
+using MlNetIconclass.Retrieval;
+
+namespace MlNetIconclass.Training;
+
+/// <summary>Options of the dual encoder, in ML.NET's style: plain settable fields with defaults.</summary>
+public sealed class DualEncoderOptions
+{
+    public TextEncoderKind Encoder { get; set; } = TextEncoderKind.Ngram;
+
+    /// <summary>Epochs over the collection's training records (mixed with thesaurus pairs).</summary>
+    public int Epochs { get; set; } = 8;
+
+    /// <summary>Epochs over thesaurus pairs alone before the collection is seen; 0 skips pretraining.</summary>
+    public int ThesaurusEpochs { get; set; } = 2;
+
+    /// <summary>Thesaurus pairs drawn per epoch (all of them are over a million in every language).</summary>
+    public int ThesaurusExamplesPerEpoch { get; set; } = 60_000;
+
+    /// <summary>False trains on the thesaurus alone: the zero-shot model.</summary>
+    public bool UseCollection { get; set; } = true;
+
+    public int BatchSize { get; set; } = 128;
+
+    /// <summary>Null picks the encoder's default: 2e-3 for n-grams, 3e-5 for MiniLM.</summary>
+    public double? LearningRate { get; set; }
+
+    /// <summary>Thesaurus languages to learn from; null takes English and the collection's languages.</summary>
+    public IReadOnlyList<string>? Languages { get; set; }
+
+    public QueryFields QueryFields { get; set; } = QueryFields.Titles;
+
+    /// <summary>Siblings in the tree added per positive label as hard negatives.</summary>
+    public int HardNegativesPerLabel { get; set; } = 1;
+
+    public int NgramBuckets { get; set; } = 1 << 16;
+
+    public int NgramDimension { get; set; } = 128;
+
+    public int Seed { get; set; } = 1;
+
+    public ComputeDevice Device { get; set; } = ComputeDevice.Auto;
+
+    internal double EffectiveLearningRate => LearningRate ?? (Encoder == TextEncoderKind.Ngram ? 2e-3 : 3e-5);
+}

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MlNetIconclass.Collections;
+using MlNetIconclass.Features;
+using MlNetIconclass.Retrieval;
+using MlNetIconclass.Thesaurus;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MlNetIconclass.Training;
+
+/// <summary>
+/// A trained dual encoder with its hybrid ranker: what <c>Fit</c> returns, and what is saved to and loaded from one
+/// model file (a zip: <c>manifest.json</c>, <c>encoder.f16</c> half-precision weights, <c>memory.jsonl</c> the
+/// training records the memory components search).
+/// </summary>
+public sealed class IconclassModel : ICodeRanker, IDisposable
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
+
+    private readonly DualEncoder _encoder;
+    private readonly LabeledRecords _memory;
+
+    private IconclassModel(IconclassThesaurus thesaurus, DualEncoder encoder, Device device, LabeledRecords memory, ModelManifest manifest)
+    {
+        _encoder = encoder;
+        _memory = memory;
+        Manifest = manifest;
+        Ranker = new HybridRanker(thesaurus, new DualEncoderEmbedder(encoder, device), memory, manifest.QueryFields, manifest.Weights);
+    }
+
+    public ModelManifest Manifest { get; }
+
+    public HybridRanker Ranker { get; }
+
+    public string Name => Ranker.Name;
+
+    public IReadOnlyList<ScoredCode> Rank(ArtworkRecord record, int count) => Ranker.Rank(record, count);
+
+    /// <summary>The hybrid with each weighted component switched off in turn, and the dense score alone.</summary>
+    public IReadOnlyList<ICodeRanker> Ablations() =>
+        Enum.GetValues<HybridComponent>()
+            .Where(component => Manifest.Weights[component] > 0)
+            .Select(component => Ranker.WithWeights(Manifest.Weights.Without(component), $"{Name} without {component}"))
+            .Append(Ranker.WithWeights(new HybridWeights(1, 0, 0, 0, 0), $"{Name}, dense only"))
+            .ToArray();
+
+    /// <summary>
+    /// Trains on <paramref name="records"/> (their validation share, <see cref="ValidationSplit"/>, held out to
+    /// watch training and choose the hybrid weights, then added to the memory).
+    /// </summary>
+    public static IconclassModel Fit(IconclassThesaurus thesaurus, IEnumerable<ArtworkRecord> records, DualEncoderOptions options,
+        Action<string>? log = null, IProgress<TrainingProgress>? progress = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var normalizer = new GoldCodeNormalizer(thesaurus);
+        var (trainRecords, validationRecords) = ValidationSplit.Split(records);
+        var train = new LabeledRecords(trainRecords, normalizer);
+        var validation = new LabeledRecords(validationRecords, normalizer);
+        var trainer = new DualEncoderTrainer(thesaurus, options, log, progress);
+        var (encoder, epochs) = trainer.Train(
+            options.UseCollection ? TrainingExamples.FromRecords(train, options.QueryFields) : [],
+            TrainingExamples.FromRecords(validation, options.QueryFields));
+        // Rounded now, so the saved half-precision model ranks exactly as this one.
+        Float16Weights.RoundInPlace(encoder);
+        var device = TorchDevices.Select(options.Device, null);
+
+        var memory = options.UseCollection ? train : new LabeledRecords([], normalizer);
+        var tuning = new HybridRanker(thesaurus, new DualEncoderEmbedder(encoder, device), memory, options.QueryFields, new HybridWeights(1, 0, 0, 0, 0));
+        var (weights, objective) = HybridWeightTuner.Tune(tuning, validation.Items, options.UseCollection);
+        log?.Invoke($"hybrid weights chosen on {validation.Items.Count} validation records: {weights} (R@10 + MRR = {objective:0.000})");
+
+        var manifest = new ModelManifest
+        {
+            Encoder = options.Encoder,
+            Buckets = options.NgramBuckets,
+            Dimension = encoder.Tower.Dimension,
+            QueryFields = options.QueryFields,
+            Languages = train.Items.Concat(validation.Items).Select(i => QueryText.Language(i.Record)).Distinct().Order().ToArray(),
+            UsedCollection = options.UseCollection,
+            Seed = options.Seed,
+            LabelSetHash = ModelManifest.HashLabels(thesaurus.LabelSpace),
+            LabelCount = thesaurus.LabelSpace.Count,
+            Weights = weights,
+            ValidationObjective = objective,
+            TrainingRecords = options.UseCollection ? train.Items.Count : 0,
+            ValidationRecords = validation.Items.Count,
+            TrainingSeconds = clock.Elapsed.TotalSeconds,
+            Epochs = epochs,
+        };
+        return new IconclassModel(thesaurus, encoder, device, options.UseCollection ? train.Concat(validation) : memory, manifest);
+    }
+
+    public void Save(string path)
+    {
+        if (Manifest.Encoder != TextEncoderKind.Ngram)
+            throw new NotSupportedException("Saving is implemented for the n-gram encoder; the MiniLM model's ONNX export is not wired into the model file yet.");
+        AtomicFile.WriteAsync(path, stream =>
+        {
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+            using (var manifest = zip.CreateEntry("manifest.json").Open()) JsonSerializer.Serialize(manifest, Manifest, Json);
+            using (var weights = zip.CreateEntry("encoder.f16", CompressionLevel.Optimal).Open()) Float16Weights.Write(_encoder, weights);
+            using (var memory = new StreamWriter(zip.CreateEntry("memory.jsonl").Open()))
+                foreach (var (record, labels) in _memory.Items)
+                    memory.WriteLine(JsonSerializer.Serialize(new ArtworkRecord { Id = record.Id, Titles = record.Titles, Descriptions = record.Descriptions, Codes = labels.ToList() }));
+            return Task.CompletedTask;
+        }).GetAwaiter().GetResult();
+    }
+
+    public static IconclassModel Load(string path, IconclassThesaurus thesaurus, ComputeDevice device = ComputeDevice.Auto, Action<string>? log = null)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"The model file '{path}' does not exist.", path);
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            var manifest = Read(zip, "manifest.json", stream => JsonSerializer.Deserialize<ModelManifest>(stream, Json))
+                ?? throw new InvalidDataException("manifest.json is empty.");
+            if (manifest.Format != ModelManifest.CurrentFormat)
+                throw new InvalidDataException($"model format {manifest.Format}; this library reads format {ModelManifest.CurrentFormat}.");
+            if (manifest.LabelSetHash != ModelManifest.HashLabels(thesaurus.LabelSpace))
+                throw new InvalidDataException("the model was built for another label set (another thesaurus version or language selection).");
+
+            var encoder = DualEncoder.Create(new DualEncoderOptions { Encoder = manifest.Encoder, NgramBuckets = manifest.Buckets, NgramDimension = manifest.Dimension });
+            Read(zip, "encoder.f16", stream => { Float16Weights.Read(encoder, stream); return 0; });
+            var torchDevice = TorchDevices.Select(device, log);
+            encoder.to(torchDevice);
+            var records = Read(zip, "memory.jsonl", stream =>
+            {
+                using var reader = new StreamReader(stream);
+                var list = new List<ArtworkRecord>();
+                while (reader.ReadLine() is { Length: > 0 } line) list.Add(JsonSerializer.Deserialize<ArtworkRecord>(line)!);
+                return list;
+            });
+            return new IconclassModel(thesaurus, encoder, torchDevice, new LabeledRecords(records, new GoldCodeNormalizer(thesaurus)), manifest);
+        }
+        catch (Exception exception) when (exception is InvalidDataException or JsonException or EndOfStreamException)
+        {
+            throw new InvalidDataException($"'{path}' is not a usable MlNetIconclass model: {exception.Message}", exception);
+        }
+    }
+
+    private static T Read<T>(ZipArchive zip, string entry, Func<Stream, T> read)
+    {
+        using var stream = (zip.GetEntry(entry) ?? throw new InvalidDataException($"{entry} is missing.")).Open();
+        return read(stream);
+    }
+
+    public void Dispose() => _encoder.Dispose();
+}

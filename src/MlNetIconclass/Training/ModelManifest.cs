@@ -1,0 +1,36 @@
+using System.Security.Cryptography;
+using System.Text;
+using MlNetIconclass.Retrieval;
+
+namespace MlNetIconclass.Training;
+
+/// <summary>What a saved model is: versions, options, the label set it ranks, its hybrid weights and training figures.</summary>
+public sealed record ModelManifest
+{
+    public const int CurrentFormat = 1;
+
+    public int Format { get; init; } = CurrentFormat;
+    public string Library { get; init; } = typeof(ModelManifest).Assembly.GetName().Version?.ToString() ?? "";
+    public string TorchSharp { get; init; } = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString() ?? "";
+    public DateTimeOffset Created { get; init; } = DateTimeOffset.UtcNow;
+    public required TextEncoderKind Encoder { get; init; }
+    public required int Buckets { get; init; }
+    public required int Dimension { get; init; }
+    public required QueryFields QueryFields { get; init; }
+    public required IReadOnlyList<string> Languages { get; init; }
+    public required bool UsedCollection { get; init; }
+    public required int Seed { get; init; }
+    public required string LabelSetHash { get; init; }
+    public required int LabelCount { get; init; }
+    public required HybridWeights Weights { get; init; }
+    /// <summary>R@10 + MRR of the hybrid on the validation records, with the chosen weights.</summary>
+    public double ValidationObjective { get; init; }
+    public int TrainingRecords { get; init; }
+    public int ValidationRecords { get; init; }
+    public double TrainingSeconds { get; init; }
+    public IReadOnlyList<EpochReport> Epochs { get; init; } = [];
+
+    /// <summary>SHA-256 of the label space, one label a line: a model only ranks the label set it was built for.</summary>
+    public static string HashLabels(IEnumerable<string> labels) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', labels))));
+}
