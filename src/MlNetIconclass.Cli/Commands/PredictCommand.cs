@@ -3,6 +3,7 @@ using System.Globalization;
 using MlNetIconclass.Collections;
 using MlNetIconclass.Retrieval;
 using MlNetIconclass.Thesaurus;
+using MlNetIconclass.Training;
 using Spectre.Console;
 
 namespace MlNetIconclass.Cli.Commands;
@@ -16,7 +17,8 @@ internal static class PredictCommand
         var descriptions = CommonOptions.LanguageTexts("--description", "A description");
         var image = new Option<string?>("--image") { Description = "Path of a photograph of the artwork" };
         var data = CommonOptions.Data();
-        var ranker = new Option<string>("--ranker") { Description = "knn, bm25 or prior", DefaultValueFactory = _ => "knn" };
+        var model = new Option<string?>("--model") { Description = "A model file (default: the bundled model)" };
+        var ranker = new Option<string?>("--ranker") { Description = "Rank with a baseline fitted on --data instead of a model: knn, bm25 or prior" };
         ranker.AcceptOnlyFromAmong("knn", "bm25", "prior");
         var top = new Option<int>("--top") { Description = "How many codes to list", DefaultValueFactory = _ => 10 };
         var language = new Option<string?>("--language") { Description = "Language of the definitions shown (default: the query's)" };
@@ -24,7 +26,7 @@ internal static class PredictCommand
 
         var command = new Command("predict", "Rank Iconclass codes for one artwork")
         {
-            titles, descriptions, image, data, ranker, top, language, fields,
+            titles, descriptions, image, model, data, ranker, top, language, fields,
         };
         command.SetAction((result, cancellation) => CommandRunner.RunAsync(async () =>
         {
@@ -38,15 +40,24 @@ internal static class PredictCommand
             if (record.Titles.Count == 0 && record.Descriptions.Count == 0)
                 throw new UsageException("give at least one --title LANG=TEXT (or --description).");
             if (record.Image is not null)
-                CommandRunner.Warn("the baseline rankers read text only; --image is not used yet.");
+                CommandRunner.Warn("the rankers read text only so far; --image is not used yet.");
             int count = result.GetValue(top);
             if (count <= 0) throw new UsageException("--top must be positive.");
 
             var thesaurus = IconclassThesaurus.LoadBundled();
             string displayLanguage = result.GetValue(language) ?? QueryText.Language(record);
             thesaurus.EnsureLanguage(displayLanguage);
-            var rankers = await FitAsync(thesaurus, result.GetRequiredValue(data), result.GetValue(fields), cancellation);
-            var ranking = rankers.Single(r => r.Name == result.GetRequiredValue(ranker)).Rank(record, count);
+            IReadOnlyList<ScoredCode> ranking;
+            if (result.GetValue(ranker) is { } baseline)
+            {
+                var rankers = await FitAsync(thesaurus, result.GetRequiredValue(data), result.GetValue(fields), cancellation);
+                ranking = rankers.Single(r => r.Name == baseline).Rank(record, count);
+            }
+            else
+            {
+                using var trained = IconclassModel.Load(result.GetValue(model) ?? BundledModels.Default, thesaurus);
+                ranking = trained.Rank(record, count);
+            }
 
             var table = new Table().AddColumns("rank", "notation", "score", "definition");
             foreach (var (code, index) in ranking.Select((code, index) => (code, index)))

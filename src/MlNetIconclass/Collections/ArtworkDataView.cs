@@ -7,7 +7,7 @@ namespace MlNetIconclass.Collections;
 /// The artwork schema as ML.NET columns. ML.NET has no list-of-struct type, so each localized list becomes two
 /// parallel text vectors (<c>Titles</c> and <c>TitleLanguages</c>, ...); converting back is lossless.
 /// </summary>
-public sealed class ArtworkRow
+public class ArtworkRow
 {
     public string Id { get; set; } = "";
     public string[] Titles { get; set; } = [];

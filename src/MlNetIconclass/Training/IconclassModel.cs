@@ -37,6 +37,9 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
 
     public string Name => Ranker.Name;
 
+    /// <summary>Ids of the records the model was trained on and remembers.</summary>
+    public IEnumerable<string> MemoryIds => _memory.Items.Select(item => item.Record.Id);
+
     public IReadOnlyList<ScoredCode> Rank(ArtworkRecord record, int count) => Ranker.Rank(record, count);
 
     /// <summary>The hybrid with each weighted component switched off in turn, and the dense score alone.</summary>

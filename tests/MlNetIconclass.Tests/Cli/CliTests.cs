@@ -39,7 +39,7 @@ public class CliTests
     {
         using var folder = new TempFolder();
         var report = folder.File("report.json");
-        var (exitCode, stdout, stderr) = IconclassCli.Run("evaluate", "--baselines", "--k", "1,5,10,20", "--report", report);
+        var (exitCode, stdout, stderr) = IconclassCli.Run("evaluate", "--baselines", "--no-model", "--k", "1,5,10,20", "--report", report);
 
         Assert.True(exitCode == ExitCodes.Success, stderr);
         Assert.Contains("n = 420", stdout);
@@ -50,7 +50,7 @@ public class CliTests
     [Fact]
     public void PredictsCodesWithDefinitionsInTheQueryLanguage()
     {
-        var (exitCode, stdout, stderr) = IconclassCli.Run("predict", "--title", "nl=Gezicht op een plantage", "--top", "3");
+        var (exitCode, stdout, stderr) = IconclassCli.Run("predict", "--title", "nl=Gezicht op een plantage", "--top", "3", "--ranker", "knn");
         Assert.True(exitCode == ExitCodes.Success, stderr);
         Assert.Contains("25K182", stdout);
         Assert.Contains("Plantage", stdout);
@@ -58,7 +58,7 @@ public class CliTests
 
     [Theory]
     [InlineData(ExitCodes.Usage, "Unrecognized command or argument '--baseline'", "evaluate", "--baseline")]
-    [InlineData(ExitCodes.Usage, "pass --baselines", "evaluate")]
+    [InlineData(ExitCodes.Usage, "nothing to evaluate", "evaluate", "--no-model")]
     [InlineData(ExitCodes.Usage, "--k: 'ten'", "evaluate", "--baselines", "--k", "5,ten")]
     [InlineData(ExitCodes.Usage, "not a language code", "predict", "--title", "Dutch=Plantage")]
     [InlineData(ExitCodes.Usage, "Unknown language 'xx'", "predict", "--title", "nl=Plantage", "--language", "xx")]

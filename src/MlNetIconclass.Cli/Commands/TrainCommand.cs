@@ -1,0 +1,88 @@
+using System.CommandLine;
+using MlNetIconclass.Collections;
+using MlNetIconclass.Features;
+using MlNetIconclass.Thesaurus;
+using MlNetIconclass.Training;
+using Spectre.Console;
+
+namespace MlNetIconclass.Cli.Commands;
+
+/// <summary><c>iconclass train</c>: trains the dual encoder and its hybrid ranker, and saves one model file.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var data = CommonOptions.Data();
+        var output = new Option<string>("--output") { Description = "The model file to write", Required = true };
+        var encoder = new Option<TextEncoderKind>("--encoder") { Description = "Ngram (from scratch, language-agnostic) or MiniLm", DefaultValueFactory = _ => TextEncoderKind.Ngram };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs over the collection", DefaultValueFactory = _ => new DualEncoderOptions().Epochs };
+        var thesaurusEpochs = new Option<int>("--thesaurus-epochs") { Description = "Pretraining epochs on thesaurus pairs (0: none)", DefaultValueFactory = _ => new DualEncoderOptions().ThesaurusEpochs };
+        var thesaurusExamples = new Option<int>("--thesaurus-examples") { Description = "Thesaurus pairs per epoch", DefaultValueFactory = _ => new DualEncoderOptions().ThesaurusExamplesPerEpoch };
+        var zeroShot = new Option<bool>("--zero-shot") { Description = "Train on the thesaurus alone (the collection only picks the hybrid weights)" };
+        var split = new Option<string>("--split") { Description = "train: the protocol's train split, so evaluate can use the test split; all: every record", DefaultValueFactory = _ => "train" };
+        split.AcceptOnlyFromAmong("train", "all");
+        var seed = new Option<int>("--seed") { Description = "Random seed (training is reproducible on CPU)", DefaultValueFactory = _ => 1 };
+        var device = new Option<ComputeDevice>("--device") { Description = "Auto, Cpu or Cuda", DefaultValueFactory = _ => ComputeDevice.Auto };
+        var fields = CommonOptions.Fields();
+
+        var command = new Command("train", "Train the dual encoder on a collection and save the model")
+        {
+            data, output, encoder, epochs, thesaurusEpochs, thesaurusExamples, zeroShot, split, seed, device, fields,
+        };
+        command.SetAction((result, cancellation) => CommandRunner.RunAsync(async () =>
+        {
+            var options = new DualEncoderOptions
+            {
+                Encoder = result.GetValue(encoder),
+                Epochs = Positive(result.GetValue(epochs), "--epochs"),
+                ThesaurusEpochs = Math.Max(0, result.GetValue(thesaurusEpochs)),
+                ThesaurusExamplesPerEpoch = Positive(result.GetValue(thesaurusExamples), "--thesaurus-examples"),
+                UseCollection = !result.GetValue(zeroShot),
+                Seed = result.GetValue(seed),
+                Device = result.GetValue(device),
+                QueryFields = result.GetValue(fields),
+            };
+            var records = await ArtworkParquet.ReadAllAsync(result.GetRequiredValue(data), cancellation);
+            if (result.GetValue(split) == "train") records = ProtocolSplit.Split(records).Train.ToList();
+            var thesaurus = IconclassThesaurus.LoadBundled();
+            string outputPath = result.GetRequiredValue(output);
+
+            using var model = Fit(thesaurus, records, options);
+            model.Save(outputPath);
+            AnsiConsole.WriteLine($"wrote {outputPath} ({new FileInfo(outputPath).Length / 1e6:0.0} MB); " +
+                                  $"trained in {model.Manifest.TrainingSeconds:0} s; hybrid weights: {model.Manifest.Weights}");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    /// <summary>Trains with a progress bar per epoch; the epoch figures are printed as each epoch ends.</summary>
+    internal static IconclassModel Fit(IconclassThesaurus thesaurus, IReadOnlyList<ArtworkRecord> records, DualEncoderOptions options)
+    {
+        IconclassModel? model = null;
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                ProgressTask? task = null;
+                var progress = new SynchronousProgress<TrainingProgress>(p =>
+                {
+                    string description = $"{p.Phase} epoch {p.Epoch}/{p.Epochs} (loss {p.Loss:0.000})";
+                    if (task is null || task.IsFinished || task.Value > p.Step) task = context.AddTask(description, maxValue: p.Steps);
+                    task.Description = description;
+                    task.Value = p.Step;
+                });
+                model = IconclassModel.Fit(thesaurus, records, options, message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]"), progress);
+            });
+        return model!;
+    }
+
+    private static int Positive(int value, string option) =>
+        value > 0 ? value : throw new UsageException($"{option} must be positive.");
+}
+
+/// <summary>An <see cref="IProgress{T}"/> that reports on the caller's thread, in order.</summary>
+internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}
