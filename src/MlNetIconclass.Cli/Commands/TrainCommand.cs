@@ -24,6 +24,7 @@ internal static class TrainCommand
         var seed = new Option<int>("--seed") { Description = "Random seed (training is reproducible on CPU)", DefaultValueFactory = _ => 1 };
         var device = new Option<ComputeDevice>("--device") { Description = "Auto, Cpu or Cuda", DefaultValueFactory = _ => ComputeDevice.Auto };
         var fields = CommonOptions.Fields();
+        fields.DefaultValueFactory = _ => new DualEncoderOptions().QueryFields;
 
         var command = new Command("train", "Train the dual encoder on a collection and save the model")
         {

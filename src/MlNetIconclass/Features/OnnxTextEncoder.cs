@@ -1,6 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Microsoft.ML.Tokenizers;
+using MlNetIconclass.Retrieval;
 
 namespace MlNetIconclass.Features;
 
@@ -8,7 +9,7 @@ namespace MlNetIconclass.Features;
 /// Sentence embeddings from a BERT ONNX graph (the packaged MiniLM or a fine-tuned export) on ONNX Runtime: the mean
 /// of <c>last_hidden_state</c> over real tokens, L2-normalised.
 /// </summary>
-public sealed class OnnxTextEncoder : IDisposable
+public sealed class OnnxTextEncoder : ITextEmbedder, IDisposable
 {
     private readonly InferenceSession _session;
     private readonly BertTokenizer _tokenizer;
@@ -37,6 +38,9 @@ public sealed class OnnxTextEncoder : IDisposable
         }
         return embeddings;
     }
+
+    /// <summary>Row-major embeddings, as <see cref="ITextEmbedder"/> gives them.</summary>
+    public float[] Embed(IReadOnlyList<string> texts) => Encode(texts).SelectMany(row => row).ToArray();
 
     /// <summary>The pooled, normalised embeddings of one tokenized batch.</summary>
     public float[][] EncodeBatch(TokenBatch batch)

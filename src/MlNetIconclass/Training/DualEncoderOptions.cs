@@ -28,7 +28,8 @@ public sealed class DualEncoderOptions
     /// <summary>Thesaurus languages to learn from; null takes English and the collection's languages.</summary>
     public IReadOnlyList<string>? Languages { get; set; }
 
-    public QueryFields QueryFields { get; set; } = QueryFields.Titles;
+    /// <summary>Titles and descriptions: on the Suriname validation records this beat titles alone (R@10 + MRR 1.427 against 1.390).</summary>
+    public QueryFields QueryFields { get; set; } = QueryFields.TitlesAndDescriptions;
 
     /// <summary>Siblings in the tree added per positive label as hard negatives.</summary>
     public int HardNegativesPerLabel { get; set; } = 1;

@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using MlNetIconclass.Collections;
 using MlNetIconclass.Features;
 using MlNetIconclass.Retrieval;
+using Google.Protobuf;
 using MlNetIconclass.Thesaurus;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -13,23 +14,48 @@ namespace MlNetIconclass.Training;
 
 /// <summary>
 /// A trained dual encoder with its hybrid ranker: what <c>Fit</c> returns, and what is saved to and loaded from one
-/// model file (a zip: <c>manifest.json</c>, <c>encoder.f16</c> half-precision weights, <c>memory.jsonl</c> the
-/// training records the memory components search).
+/// model file (a zip: <c>manifest.json</c>; <c>encoder.f16</c>, half-precision n-gram weights, or <c>encoder.onnx</c>,
+/// the fine-tuned MiniLM; <c>memory.jsonl</c>, the training records the memory components search).
 /// </summary>
 public sealed class IconclassModel : ICodeRanker, IDisposable
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
 
-    private readonly DualEncoder _encoder;
+    private readonly EncoderWeights _weights;
+    private readonly ITextEmbedder _embedder;
     private readonly LabeledRecords _memory;
 
-    private IconclassModel(IconclassThesaurus thesaurus, DualEncoder encoder, Device device, LabeledRecords memory, ModelManifest manifest)
+    private IconclassModel(IconclassThesaurus thesaurus, EncoderWeights weights, ITextEmbedder embedder, LabeledRecords memory, ModelManifest manifest)
     {
-        _encoder = encoder;
+        _weights = weights;
+        _embedder = embedder;
         _memory = memory;
         Manifest = manifest;
-        Ranker = new HybridRanker(thesaurus, new DualEncoderEmbedder(encoder, device), memory, manifest.QueryFields, manifest.Weights);
+        Ranker = new HybridRanker(thesaurus, embedder, memory, manifest.QueryFields, manifest.Weights);
     }
+
+    /// <summary>
+    /// The trained encoder as it is stored: n-gram weights in half precision, or MiniLM's fine-tuned weights written
+    /// back into a copy of the packaged ONNX graph, which ONNX Runtime then runs (on a GPU when there is one).
+    /// </summary>
+    private sealed record EncoderWeights(DualEncoder? Ngram, byte[]? Onnx);
+
+    /// <summary>The stored form of a trained encoder, and the embedder that ranks with exactly that form.</summary>
+    private static (EncoderWeights, ITextEmbedder) Freeze(DualEncoder encoder, Device device, ComputeDevice preference, Action<string>? log)
+    {
+        if (encoder.Tower is MiniLmTower miniLm)
+        {
+            var onnx = OnnxBertWeights.Export(miniLm.Bert, Onnx.ModelProto.Parser.ParseFrom(MiniLmPackage.ReadOnnxModel())).ToByteArray();
+            encoder.Dispose();
+            return (new EncoderWeights(null, onnx), OnnxEmbedder(onnx, preference, log));
+        }
+        // Rounded now, so the saved half-precision model ranks exactly as this one.
+        Float16Weights.RoundInPlace(encoder);
+        return (new EncoderWeights(encoder, null), new DualEncoderEmbedder(encoder, device));
+    }
+
+    private static OnnxTextEncoder OnnxEmbedder(byte[] onnx, ComputeDevice preference, Action<string>? log) =>
+        new(onnx, MiniLmPackage.CreateTokenizer(), preference, MiniLmTower.MaxLength, log);
 
     public ModelManifest Manifest { get; }
 
@@ -66,12 +92,10 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
         var (encoder, epochs) = trainer.Train(
             options.UseCollection ? TrainingExamples.FromRecords(train, options.QueryFields) : [],
             TrainingExamples.FromRecords(validation, options.QueryFields));
-        // Rounded now, so the saved half-precision model ranks exactly as this one.
-        Float16Weights.RoundInPlace(encoder);
-        var device = TorchDevices.Select(options.Device, null);
+        var (weightsToKeep, embedder) = Freeze(encoder, TorchDevices.Select(options.Device, null), options.Device, log);
 
         var memory = options.UseCollection ? train : new LabeledRecords([], normalizer);
-        var tuning = new HybridRanker(thesaurus, new DualEncoderEmbedder(encoder, device), memory, options.QueryFields, new HybridWeights(1, 0, 0, 0, 0));
+        var tuning = new HybridRanker(thesaurus, embedder, memory, options.QueryFields, new HybridWeights(1, 0, 0, 0, 0));
         var (weights, objective) = HybridWeightTuner.Tune(tuning, validation.Items, options.UseCollection);
         log?.Invoke($"hybrid weights chosen on {validation.Items.Count} validation records: {weights} (R@10 + MRR = {objective:0.000})");
 
@@ -79,7 +103,7 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
         {
             Encoder = options.Encoder,
             Buckets = options.NgramBuckets,
-            Dimension = encoder.Tower.Dimension,
+            Dimension = embedder.Dimension,
             QueryFields = options.QueryFields,
             Languages = train.Items.Concat(validation.Items).Select(i => QueryText.Language(i.Record)).Distinct().Order().ToArray(),
             UsedCollection = options.UseCollection,
@@ -93,18 +117,19 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
             TrainingSeconds = clock.Elapsed.TotalSeconds,
             Epochs = epochs,
         };
-        return new IconclassModel(thesaurus, encoder, device, options.UseCollection ? train.Concat(validation) : memory, manifest);
+        return new IconclassModel(thesaurus, weightsToKeep, embedder, options.UseCollection ? train.Concat(validation) : memory, manifest);
     }
 
     public void Save(string path)
     {
-        if (Manifest.Encoder != TextEncoderKind.Ngram)
-            throw new NotSupportedException("Saving is implemented for the n-gram encoder; the MiniLM model's ONNX export is not wired into the model file yet.");
         AtomicFile.WriteAsync(path, stream =>
         {
             using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
             using (var manifest = zip.CreateEntry("manifest.json").Open()) JsonSerializer.Serialize(manifest, Manifest, Json);
-            using (var weights = zip.CreateEntry("encoder.f16", CompressionLevel.Optimal).Open()) Float16Weights.Write(_encoder, weights);
+            if (_weights.Ngram is { } ngram)
+                using (var weights = zip.CreateEntry("encoder.f16", CompressionLevel.Optimal).Open()) Float16Weights.Write(ngram, weights);
+            if (_weights.Onnx is { } onnx)
+                using (var weights = zip.CreateEntry("encoder.onnx", CompressionLevel.Fastest).Open()) weights.Write(onnx);
             using (var memory = new StreamWriter(zip.CreateEntry("memory.jsonl").Open()))
                 foreach (var (record, labels) in _memory.Items)
                     memory.WriteLine(JsonSerializer.Serialize(new ArtworkRecord { Id = record.Id, Titles = record.Titles, Descriptions = record.Descriptions, Codes = labels.ToList() }));
@@ -125,10 +150,21 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
             if (manifest.LabelSetHash != ModelManifest.HashLabels(thesaurus.LabelSpace))
                 throw new InvalidDataException("the model was built for another label set (another thesaurus version or language selection).");
 
-            var encoder = DualEncoder.Create(new DualEncoderOptions { Encoder = manifest.Encoder, NgramBuckets = manifest.Buckets, NgramDimension = manifest.Dimension });
-            Read(zip, "encoder.f16", stream => { Float16Weights.Read(encoder, stream); return 0; });
-            var torchDevice = TorchDevices.Select(device, log);
-            encoder.to(torchDevice);
+            EncoderWeights weights;
+            ITextEmbedder embedder;
+            if (manifest.Encoder == TextEncoderKind.MiniLm)
+            {
+                var onnx = Read(zip, "encoder.onnx", stream => { using var buffer = new MemoryStream(); stream.CopyTo(buffer); return buffer.ToArray(); });
+                (weights, embedder) = (new EncoderWeights(null, onnx), OnnxEmbedder(onnx, device, log));
+            }
+            else
+            {
+                var encoder = new DualEncoder(new NgramTower(manifest.Buckets, manifest.Dimension));
+                Read(zip, "encoder.f16", stream => { Float16Weights.Read(encoder, stream); return 0; });
+                var torchDevice = TorchDevices.Select(device, log);
+                encoder.to(torchDevice);
+                (weights, embedder) = (new EncoderWeights(encoder, null), new DualEncoderEmbedder(encoder, torchDevice));
+            }
             var records = Read(zip, "memory.jsonl", stream =>
             {
                 using var reader = new StreamReader(stream);
@@ -136,7 +172,7 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
                 while (reader.ReadLine() is { Length: > 0 } line) list.Add(JsonSerializer.Deserialize<ArtworkRecord>(line)!);
                 return list;
             });
-            return new IconclassModel(thesaurus, encoder, torchDevice, new LabeledRecords(records, new GoldCodeNormalizer(thesaurus)), manifest);
+            return new IconclassModel(thesaurus, weights, embedder, new LabeledRecords(records, new GoldCodeNormalizer(thesaurus)), manifest);
         }
         catch (Exception exception) when (exception is InvalidDataException or JsonException or EndOfStreamException)
         {
@@ -150,5 +186,9 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
         return read(stream);
     }
 
-    public void Dispose() => _encoder.Dispose();
+    public void Dispose()
+    {
+        _weights.Ngram?.Dispose();
+        (_embedder as IDisposable)?.Dispose();
+    }
 }

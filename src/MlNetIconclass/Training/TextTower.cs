@@ -67,7 +67,10 @@ public sealed class MiniLmTower : TextTower
     private readonly BertTokenizer _tokenizer;
     private readonly int _maxLength;
 
-    public MiniLmTower(BertEncoder bert, BertTokenizer tokenizer, int maxLength = 64) : base(nameof(MiniLmTower))
+    /// <summary>Tokens per text, [CLS] and [SEP] included; ONNX inference of a saved model uses the same.</summary>
+    public const int MaxLength = 64;
+
+    public MiniLmTower(BertEncoder bert, BertTokenizer tokenizer, int maxLength = MaxLength) : base(nameof(MiniLmTower))
     {
         this.bert = bert;
         _tokenizer = tokenizer;

@@ -1,0 +1,34 @@
+using MlNetIconclass.Collections;
+using MlNetIconclass.Training;
+
+namespace MlNetIconclass.Tests.Training;
+
+/// <summary>Small, fast training settings and a slice of the bundled sample, for tests of the training machinery.</summary>
+internal static class TinyModels
+{
+    public static DualEncoderOptions Options(int seed = 1) => new()
+    {
+        NgramBuckets = 4096,
+        NgramDimension = 32,
+        Epochs = 2,
+        ThesaurusEpochs = 1,
+        ThesaurusExamplesPerEpoch = 400,
+        BatchSize = 32,
+        Languages = ["nl"],
+        Seed = seed,
+        Device = MlNetIconclass.Features.ComputeDevice.Cpu,
+    };
+
+    /// <summary>The first 120 coded records of the train split; about 15 of them fall in the validation share.</summary>
+    public static async Task<List<ArtworkRecord>> TrainRecordsAsync() =>
+        (await ArtworkParquet.ReadAllAsync(BundledSamples.RijksmuseumSuriname))
+            .Where(r => r.Codes.Count > 0 && !ProtocolSplit.IsTest(r.Id))
+            .Take(120)
+            .ToList();
+
+    public static async Task<List<ArtworkRecord>> TestRecordsAsync() =>
+        (await ArtworkParquet.ReadAllAsync(BundledSamples.RijksmuseumSuriname))
+            .Where(r => r.Codes.Count > 0 && ProtocolSplit.IsTest(r.Id))
+            .Take(10)
+            .ToList();
+}
