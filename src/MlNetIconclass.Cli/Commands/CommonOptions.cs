@@ -15,7 +15,7 @@ internal static class CommonOptions
 
     public static Option<QueryFields> Fields() => new("--fields")
     {
-        Description = "Record text used as the query: Titles (the protocol's reference) or TitlesAndDescriptions",
+        Description = "Record text the baselines query with: Titles (the protocol's reference) or TitlesAndDescriptions",
         DefaultValueFactory = _ => QueryFields.Titles,
     };
 

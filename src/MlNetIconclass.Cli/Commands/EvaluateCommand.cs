@@ -38,7 +38,8 @@ internal static class EvaluateCommand
             var thesaurus = IconclassThesaurus.LoadBundled();
             using var trained = modelPath is null ? null : IconclassModel.Load(modelPath, thesaurus, log: message => AnsiConsole.WriteLine(message));
             if (trained is not null) EnsureNotTrainedOnTest(trained, records, modelPath!);
-            var options = new EvaluationOptions { QueryFields = trained?.Manifest.QueryFields ?? result.GetValue(fields), Ks = cutoffs, DataName = dataPath };
+            // --fields sets the baselines' query text; a model reads what it was trained on.
+            var options = new EvaluationOptions { QueryFields = result.GetValue(fields), Ks = cutoffs, DataName = dataPath };
             Func<IReadOnlyList<ArtworkRecord>, ModelUnderTest>? underTest = trained is null ? null : _ => new ModelUnderTest(trained, trained.Ablations());
 
             EvaluationResult? evaluation = null;

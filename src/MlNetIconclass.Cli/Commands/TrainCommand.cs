@@ -23,12 +23,14 @@ internal static class TrainCommand
         split.AcceptOnlyFromAmong("train", "all");
         var seed = new Option<int>("--seed") { Description = "Random seed (training is reproducible on CPU)", DefaultValueFactory = _ => 1 };
         var device = new Option<ComputeDevice>("--device") { Description = "Auto, Cpu or Cuda", DefaultValueFactory = _ => ComputeDevice.Auto };
+        var batchSize = new Option<int>("--batch-size") { Description = "Records per training step", DefaultValueFactory = _ => new DualEncoderOptions().BatchSize };
+        var noEpochValidation = new Option<bool>("--no-epoch-validation") { Description = "Skip ranking the validation records after each epoch (slow for MiniLM on a CPU)" };
         var fields = CommonOptions.Fields();
         fields.DefaultValueFactory = _ => new DualEncoderOptions().QueryFields;
 
         var command = new Command("train", "Train the dual encoder on a collection and save the model")
         {
-            data, output, encoder, epochs, thesaurusEpochs, thesaurusExamples, zeroShot, split, seed, device, fields,
+            data, output, encoder, epochs, thesaurusEpochs, thesaurusExamples, zeroShot, split, batchSize, noEpochValidation, seed, device, fields,
         };
         command.SetAction((result, cancellation) => CommandRunner.RunAsync(async () =>
         {
@@ -39,6 +41,8 @@ internal static class TrainCommand
                 ThesaurusEpochs = Math.Max(0, result.GetValue(thesaurusEpochs)),
                 ThesaurusExamplesPerEpoch = Positive(result.GetValue(thesaurusExamples), "--thesaurus-examples"),
                 UseCollection = !result.GetValue(zeroShot),
+                BatchSize = Positive(result.GetValue(batchSize), "--batch-size"),
+                ValidateEachEpoch = !result.GetValue(noEpochValidation),
                 Seed = result.GetValue(seed),
                 Device = result.GetValue(device),
                 QueryFields = result.GetValue(fields),

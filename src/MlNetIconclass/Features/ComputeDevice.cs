@@ -22,7 +22,10 @@ public static class OnnxSessions
         {
             try
             {
+                // ONNX Runtime would print its own error for a missing CUDA library; the log line below says it once.
+                options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
                 options.AppendExecutionProvider_CUDA(0);
+                options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING;
                 log?.Invoke("ONNX Runtime: CUDA device 0");
                 return new InferenceSession(model, options);
             }

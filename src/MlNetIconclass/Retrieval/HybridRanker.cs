@@ -17,10 +17,12 @@ public enum HybridComponent
     Bm25,
     /// <summary>Log training frequency of the label.</summary>
     Prior,
+    /// <summary>Cosine to the label's prototype: the mean of its training records in the dual encoder's space.</summary>
+    Prototype,
 }
 
 /// <summary>A weight for each <see cref="HybridComponent"/>.</summary>
-public sealed record HybridWeights(float Dense, float Memory, float LexicalMemory, float Bm25, float Prior)
+public sealed record HybridWeights(float Dense, float Memory, float LexicalMemory, float Bm25, float Prior, float Prototype = 0)
 {
     public float this[HybridComponent component] => component switch
     {
@@ -29,6 +31,7 @@ public sealed record HybridWeights(float Dense, float Memory, float LexicalMemor
         HybridComponent.LexicalMemory => LexicalMemory,
         HybridComponent.Bm25 => Bm25,
         HybridComponent.Prior => Prior,
+        HybridComponent.Prototype => Prototype,
         _ => throw new ArgumentOutOfRangeException(nameof(component)),
     };
 
@@ -39,11 +42,12 @@ public sealed record HybridWeights(float Dense, float Memory, float LexicalMemor
         HybridComponent.LexicalMemory => this with { LexicalMemory = 0 },
         HybridComponent.Bm25 => this with { Bm25 = 0 },
         HybridComponent.Prior => this with { Prior = 0 },
+        HybridComponent.Prototype => this with { Prototype = 0 },
         _ => throw new ArgumentOutOfRangeException(nameof(component)),
     };
 
     public override string ToString() =>
-        $"dense {Dense}, memory {Memory}, lexical memory {LexicalMemory}, bm25 {Bm25}, prior {Prior}";
+        $"dense {Dense}, memory {Memory}, lexical memory {LexicalMemory}, bm25 {Bm25}, prior {Prior}, prototype {Prototype}";
 }
 
 /// <summary>
@@ -55,21 +59,29 @@ public sealed class HybridRanker : ICodeRanker
     private const int DenseCandidates = 200;
     private const int Bm25Candidates = 100;
     private const int PriorCandidates = 50;
-    private const int Neighbours = 20;
 
     private readonly IconclassThesaurus _thesaurus;
     private readonly ITextEmbedder _embedder;
     private readonly LabeledRecords _memory;
     private readonly DenseIndex _memoryIndex;
+    private readonly DenseIndex _prototypes;
     private readonly KnnRanker _lexicalMemory;
     private readonly Bm25LabelRanker _bm25;
     private readonly IReadOnlyList<ScoredCode> _prior;
     private readonly QueryFields _fields;
     private readonly ConcurrentDictionary<string, Lazy<DenseIndex>> _labelIndexes = new(StringComparer.Ordinal);
 
+    /// <param name="thesaurus">The label space and label documents.</param>
+    /// <param name="embedder">The trained encoder.</param>
+    /// <param name="memory">Training records the memory components search.</param>
+    /// <param name="fields">What a record's query text is made of.</param>
+    /// <param name="weights">The weight of each component.</param>
+    /// <param name="neighbours">How many nearest training records vote, in each memory.</param>
+    /// <param name="name">The ranker's name in reports.</param>
     public HybridRanker(IconclassThesaurus thesaurus, ITextEmbedder embedder, LabeledRecords memory, QueryFields fields, HybridWeights weights,
-        string name = "dual-encoder")
+        int neighbours = 20, string name = "dual-encoder")
     {
+        Neighbours = neighbours;
         _thesaurus = thesaurus;
         _embedder = embedder;
         _memory = memory;
@@ -78,8 +90,9 @@ public sealed class HybridRanker : ICodeRanker
         Name = name;
         var memoryTexts = memory.Items.Select(item => QueryString(item.Record)).ToArray();
         _memoryIndex = new DenseIndex(memory.Items.Select(item => item.Record.Id).ToArray(), embedder.Embed(memoryTexts), embedder.Dimension);
+        _prototypes = Prototypes(memory, _memoryIndex);
         _bm25 = new Bm25LabelRanker(thesaurus, fields);
-        _lexicalMemory = new KnnRanker(memory, _bm25, fields, Neighbours);
+        _lexicalMemory = new KnnRanker(memory, _bm25, fields, neighbours);
         _prior = new PriorRanker(memory, thesaurus.LabelSpace).Rank(new ArtworkRecord(), PriorCandidates);
         MaxLogCount = (float)Math.Log(1 + memory.Items.SelectMany(i => i.Labels).CountBy(l => l).Select(c => c.Value).DefaultIfEmpty(0).Max());
         LogCounts = memory.Items.SelectMany(i => i.Labels).CountBy(l => l).ToDictionary(c => c.Key, c => (float)Math.Log(1 + c.Value));
@@ -93,6 +106,8 @@ public sealed class HybridRanker : ICodeRanker
 
     public HybridWeights Weights { get; }
 
+    public int Neighbours { get; }
+
     /// <summary>The same components under other weights (for tuning and ablations), without recomputing anything.</summary>
     public HybridRanker WithWeights(HybridWeights weights, string? name = null) => new(this, weights, name ?? Name);
 
@@ -102,6 +117,7 @@ public sealed class HybridRanker : ICodeRanker
         _embedder = source._embedder;
         _memory = source._memory;
         _memoryIndex = source._memoryIndex;
+        _prototypes = source._prototypes;
         _lexicalMemory = source._lexicalMemory;
         _bm25 = source._bm25;
         _prior = source._prior;
@@ -109,6 +125,7 @@ public sealed class HybridRanker : ICodeRanker
         _labelIndexes = source._labelIndexes;
         MaxLogCount = source.MaxLogCount;
         LogCounts = source.LogCounts;
+        Neighbours = source.Neighbours;
         Weights = weights;
         Name = name;
     }
@@ -127,11 +144,30 @@ public sealed class HybridRanker : ICodeRanker
         var memoryVotes = NeighbourVotes.Sum(_memoryIndex.SearchRows(query, Neighbours).Select(h => (h.Row, Math.Max(0, h.Score))), _memory);
         scores.SetShares(HybridComponent.Memory, memoryVotes);
         scores.SetShares(HybridComponent.LexicalMemory, _lexicalMemory.Votes(record));
+        foreach (var hit in _prototypes.Search(query, DenseCandidates))
+            scores.Set(HybridComponent.Prototype, hit.Code, Math.Max(0, hit.Score));
         var bm25 = _bm25.Rank(record, Bm25Candidates);
         foreach (var hit in bm25) scores.Set(HybridComponent.Bm25, hit.Code, hit.Score / bm25[0].Score);
         foreach (var label in scores.Candidates.Concat(_prior.Select(p => p.Code)).ToArray())
             scores.Set(HybridComponent.Prior, label, LogCounts.GetValueOrDefault(label) / Math.Max(MaxLogCount, 1e-6f));
         return scores;
+    }
+
+    /// <summary>Each label's normalised mean of the embeddings of the training records that carry it.</summary>
+    private static DenseIndex Prototypes(LabeledRecords memory, DenseIndex records)
+    {
+        var rowsByLabel = memory.Items.SelectMany((item, row) => item.Labels.Select(label => (label, row)))
+            .GroupBy(pair => pair.label, pair => pair.row)
+            .ToArray();
+        var vectors = new float[rowsByLabel.Length * records.Dimension];
+        for (int i = 0; i < rowsByLabel.Length; i++)
+        {
+            var prototype = vectors.AsSpan(i * records.Dimension, records.Dimension);
+            foreach (int row in rowsByLabel[i]) System.Numerics.Tensors.TensorPrimitives.Add(prototype, records.Vectors.AsSpan(row * records.Dimension, records.Dimension), prototype);
+            float norm = System.Numerics.Tensors.TensorPrimitives.Norm(prototype);
+            if (norm > 0) System.Numerics.Tensors.TensorPrimitives.Divide(prototype, norm, prototype);
+        }
+        return new DenseIndex(rowsByLabel.Select(group => group.Key).ToArray(), vectors, records.Dimension);
     }
 
     public static IReadOnlyList<ScoredCode> Combine(ComponentScores scores, HybridWeights weights, int count) =>
@@ -144,10 +180,22 @@ public sealed class HybridRanker : ICodeRanker
 
     private string QueryString(ArtworkRecord record) => string.Join(" ; ", QueryText.Texts(record, _fields));
 
+    /// <summary>
+    /// The label documents of a language embedded, rounded to half precision (so a model file can cache them and
+    /// still rank exactly as before saving); computed on first use unless given.
+    /// </summary>
+    public float[] LabelEmbeddings(string language) => LabelIndex(language).Vectors;
+
+    /// <summary>Uses label embeddings computed earlier (by <see cref="LabelEmbeddings"/>) instead of encoding the labels again.</summary>
+    public void UseLabelEmbeddings(string language, float[] embeddings) =>
+        _labelIndexes[language] = new Lazy<DenseIndex>(() => new DenseIndex(_thesaurus.LabelSpace, embeddings, _embedder.Dimension));
+
     private DenseIndex LabelIndex(string language) => _labelIndexes.GetOrAdd(language, key => new Lazy<DenseIndex>(() =>
-        new DenseIndex(_thesaurus.LabelSpace,
-            _embedder.Embed(_thesaurus.LabelSpace.Select(label => LabelDocuments.TowerText(_thesaurus, label, key)).ToArray()),
-            _embedder.Dimension))).Value;
+    {
+        var vectors = _embedder.Embed(_thesaurus.LabelSpace.Select(label => LabelDocuments.TowerText(_thesaurus, label, key)).ToArray());
+        for (int i = 0; i < vectors.Length; i++) vectors[i] = (float)(Half)vectors[i];
+        return new DenseIndex(_thesaurus.LabelSpace, vectors, _embedder.Dimension);
+    })).Value;
 }
 
 /// <summary>Per component, the scaled score of each candidate label.</summary>

@@ -74,7 +74,7 @@ public sealed class DualEncoderTrainer(IconclassThesaurus thesaurus, DualEncoder
             progress?.Report(new TrainingProgress(phase, epoch, epochs, step + 1, batches.Length, lossSum / (step + 1)));
         }
         double seconds = clock.Elapsed.TotalSeconds;
-        var (recall, mrr) = validation.Count > 0 ? Validate(model, validation, device) : (null as double?, null as double?);
+        var (recall, mrr) = validation.Count > 0 && options.ValidateEachEpoch ? Validate(model, validation, device) : (null as double?, null as double?);
         var report = new EpochReport(phase, epoch, lossSum / Math.Max(1, batches.Length), recall, mrr, seconds, examples.Count / seconds);
         log?.Invoke($"{phase} epoch {epoch}/{epochs}: loss {report.Loss:0.000}" +
                     (recall is null ? "" : $", validation R@10 {recall:0.000} MRR {mrr:0.000}") +

@@ -30,8 +30,34 @@ public static class Float16Weights
             writer.Write(parameter.shape.Length);
             foreach (var size in parameter.shape) writer.Write(size);
             using var values = parameter.detach().cpu().contiguous();
-            foreach (var value in values.data<float>()) writer.Write((Half)value);
+            WriteValues(writer, values.data<float>().ToArray());
         }
+    }
+
+    /// <summary>A float array as a count and half-precision values.</summary>
+    public static void WriteArray(Stream stream, float[] values)
+    {
+        using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        writer.Write(values.LongLength);
+        WriteValues(writer, values);
+    }
+
+    public static float[] ReadArray(Stream stream)
+    {
+        using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        return ReadValues(reader, reader.ReadInt64());
+    }
+
+    private static void WriteValues(BinaryWriter writer, float[] values)
+    {
+        foreach (var value in values) writer.Write((Half)value);
+    }
+
+    private static float[] ReadValues(BinaryReader reader, long count)
+    {
+        var values = new float[count];
+        for (long i = 0; i < count; i++) values[i] = (float)reader.ReadHalf();
+        return values;
     }
 
     public static void Read(nn.Module module, Stream stream)
@@ -45,8 +71,7 @@ public static class Float16Weights
             string name = reader.ReadString();
             var shape = new long[reader.ReadInt32()];
             for (int d = 0; d < shape.Length; d++) shape[d] = reader.ReadInt64();
-            var values = new float[shape.Aggregate(1L, (a, b) => a * b)];
-            for (int v = 0; v < values.Length; v++) values[v] = (float)reader.ReadHalf();
+            var values = ReadValues(reader, shape.Aggregate(1L, (a, b) => a * b));
             if (!parameters.TryGetValue(name, out var parameter) || !parameter.shape.SequenceEqual(shape))
                 throw new InvalidDataException($"The saved weights do not fit this encoder: '{name}' [{string.Join(",", shape)}].");
             using var loaded = tensor(values, shape);

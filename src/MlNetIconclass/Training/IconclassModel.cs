@@ -15,7 +15,8 @@ namespace MlNetIconclass.Training;
 /// <summary>
 /// A trained dual encoder with its hybrid ranker: what <c>Fit</c> returns, and what is saved to and loaded from one
 /// model file (a zip: <c>manifest.json</c>; <c>encoder.f16</c>, half-precision n-gram weights, or <c>encoder.onnx</c>,
-/// the fine-tuned MiniLM; <c>memory.jsonl</c>, the training records the memory components search).
+/// the fine-tuned MiniLM with <c>labels-LANG.f16</c>, its label embeddings; <c>memory.jsonl</c>, the training records
+/// the memory components search).
 /// </summary>
 public sealed class IconclassModel : ICodeRanker, IDisposable
 {
@@ -31,7 +32,7 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
         _embedder = embedder;
         _memory = memory;
         Manifest = manifest;
-        Ranker = new HybridRanker(thesaurus, embedder, memory, manifest.QueryFields, manifest.Weights);
+        Ranker = new HybridRanker(thesaurus, embedder, memory, manifest.QueryFields, manifest.Weights, manifest.Neighbours);
     }
 
     /// <summary>
@@ -95,9 +96,12 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
         var (weightsToKeep, embedder) = Freeze(encoder, TorchDevices.Select(options.Device, null), options.Device, log);
 
         var memory = options.UseCollection ? train : new LabeledRecords([], normalizer);
-        var tuning = new HybridRanker(thesaurus, embedder, memory, options.QueryFields, new HybridWeights(1, 0, 0, 0, 0));
-        var (weights, objective) = HybridWeightTuner.Tune(tuning, validation.Items, options.UseCollection);
-        log?.Invoke($"hybrid weights chosen on {validation.Items.Count} validation records: {weights} (R@10 + MRR = {objective:0.000})");
+        int[] neighbourCounts = options.UseCollection ? [10, 20, 40] : [20];
+        var (tuned, objective) = HybridWeightTuner.TuneAll(
+            neighbourCounts.Select(k => new HybridRanker(thesaurus, embedder, memory, options.QueryFields, new HybridWeights(1, 0, 0, 0, 0), k)),
+            validation.Items, options.UseCollection);
+        var weights = tuned.Weights;
+        log?.Invoke($"hybrid chosen on {validation.Items.Count} validation records: {weights}, {tuned.Neighbours} neighbours (R@10 + MRR = {objective:0.000})");
 
         var manifest = new ModelManifest
         {
@@ -111,6 +115,7 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
             LabelSetHash = ModelManifest.HashLabels(thesaurus.LabelSpace),
             LabelCount = thesaurus.LabelSpace.Count,
             Weights = weights,
+            Neighbours = tuned.Neighbours,
             ValidationObjective = objective,
             TrainingRecords = options.UseCollection ? train.Items.Count : 0,
             ValidationRecords = validation.Items.Count,
@@ -129,7 +134,13 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
             if (_weights.Ngram is { } ngram)
                 using (var weights = zip.CreateEntry("encoder.f16", CompressionLevel.Optimal).Open()) Float16Weights.Write(ngram, weights);
             if (_weights.Onnx is { } onnx)
+            {
                 using (var weights = zip.CreateEntry("encoder.onnx", CompressionLevel.Fastest).Open()) weights.Write(onnx);
+                // MiniLM takes minutes to encode every label on a CPU, so its label embeddings travel with it.
+                foreach (var language in Manifest.Languages)
+                    using (var labels = zip.CreateEntry($"labels-{language}.f16", CompressionLevel.Fastest).Open())
+                        Float16Weights.WriteArray(labels, Ranker.LabelEmbeddings(language));
+            }
             using (var memory = new StreamWriter(zip.CreateEntry("memory.jsonl").Open()))
                 foreach (var (record, labels) in _memory.Items)
                     memory.WriteLine(JsonSerializer.Serialize(new ArtworkRecord { Id = record.Id, Titles = record.Titles, Descriptions = record.Descriptions, Codes = labels.ToList() }));
@@ -172,7 +183,10 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
                 while (reader.ReadLine() is { Length: > 0 } line) list.Add(JsonSerializer.Deserialize<ArtworkRecord>(line)!);
                 return list;
             });
-            return new IconclassModel(thesaurus, weights, embedder, new LabeledRecords(records, new GoldCodeNormalizer(thesaurus)), manifest);
+            var model = new IconclassModel(thesaurus, weights, embedder, new LabeledRecords(records, new GoldCodeNormalizer(thesaurus)), manifest);
+            foreach (var language in manifest.Languages.Where(language => zip.GetEntry($"labels-{language}.f16") is not null))
+                model.Ranker.UseLabelEmbeddings(language, Read(zip, $"labels-{language}.f16", Float16Weights.ReadArray));
+            return model;
         }
         catch (Exception exception) when (exception is InvalidDataException or JsonException or EndOfStreamException)
         {

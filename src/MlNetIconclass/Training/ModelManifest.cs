@@ -23,6 +23,8 @@ public sealed record ModelManifest
     public required string LabelSetHash { get; init; }
     public required int LabelCount { get; init; }
     public required HybridWeights Weights { get; init; }
+    /// <summary>Nearest training records that vote in each memory component.</summary>
+    public int Neighbours { get; init; } = 20;
     /// <summary>R@10 + MRR of the hybrid on the validation records, with the chosen weights.</summary>
     public double ValidationObjective { get; init; }
     public int TrainingRecords { get; init; }
