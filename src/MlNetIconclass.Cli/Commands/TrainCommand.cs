@@ -26,6 +26,7 @@ internal static class TrainCommand
         var batchSize = new Option<int>("--batch-size") { Description = "Records per training step", DefaultValueFactory = _ => new DualEncoderOptions().BatchSize };
         var noEpochValidation = new Option<bool>("--no-epoch-validation") { Description = "Skip ranking the validation records after each epoch (slow for MiniLM on a CPU)" };
         var fields = CommonOptions.Fields();
+        fields.Description = "Record text the model queries with: Titles or TitlesAndDescriptions";
         fields.DefaultValueFactory = _ => new DualEncoderOptions().QueryFields;
 
         var command = new Command("train", "Train the dual encoder on a collection and save the model")

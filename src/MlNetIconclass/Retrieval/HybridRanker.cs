@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Numerics.Tensors;
 using MlNetIconclass.Collections;
 using MlNetIconclass.Thesaurus;
 
@@ -52,9 +53,37 @@ public sealed record HybridWeights(float Dense, float Memory, float LexicalMemor
 
 /// <summary>
 /// Ranks labels by a weighted sum of component scores, each scaled to [0, 1]: dense similarity to the label
-/// documents, votes of the nearest training records (dense and lexical), BM25, and the log prior.
+/// documents and to label prototypes, votes of the nearest training records (dense and lexical), BM25, and the log prior.
 /// </summary>
-public sealed class HybridRanker : ICodeRanker
+public sealed class HybridRanker(HybridComponents components, HybridWeights weights, string name = "dual-encoder") : ICodeRanker
+{
+    public string Name { get; } = name;
+
+    public HybridWeights Weights { get; } = weights;
+
+    public HybridComponents Components { get; } = components;
+
+    public int Neighbours => Components.Neighbours;
+
+    /// <summary>The same components under other weights (for tuning and ablations), without recomputing anything.</summary>
+    public HybridRanker WithWeights(HybridWeights other, string? otherName = null) => new(Components, other, otherName ?? Name);
+
+    public IReadOnlyList<ScoredCode> Rank(ArtworkRecord record, int count) => Combine(Components.Score(record), Weights, count);
+
+    public static IReadOnlyList<ScoredCode> Combine(ComponentScores scores, HybridWeights weights, int count) =>
+        scores.Candidates
+            .Select(label => new ScoredCode(label, Enum.GetValues<HybridComponent>().Sum(c => weights[c] * scores.Get(c, label))))
+            .Where(code => code.Score > 0)
+            .OrderByDescending(code => code.Score).ThenBy(code => code.Code, StringComparer.Ordinal)
+            .Take(count)
+            .ToArray();
+}
+
+/// <summary>
+/// What the hybrid's components need, built once: the label indexes per language, the training records' embeddings
+/// and prototypes, the lexical memory, BM25 and the label counts.
+/// </summary>
+public sealed class HybridComponents
 {
     private const int DenseCandidates = 200;
     private const int Bm25Candidates = 100;
@@ -68,6 +97,8 @@ public sealed class HybridRanker : ICodeRanker
     private readonly KnnRanker _lexicalMemory;
     private readonly Bm25LabelRanker _bm25;
     private readonly IReadOnlyList<ScoredCode> _prior;
+    private readonly Dictionary<string, float> _logCounts;
+    private readonly float _maxLogCount;
     private readonly QueryFields _fields;
     private readonly ConcurrentDictionary<string, Lazy<DenseIndex>> _labelIndexes = new(StringComparer.Ordinal);
 
@@ -75,65 +106,28 @@ public sealed class HybridRanker : ICodeRanker
     /// <param name="embedder">The trained encoder.</param>
     /// <param name="memory">Training records the memory components search.</param>
     /// <param name="fields">What a record's query text is made of.</param>
-    /// <param name="weights">The weight of each component.</param>
     /// <param name="neighbours">How many nearest training records vote, in each memory.</param>
-    /// <param name="name">The ranker's name in reports.</param>
-    public HybridRanker(IconclassThesaurus thesaurus, ITextEmbedder embedder, LabeledRecords memory, QueryFields fields, HybridWeights weights,
-        int neighbours = 20, string name = "dual-encoder")
+    public HybridComponents(IconclassThesaurus thesaurus, ITextEmbedder embedder, LabeledRecords memory, QueryFields fields, int neighbours = 20)
     {
-        Neighbours = neighbours;
         _thesaurus = thesaurus;
         _embedder = embedder;
         _memory = memory;
         _fields = fields;
-        Weights = weights;
-        Name = name;
+        Neighbours = neighbours;
         var memoryTexts = memory.Items.Select(item => QueryString(item.Record)).ToArray();
         _memoryIndex = new DenseIndex(memory.Items.Select(item => item.Record.Id).ToArray(), embedder.Embed(memoryTexts), embedder.Dimension);
         _prototypes = Prototypes(memory, _memoryIndex);
         _bm25 = new Bm25LabelRanker(thesaurus, fields);
         _lexicalMemory = new KnnRanker(memory, _bm25, fields, neighbours);
         _prior = new PriorRanker(memory, thesaurus.LabelSpace).Rank(new ArtworkRecord(), PriorCandidates);
-        MaxLogCount = (float)Math.Log(1 + memory.Items.SelectMany(i => i.Labels).CountBy(l => l).Select(c => c.Value).DefaultIfEmpty(0).Max());
-        LogCounts = memory.Items.SelectMany(i => i.Labels).CountBy(l => l).ToDictionary(c => c.Key, c => (float)Math.Log(1 + c.Value));
+        _logCounts = memory.Items.SelectMany(i => i.Labels).CountBy(l => l).ToDictionary(c => c.Key, c => (float)Math.Log(1 + c.Value));
+        _maxLogCount = Math.Max(_logCounts.Values.DefaultIfEmpty(0).Max(), 1e-6f);
     }
-
-    private float MaxLogCount { get; }
-
-    private Dictionary<string, float> LogCounts { get; }
-
-    public string Name { get; }
-
-    public HybridWeights Weights { get; }
 
     public int Neighbours { get; }
 
-    /// <summary>The same components under other weights (for tuning and ablations), without recomputing anything.</summary>
-    public HybridRanker WithWeights(HybridWeights weights, string? name = null) => new(this, weights, name ?? Name);
-
-    private HybridRanker(HybridRanker source, HybridWeights weights, string name)
-    {
-        _thesaurus = source._thesaurus;
-        _embedder = source._embedder;
-        _memory = source._memory;
-        _memoryIndex = source._memoryIndex;
-        _prototypes = source._prototypes;
-        _lexicalMemory = source._lexicalMemory;
-        _bm25 = source._bm25;
-        _prior = source._prior;
-        _fields = source._fields;
-        _labelIndexes = source._labelIndexes;
-        MaxLogCount = source.MaxLogCount;
-        LogCounts = source.LogCounts;
-        Neighbours = source.Neighbours;
-        Weights = weights;
-        Name = name;
-    }
-
-    public IReadOnlyList<ScoredCode> Rank(ArtworkRecord record, int count) => Combine(Components(record), Weights, count);
-
     /// <summary>Each component's scores for the record's candidate labels, scaled to [0, 1].</summary>
-    public ComponentScores Components(ArtworkRecord record)
+    public ComponentScores Score(ArtworkRecord record)
     {
         var scores = new ComponentScores();
         string language = QueryText.Language(record);
@@ -141,44 +135,17 @@ public sealed class HybridRanker : ICodeRanker
 
         foreach (var hit in LabelIndex(language).Search(query, DenseCandidates))
             scores.Set(HybridComponent.Dense, hit.Code, Math.Max(0, hit.Score));
+        foreach (var hit in _prototypes.Search(query, DenseCandidates))
+            scores.Set(HybridComponent.Prototype, hit.Code, Math.Max(0, hit.Score));
         var memoryVotes = NeighbourVotes.Sum(_memoryIndex.SearchRows(query, Neighbours).Select(h => (h.Row, Math.Max(0, h.Score))), _memory);
         scores.SetShares(HybridComponent.Memory, memoryVotes);
         scores.SetShares(HybridComponent.LexicalMemory, _lexicalMemory.Votes(record));
-        foreach (var hit in _prototypes.Search(query, DenseCandidates))
-            scores.Set(HybridComponent.Prototype, hit.Code, Math.Max(0, hit.Score));
         var bm25 = _bm25.Rank(record, Bm25Candidates);
         foreach (var hit in bm25) scores.Set(HybridComponent.Bm25, hit.Code, hit.Score / bm25[0].Score);
         foreach (var label in scores.Candidates.Concat(_prior.Select(p => p.Code)).ToArray())
-            scores.Set(HybridComponent.Prior, label, LogCounts.GetValueOrDefault(label) / Math.Max(MaxLogCount, 1e-6f));
+            scores.Set(HybridComponent.Prior, label, _logCounts.GetValueOrDefault(label) / _maxLogCount);
         return scores;
     }
-
-    /// <summary>Each label's normalised mean of the embeddings of the training records that carry it.</summary>
-    private static DenseIndex Prototypes(LabeledRecords memory, DenseIndex records)
-    {
-        var rowsByLabel = memory.Items.SelectMany((item, row) => item.Labels.Select(label => (label, row)))
-            .GroupBy(pair => pair.label, pair => pair.row)
-            .ToArray();
-        var vectors = new float[rowsByLabel.Length * records.Dimension];
-        for (int i = 0; i < rowsByLabel.Length; i++)
-        {
-            var prototype = vectors.AsSpan(i * records.Dimension, records.Dimension);
-            foreach (int row in rowsByLabel[i]) System.Numerics.Tensors.TensorPrimitives.Add(prototype, records.Vectors.AsSpan(row * records.Dimension, records.Dimension), prototype);
-            float norm = System.Numerics.Tensors.TensorPrimitives.Norm(prototype);
-            if (norm > 0) System.Numerics.Tensors.TensorPrimitives.Divide(prototype, norm, prototype);
-        }
-        return new DenseIndex(rowsByLabel.Select(group => group.Key).ToArray(), vectors, records.Dimension);
-    }
-
-    public static IReadOnlyList<ScoredCode> Combine(ComponentScores scores, HybridWeights weights, int count) =>
-        scores.Candidates
-            .Select(label => new ScoredCode(label, Enum.GetValues<HybridComponent>().Sum(c => weights[c] * scores.Get(c, label))))
-            .Where(code => code.Score > 0)
-            .OrderByDescending(code => code.Score).ThenBy(code => code.Code, StringComparer.Ordinal)
-            .Take(count)
-            .ToArray();
-
-    private string QueryString(ArtworkRecord record) => string.Join(" ; ", QueryText.Texts(record, _fields));
 
     /// <summary>
     /// The label documents of a language embedded, rounded to half precision (so a model file can cache them and
@@ -196,6 +163,25 @@ public sealed class HybridRanker : ICodeRanker
         for (int i = 0; i < vectors.Length; i++) vectors[i] = (float)(Half)vectors[i];
         return new DenseIndex(_thesaurus.LabelSpace, vectors, _embedder.Dimension);
     })).Value;
+
+    private string QueryString(ArtworkRecord record) => string.Join(" ; ", QueryText.Texts(record, _fields));
+
+    /// <summary>Each label's normalised mean of the embeddings of the training records that carry it.</summary>
+    private static DenseIndex Prototypes(LabeledRecords memory, DenseIndex records)
+    {
+        var rowsByLabel = memory.Items.SelectMany((item, row) => item.Labels.Select(label => (label, row)))
+            .GroupBy(pair => pair.label, pair => pair.row)
+            .ToArray();
+        var vectors = new float[rowsByLabel.Length * records.Dimension];
+        for (int i = 0; i < rowsByLabel.Length; i++)
+        {
+            var prototype = vectors.AsSpan(i * records.Dimension, records.Dimension);
+            foreach (int row in rowsByLabel[i]) TensorPrimitives.Add(prototype, records.Vectors.AsSpan(row * records.Dimension, records.Dimension), prototype);
+            float norm = TensorPrimitives.Norm(prototype);
+            if (norm > 0) TensorPrimitives.Divide(prototype, norm, prototype);
+        }
+        return new DenseIndex(rowsByLabel.Select(group => group.Key).ToArray(), vectors, records.Dimension);
+    }
 }
 
 /// <summary>Per component, the scaled score of each candidate label.</summary>

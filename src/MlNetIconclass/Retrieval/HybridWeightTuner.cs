@@ -27,7 +27,7 @@ public static class HybridWeightTuner
     public static (HybridWeights Weights, double Objective) Tune(HybridRanker ranker,
         IReadOnlyList<(ArtworkRecord Record, IReadOnlyList<string> Gold)> validation, bool useMemory)
     {
-        var records = validation.Select(v => new CandidateMatrix(ranker.Components(v.Record), v.Gold)).ToArray();
+        var records = validation.Select(v => new CandidateMatrix(ranker.Components.Score(v.Record), v.Gold)).ToArray();
         float[] memoryGrid = useMemory ? MemoryGrid : [0];
         float[] priorGrid = useMemory ? PriorGrid : [0];
         float[] prototypeGrid = useMemory ? PrototypeGrid : [0];

@@ -32,7 +32,7 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
         _embedder = embedder;
         _memory = memory;
         Manifest = manifest;
-        Ranker = new HybridRanker(thesaurus, embedder, memory, manifest.QueryFields, manifest.Weights, manifest.Neighbours);
+        Ranker = new HybridRanker(new HybridComponents(thesaurus, embedder, memory, manifest.QueryFields, manifest.Neighbours), manifest.Weights);
     }
 
     /// <summary>
@@ -98,7 +98,7 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
         var memory = options.UseCollection ? train : new LabeledRecords([], normalizer);
         int[] neighbourCounts = options.UseCollection ? [10, 20, 40] : [20];
         var (tuned, objective) = HybridWeightTuner.TuneAll(
-            neighbourCounts.Select(k => new HybridRanker(thesaurus, embedder, memory, options.QueryFields, new HybridWeights(1, 0, 0, 0, 0), k)),
+            neighbourCounts.Select(k => new HybridRanker(new HybridComponents(thesaurus, embedder, memory, options.QueryFields, k), new HybridWeights(1, 0, 0, 0, 0))),
             validation.Items, options.UseCollection);
         var weights = tuned.Weights;
         log?.Invoke($"hybrid chosen on {validation.Items.Count} validation records: {weights}, {tuned.Neighbours} neighbours (R@10 + MRR = {objective:0.000})");
@@ -139,7 +139,7 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
                 // MiniLM takes minutes to encode every label on a CPU, so its label embeddings travel with it.
                 foreach (var language in Manifest.Languages)
                     using (var labels = zip.CreateEntry($"labels-{language}.f16", CompressionLevel.Fastest).Open())
-                        Float16Weights.WriteArray(labels, Ranker.LabelEmbeddings(language));
+                        Float16Weights.WriteArray(labels, Ranker.Components.LabelEmbeddings(language));
             }
             using (var memory = new StreamWriter(zip.CreateEntry("memory.jsonl").Open()))
                 foreach (var (record, labels) in _memory.Items)
@@ -185,7 +185,7 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
             });
             var model = new IconclassModel(thesaurus, weights, embedder, new LabeledRecords(records, new GoldCodeNormalizer(thesaurus)), manifest);
             foreach (var language in manifest.Languages.Where(language => zip.GetEntry($"labels-{language}.f16") is not null))
-                model.Ranker.UseLabelEmbeddings(language, Read(zip, $"labels-{language}.f16", Float16Weights.ReadArray));
+                model.Ranker.Components.UseLabelEmbeddings(language, Read(zip, $"labels-{language}.f16", Float16Weights.ReadArray));
             return model;
         }
         catch (Exception exception) when (exception is InvalidDataException or JsonException or EndOfStreamException)

@@ -1,0 +1,39 @@
+using MlNetIconclass.Cli;
+using MlNetIconclass.Tests.Training;
+using MlNetIconclass.Training;
+
+namespace MlNetIconclass.Tests.Cli;
+
+public class ModelCliTests
+{
+    [Fact]
+    public void PredictUsesTheBundledModel()
+    {
+        var (exitCode, stdout, stderr) = IconclassCli.Run("predict", "--title", "nl=Gezicht op een suikerplantage aan de rivier", "--top", "5");
+        Assert.True(exitCode == ExitCodes.Success, stderr);
+        Assert.Contains("25K182", stdout);
+    }
+
+    [Fact]
+    public async Task EvaluateRefusesAModelTrainedOnTestRecords()
+    {
+        using var folder = new TempFolder();
+        var records = (await TinyModels.TrainRecordsAsync()).Concat(await TinyModels.TestRecordsAsync()).ToList();
+        using (var model = IconclassModel.Fit(BundledThesaurus.Instance, records, TinyModels.Options()))
+            model.Save(folder.File("leaky.iconclass"));
+
+        var (exitCode, _, stderr) = IconclassCli.Run("evaluate", "--model", folder.File("leaky.iconclass"));
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Contains("was trained on 10 records of this collection's test split", stderr);
+    }
+
+    [Fact]
+    public void CorruptModelFileIsABadInput()
+    {
+        using var folder = new TempFolder();
+        var path = folder.Write("broken.iconclass", "not a zip");
+        var (exitCode, _, stderr) = IconclassCli.Run("predict", "--title", "nl=Plantage", "--model", path);
+        Assert.Equal(ExitCodes.BadInput, exitCode);
+        Assert.Contains("broken.iconclass", stderr);
+    }
+}
