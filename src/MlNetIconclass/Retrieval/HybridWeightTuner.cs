@@ -9,7 +9,7 @@ namespace MlNetIconclass.Retrieval;
 /// </summary>
 public static class HybridWeightTuner
 {
-    private static readonly float[] DenseGrid = [0, 0.5f, 1];
+    private static readonly float[] DenseGrid = [0, 0.1f, 0.25f, 0.5f, 1];
     private static readonly float[] MemoryGrid = [0, 0.25f, 0.5f, 1, 2];
     private static readonly float[] Bm25Grid = [0, 0.1f, 0.25f, 0.5f];
     private static readonly float[] PriorGrid = [0, 0.05f, 0.1f, 0.25f];
