@@ -25,8 +25,6 @@ public sealed class IconclassTree
 
     public int KeySetCount => _keySets.Count;
 
-    public IEnumerable<string> KeySetIds => _keySets.Keys;
-
     public bool Contains(string notation) => _nodes.ContainsKey(notation);
 
     public string? GetParent(string notation) => _nodes.TryGetValue(notation, out var node) ? node.Parent : null;

@@ -48,8 +48,6 @@ public sealed class NgramTower : TextTower
 
     public override int Dimension { get; }
 
-    public int Buckets => _features.Buckets;
-
     public override Tensor Encode(IReadOnlyList<string> texts, Device device)
     {
         using var scope = NewDisposeScope();
