@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 using MlNetIconclass.Collections;
-using MlNetIconclass.Thesaurus;
 
 namespace MlNetIconclass.Retrieval;
 
@@ -80,8 +78,8 @@ public sealed class HybridRanker(HybridComponents components, HybridWeights weig
 }
 
 /// <summary>
-/// What the hybrid's components need, built once: the label indexes per language, the training records' embeddings
-/// and prototypes, the lexical memory, BM25 and the label counts.
+/// What the hybrid's components need from the training records, built once: their embeddings and label prototypes,
+/// the lexical memory and the label counts; the label side comes from a shared <see cref="LabelIndexes"/>.
 /// </summary>
 public sealed class HybridComponents
 {
@@ -89,40 +87,32 @@ public sealed class HybridComponents
     private const int Bm25Candidates = 100;
     private const int PriorCandidates = 50;
 
-    private readonly IconclassThesaurus _thesaurus;
-    private readonly ITextEmbedder _embedder;
     private readonly LabeledRecords _memory;
     private readonly DenseIndex _memoryIndex;
     private readonly DenseIndex _prototypes;
     private readonly KnnRanker _lexicalMemory;
-    private readonly Bm25LabelRanker _bm25;
     private readonly IReadOnlyList<ScoredCode> _prior;
     private readonly Dictionary<string, float> _logCounts;
     private readonly float _maxLogCount;
-    private readonly QueryFields _fields;
-    private readonly ConcurrentDictionary<string, Lazy<DenseIndex>> _labelIndexes = new(StringComparer.Ordinal);
 
-    /// <param name="thesaurus">The label space and label documents.</param>
-    /// <param name="embedder">The trained encoder.</param>
+    /// <param name="labels">The label documents' indexes, shared between components over the same encoder.</param>
     /// <param name="memory">Training records the memory components search.</param>
-    /// <param name="fields">What a record's query text is made of.</param>
     /// <param name="neighbours">How many nearest training records vote, in each memory.</param>
-    public HybridComponents(IconclassThesaurus thesaurus, ITextEmbedder embedder, LabeledRecords memory, QueryFields fields, int neighbours = 20)
+    public HybridComponents(LabelIndexes labels, LabeledRecords memory, int neighbours = 20)
     {
-        _thesaurus = thesaurus;
-        _embedder = embedder;
+        Labels = labels;
         _memory = memory;
-        _fields = fields;
         Neighbours = neighbours;
         var memoryTexts = memory.Items.Select(item => QueryString(item.Record)).ToArray();
-        _memoryIndex = new DenseIndex(memory.Items.Select(item => item.Record.Id).ToArray(), embedder.Embed(memoryTexts), embedder.Dimension);
+        _memoryIndex = new DenseIndex(memory.Items.Select(item => item.Record.Id).ToArray(), labels.Embedder.Embed(memoryTexts), labels.Embedder.Dimension);
         _prototypes = Prototypes(memory, _memoryIndex);
-        _bm25 = new Bm25LabelRanker(thesaurus, fields);
-        _lexicalMemory = new KnnRanker(memory, _bm25, fields, neighbours);
-        _prior = new PriorRanker(memory, thesaurus.LabelSpace).Rank(new ArtworkRecord(), PriorCandidates);
+        _lexicalMemory = new KnnRanker(memory, labels.Bm25, labels.Fields, neighbours);
+        _prior = new PriorRanker(memory, labels.Thesaurus.LabelSpace).Rank(new ArtworkRecord(), PriorCandidates);
         _logCounts = memory.Items.SelectMany(i => i.Labels).CountBy(l => l).ToDictionary(c => c.Key, c => (float)Math.Log(1 + c.Value));
         _maxLogCount = Math.Max(_logCounts.Values.DefaultIfEmpty(0).Max(), 1e-6f);
     }
+
+    public LabelIndexes Labels { get; }
 
     public int Neighbours { get; }
 
@@ -131,40 +121,23 @@ public sealed class HybridComponents
     {
         var scores = new ComponentScores();
         string language = QueryText.Language(record);
-        var query = _embedder.Embed([QueryString(record)]);
+        var query = Labels.Embedder.Embed([QueryString(record)]);
 
-        foreach (var hit in LabelIndex(language).Search(query, DenseCandidates))
+        foreach (var hit in Labels.Dense(language).Search(query, DenseCandidates))
             scores.Set(HybridComponent.Dense, hit.Code, Math.Max(0, hit.Score));
         foreach (var hit in _prototypes.Search(query, DenseCandidates))
             scores.Set(HybridComponent.Prototype, hit.Code, Math.Max(0, hit.Score));
         var memoryVotes = NeighbourVotes.Sum(_memoryIndex.SearchRows(query, Neighbours).Select(h => (h.Row, Math.Max(0, h.Score))), _memory);
         scores.SetShares(HybridComponent.Memory, memoryVotes);
         scores.SetShares(HybridComponent.LexicalMemory, _lexicalMemory.Votes(record));
-        var bm25 = _bm25.Rank(record, Bm25Candidates);
+        var bm25 = Labels.Bm25.Rank(record, Bm25Candidates);
         foreach (var hit in bm25) scores.Set(HybridComponent.Bm25, hit.Code, hit.Score / bm25[0].Score);
         foreach (var label in scores.Candidates.Concat(_prior.Select(p => p.Code)).ToArray())
             scores.Set(HybridComponent.Prior, label, _logCounts.GetValueOrDefault(label) / _maxLogCount);
         return scores;
     }
 
-    /// <summary>
-    /// The label documents of a language embedded, rounded to half precision (so a model file can cache them and
-    /// still rank exactly as before saving); computed on first use unless given.
-    /// </summary>
-    public float[] LabelEmbeddings(string language) => LabelIndex(language).Vectors;
-
-    /// <summary>Uses label embeddings computed earlier (by <see cref="LabelEmbeddings"/>) instead of encoding the labels again.</summary>
-    public void UseLabelEmbeddings(string language, float[] embeddings) =>
-        _labelIndexes[language] = new Lazy<DenseIndex>(() => new DenseIndex(_thesaurus.LabelSpace, embeddings, _embedder.Dimension));
-
-    private DenseIndex LabelIndex(string language) => _labelIndexes.GetOrAdd(language, key => new Lazy<DenseIndex>(() =>
-    {
-        var vectors = _embedder.Embed(_thesaurus.LabelSpace.Select(label => LabelDocuments.TowerText(_thesaurus, label, key)).ToArray());
-        for (int i = 0; i < vectors.Length; i++) vectors[i] = (float)(Half)vectors[i];
-        return new DenseIndex(_thesaurus.LabelSpace, vectors, _embedder.Dimension);
-    })).Value;
-
-    private string QueryString(ArtworkRecord record) => string.Join(" ; ", QueryText.Texts(record, _fields));
+    private string QueryString(ArtworkRecord record) => string.Join(" ; ", QueryText.Texts(record, Labels.Fields));
 
     /// <summary>Each label's normalised mean of the embeddings of the training records that carry it.</summary>
     private static DenseIndex Prototypes(LabeledRecords memory, DenseIndex records)

@@ -26,13 +26,13 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
     private readonly ITextEmbedder _embedder;
     private readonly LabeledRecords _memory;
 
-    private IconclassModel(IconclassThesaurus thesaurus, EncoderWeights weights, ITextEmbedder embedder, LabeledRecords memory, ModelManifest manifest)
+    private IconclassModel(EncoderWeights weights, LabelIndexes labels, LabeledRecords memory, ModelManifest manifest)
     {
         _weights = weights;
-        _embedder = embedder;
+        _embedder = labels.Embedder;
         _memory = memory;
         Manifest = manifest;
-        Ranker = new HybridRanker(new HybridComponents(thesaurus, embedder, memory, manifest.QueryFields, manifest.Neighbours), manifest.Weights);
+        Ranker = new HybridRanker(new HybridComponents(labels, memory, manifest.Neighbours), manifest.Weights);
     }
 
     /// <summary>
@@ -93,12 +93,14 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
         var (encoder, epochs) = trainer.Train(
             options.UseCollection ? TrainingExamples.FromRecords(train, options.QueryFields) : [],
             TrainingExamples.FromRecords(validation, options.QueryFields));
-        var (weightsToKeep, embedder) = Freeze(encoder, TorchDevices.Select(options.Device, null), options.Device, log);
+        // The trainer left the encoder on its device.
+        var (weightsToKeep, embedder) = Freeze(encoder, encoder.parameters().First().device, options.Device, log);
+        var labels = new LabelIndexes(thesaurus, embedder, options.QueryFields);
 
         var memory = options.UseCollection ? train : new LabeledRecords([], normalizer);
         int[] neighbourCounts = options.UseCollection ? [10, 20, 40] : [20];
         var (tuned, objective) = HybridWeightTuner.TuneAll(
-            neighbourCounts.Select(k => new HybridRanker(new HybridComponents(thesaurus, embedder, memory, options.QueryFields, k), new HybridWeights(1, 0, 0, 0, 0))),
+            neighbourCounts.Select(k => new HybridRanker(new HybridComponents(labels, memory, k), new HybridWeights(1, 0, 0, 0, 0))),
             validation.Items, options.UseCollection);
         var weights = tuned.Weights;
         log?.Invoke($"hybrid chosen on {validation.Items.Count} validation records: {weights}, {tuned.Neighbours} neighbours (R@10 + MRR = {objective:0.000})");
@@ -122,7 +124,7 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
             TrainingSeconds = clock.Elapsed.TotalSeconds,
             Epochs = epochs,
         };
-        return new IconclassModel(thesaurus, weightsToKeep, embedder, options.UseCollection ? train.Concat(validation) : memory, manifest);
+        return new IconclassModel(weightsToKeep, labels, options.UseCollection ? train.Concat(validation) : memory, manifest);
     }
 
     public void Save(string path)
@@ -139,7 +141,7 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
                 // MiniLM takes minutes to encode every label on a CPU, so its label embeddings travel with it.
                 foreach (var language in Manifest.Languages)
                     using (var labels = zip.CreateEntry($"labels-{language}.f16", CompressionLevel.Fastest).Open())
-                        Float16Weights.WriteArray(labels, Ranker.Components.LabelEmbeddings(language));
+                        Float16Weights.WriteArray(labels, Ranker.Components.Labels.Dense(language).Vectors);
             }
             using (var memory = new StreamWriter(zip.CreateEntry("memory.jsonl").Open()))
                 foreach (var (record, labels) in _memory.Items)
@@ -183,10 +185,10 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
                 while (reader.ReadLine() is { Length: > 0 } line) list.Add(JsonSerializer.Deserialize<ArtworkRecord>(line)!);
                 return list;
             });
-            var model = new IconclassModel(thesaurus, weights, embedder, new LabeledRecords(records, new GoldCodeNormalizer(thesaurus)), manifest);
+            var labels = new LabelIndexes(thesaurus, embedder, manifest.QueryFields);
             foreach (var language in manifest.Languages.Where(language => zip.GetEntry($"labels-{language}.f16") is not null))
-                model.Ranker.Components.UseLabelEmbeddings(language, Read(zip, $"labels-{language}.f16", Float16Weights.ReadArray));
-            return model;
+                labels.UseEmbeddings(language, Read(zip, $"labels-{language}.f16", Float16Weights.ReadArray));
+            return new IconclassModel(weights, labels, new LabeledRecords(records, new GoldCodeNormalizer(thesaurus)), manifest);
         }
         catch (Exception exception) when (exception is InvalidDataException or JsonException or EndOfStreamException)
         {
