@@ -37,8 +37,7 @@ public class EvaluatorTests
         var result = await SurinameEvaluation.Value;
         var path = folder.File("per-record.parquet");
         await EvaluationReports.WritePerRecordAsync(result, path, top: 5);
-        var rows = await Parquet.Serialization.ParquetSerializer.DeserializeUntypedAsync(File.OpenRead(path));
-        Assert.Equal(3 * 420, rows.Data.Count);
+        Assert.Equal(3 * 420, (await ReadRowsAsync(path)).Count);
     }
 
     [Fact]
@@ -48,12 +47,18 @@ public class EvaluatorTests
         var result = await SurinameEvaluation.Value;
         var path = folder.File("per-code.parquet");
         await EvaluationReports.WritePerCodeAsync(result, path, k: 10);
-        var rows = (await Parquet.Serialization.ParquetSerializer.DeserializeUntypedAsync(File.OpenRead(path))).Data;
+        var rows = await ReadRowsAsync(path);
         var knn = rows.Where(r => (string)r["ranker"]! == "knn").ToArray();
         int hits = knn.Sum(r => (int)r["hits"]!);
         int expected = result.PerRecord.Where(r => r.Ranker == "knn").Sum(r => r.Ranking.Take(10).Count(c => r.Gold.Contains(c.Code)));
         Assert.Equal(expected, hits);
         Assert.Equal(result.PerRecord.Where(r => r.Ranker == "knn").Sum(r => r.Gold.Count), knn.Sum(r => (int)r["support"]!));
+    }
+
+    private static async Task<IList<Dictionary<string, object>>> ReadRowsAsync(string path)
+    {
+        await using var stream = File.OpenRead(path);
+        return (await Parquet.Serialization.ParquetSerializer.DeserializeUntypedAsync(stream)).Data;
     }
 
     private static readonly Lazy<Task<EvaluationResult>> SurinameEvaluation = new(async () =>
