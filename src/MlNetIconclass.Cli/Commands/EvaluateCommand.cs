@@ -34,9 +34,10 @@ internal static class EvaluateCommand
             if (modelPath is null && !withBaselines) throw new UsageException("nothing to evaluate: --no-model without --baselines.");
             var cutoffs = ParseCutoffs(result.GetRequiredValue(ks));
             string dataPath = result.GetRequiredValue(data);
-            var records = await ArtworkParquet.ReadAllAsync(dataPath, cancellation);
+            var records = await ArtworkParquet.ReadCollectionsAsync([dataPath], cancellation);
             var thesaurus = IconclassThesaurus.LoadBundled();
             using var trained = modelPath is null ? null : IconclassModel.Load(modelPath, thesaurus, log: message => AnsiConsole.WriteLine(message));
+            trained?.Images?.Prepare(records.Where(r => ProtocolSplit.IsTest(r.Id)));
             if (trained is not null) EnsureNotTrainedOnTest(trained, records, modelPath!);
             // --fields sets the baselines' query text; a model reads what it was trained on.
             var options = new EvaluationOptions { QueryFields = result.GetValue(fields), Ks = cutoffs, DataName = dataPath };

@@ -37,10 +37,8 @@ internal static class PredictCommand
                 Descriptions = CommonOptions.ParseLanguageTexts(result.GetValue(descriptions)),
                 Image = result.GetValue(image),
             };
-            if (record.Titles.Count == 0 && record.Descriptions.Count == 0)
-                throw new UsageException("give at least one --title LANG=TEXT (or --description).");
-            if (record.Image is not null)
-                CommandRunner.Warn("the rankers read text only so far; --image is not used yet.");
+            if (record.Titles.Count == 0 && record.Descriptions.Count == 0 && record.Image is null)
+                throw new UsageException("give at least one --title LANG=TEXT, --description or --image.");
             int count = result.GetValue(top);
             if (count <= 0) throw new UsageException("--top must be positive.");
 
@@ -51,12 +49,16 @@ internal static class PredictCommand
             if (result.GetValue(ranker) is { } baseline)
             {
                 var rankers = await FitAsync(thesaurus, result.GetRequiredValue(data), result.GetValue(fields), cancellation);
+                if (record.Image is not null) CommandRunner.Warn($"the {baseline} baseline reads text only; --image is not used.");
                 ranking = rankers.Single(r => r.Name == baseline).Rank(record, count);
             }
             else
             {
                 using var trained = IconclassModel.Load(result.GetValue(model) ?? BundledModels.Default, thesaurus);
+                if (record.Image is not null && !trained.ReadsImages)
+                    CommandRunner.Warn("this model was trained without images; --image is not used (train with --images).");
                 ranking = trained.Rank(record, count);
+                if (trained.Images?.Problem(record) is { } problem) CommandRunner.Warn(problem);
             }
 
             var table = new Table().AddColumns("rank", "notation", "score", "definition");

@@ -12,7 +12,13 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var data = CommonOptions.Data();
+        var data = new Option<string[]>("--data")
+        {
+            Description = "Collections in the project's Parquet schema; repeat to train on several (default: the bundled Rijksmuseum Suriname sample)",
+            DefaultValueFactory = _ => [BundledSamples.RijksmuseumSuriname],
+        };
+        var images = new Option<bool>("--images") { Description = "Fuse image features (ResNet18) into the query tower, trained on the records that have an image" };
+        var imageCache = new Option<string?>("--image-cache") { Description = "Folder to keep image features in, so retraining does not recompute them" };
         var output = new Option<string>("--output") { Description = "The model file to write", Required = true };
         var encoder = new Option<TextEncoderKind>("--encoder") { Description = "Ngram (from scratch, language-agnostic) or MiniLm", DefaultValueFactory = _ => TextEncoderKind.Ngram };
         var epochs = new Option<int>("--epochs") { Description = "Epochs over the collection", DefaultValueFactory = _ => new DualEncoderOptions().Epochs };
@@ -32,6 +38,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train the dual encoder on a collection and save the model")
         {
             data, output, encoder, epochs, thesaurusEpochs, thesaurusExamples, zeroShot, split, batchSize, noEpochValidation, seed, device, fields,
+            images, imageCache,
         };
         command.SetAction((result, cancellation) => CommandRunner.RunAsync(async () =>
         {
@@ -47,8 +54,10 @@ internal static class TrainCommand
                 Seed = result.GetValue(seed),
                 Device = result.GetValue(device),
                 QueryFields = result.GetValue(fields),
+                ImageModel = result.GetValue(images) ? ImageModelOptions.ResNet18 : null,
+                ImageCacheFolder = result.GetValue(imageCache),
             };
-            var records = await ArtworkParquet.ReadAllAsync(result.GetRequiredValue(data), cancellation);
+            var records = await ArtworkParquet.ReadCollectionsAsync(result.GetRequiredValue(data), cancellation);
             if (result.GetValue(split) == "train") records = ProtocolSplit.Split(records).Train.ToList();
             var thesaurus = IconclassThesaurus.LoadBundled();
             string outputPath = result.GetRequiredValue(output);

@@ -30,6 +30,26 @@ public static class ArtworkParquet
         }
     }
 
+    /// <summary>
+    /// Every record of several files, with image paths that are relative to their file's folder made absolute, so
+    /// that records of different folders can be mixed.
+    /// </summary>
+    public static async Task<List<ArtworkRecord>> ReadCollectionsAsync(IEnumerable<string> paths, CancellationToken cancellation = default)
+    {
+        var records = new List<ArtworkRecord>();
+        foreach (var path in paths)
+        {
+            string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+            foreach (var record in await ReadAllAsync(path, cancellation))
+            {
+                if (record.Image is { Length: > 0 } image && !Path.IsPathRooted(image) && !Uri.TryCreate(image, UriKind.Absolute, out _))
+                    record.Image = Path.Combine(folder, image);
+                records.Add(record);
+            }
+        }
+        return records;
+    }
+
     public static async Task<List<ArtworkRecord>> ReadAllAsync(string path, CancellationToken cancellation = default)
     {
         var records = new List<ArtworkRecord>();

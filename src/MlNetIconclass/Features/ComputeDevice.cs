@@ -15,6 +15,39 @@ public enum ComputeDevice
 /// <summary>Creates ONNX Runtime sessions on the device asked for, falling back to the CPU with a clear message.</summary>
 public static class OnnxSessions
 {
+    /// <summary>
+    /// Whether the CUDA provider loads, for code that hands ONNX models to ML.NET's <c>ApplyOnnxModel</c> (which
+    /// falls back to the CPU silently); says which device it will be.
+    /// </summary>
+    public static bool CudaLoads(ComputeDevice device, Action<string>? log = null)
+    {
+        if (device == ComputeDevice.Cpu)
+        {
+            log?.Invoke("ONNX Runtime: CPU (asked for)");
+            return false;
+        }
+        using var options = new SessionOptions();
+        // ONNX Runtime's own logger would print the missing CUDA library as an error; the log line below says it once.
+        var environment = OrtEnv.Instance();
+        var level = environment.EnvLogLevel;
+        environment.EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
+        try
+        {
+            options.AppendExecutionProvider_CUDA(0);
+            log?.Invoke("ONNX Runtime: CUDA device 0");
+            return true;
+        }
+        catch (Exception exception) when (device == ComputeDevice.Auto && exception is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+        {
+            log?.Invoke($"ONNX Runtime: CPU (the CUDA provider did not load: {FirstLine(exception.Message)})");
+            return false;
+        }
+        finally
+        {
+            environment.EnvLogLevel = level;
+        }
+    }
+
     public static InferenceSession Create(byte[] model, ComputeDevice device, Action<string>? log = null)
     {
         var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };

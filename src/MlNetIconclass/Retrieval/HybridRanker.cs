@@ -98,9 +98,11 @@ public sealed class HybridComponents
     /// <param name="labels">The label documents' indexes, shared between components over the same encoder.</param>
     /// <param name="memory">Training records the memory components search.</param>
     /// <param name="neighbours">How many nearest training records vote, in each memory.</param>
-    public HybridComponents(LabelIndexes labels, LabeledRecords memory, int neighbours = 20)
+    /// <param name="visual">The image side of the query tower, for models trained with images.</param>
+    public HybridComponents(LabelIndexes labels, LabeledRecords memory, int neighbours = 20, VisualQuery? visual = null)
     {
         Labels = labels;
+        Visual = visual;
         _memory = memory;
         Neighbours = neighbours;
         var memoryTexts = memory.Items.Select(item => QueryString(item.Record)).ToArray();
@@ -116,25 +118,41 @@ public sealed class HybridComponents
 
     public int Neighbours { get; }
 
+    public VisualQuery? Visual { get; }
+
     /// <summary>Each component's scores for the record's candidate labels, scaled to [0, 1].</summary>
     public ComponentScores Score(ArtworkRecord record)
     {
         var scores = new ComponentScores();
         string language = QueryText.Language(record);
-        var query = Labels.Embedder.Embed([QueryString(record)]);
-
-        foreach (var hit in Labels.Dense(language).Search(query, DenseCandidates))
-            scores.Set(HybridComponent.Dense, hit.Code, Math.Max(0, hit.Score));
-        foreach (var hit in _prototypes.Search(query, DenseCandidates))
-            scores.Set(HybridComponent.Prototype, hit.Code, Math.Max(0, hit.Score));
-        var memoryVotes = NeighbourVotes.Sum(_memoryIndex.SearchRows(query, Neighbours).Select(h => (h.Row, Math.Max(0, h.Score))), _memory);
-        scores.SetShares(HybridComponent.Memory, memoryVotes);
+        var query = QueryVector(record);
+        if (query is not null) ScoreDense(query, scores, language);
         scores.SetShares(HybridComponent.LexicalMemory, _lexicalMemory.Votes(record));
         var bm25 = Labels.Bm25.Rank(record, Bm25Candidates);
         foreach (var hit in bm25) scores.Set(HybridComponent.Bm25, hit.Code, hit.Score / bm25[0].Score);
         foreach (var label in scores.Candidates.Concat(_prior.Select(p => p.Code)).ToArray())
             scores.Set(HybridComponent.Prior, label, _logCounts.GetValueOrDefault(label) / _maxLogCount);
         return scores;
+    }
+
+    /// <summary>The query tower's output: the text embedding, fused with the image when the model has seen images.</summary>
+    private float[]? QueryVector(ArtworkRecord record)
+    {
+        if (Visual is null) return Labels.Embedder.Embed([QueryString(record)]);
+        string text = QueryString(record);
+        var textVector = text.Length > 0 ? Labels.Embedder.Embed([text]) : null;
+        var features = Visual.Images.For(record);
+        return Visual.Fusion.Fuse(textVector, features is null ? null : Visual.Fusion.Project(features));
+    }
+
+    private void ScoreDense(float[] query, ComponentScores scores, string language)
+    {
+        foreach (var hit in Labels.Dense(language).Search(query, DenseCandidates))
+            scores.Set(HybridComponent.Dense, hit.Code, Math.Max(0, hit.Score));
+        foreach (var hit in _prototypes.Search(query, DenseCandidates))
+            scores.Set(HybridComponent.Prototype, hit.Code, Math.Max(0, hit.Score));
+        var memoryVotes = NeighbourVotes.Sum(_memoryIndex.SearchRows(query, Neighbours).Select(h => (h.Row, Math.Max(0, h.Score))), _memory);
+        scores.SetShares(HybridComponent.Memory, memoryVotes);
     }
 
     private string QueryString(ArtworkRecord record) => string.Join(" ; ", QueryText.Texts(record, Labels.Fields));
@@ -156,6 +174,9 @@ public sealed class HybridComponents
         return new DenseIndex(rowsByLabel.Select(group => group.Key).ToArray(), vectors, records.Dimension);
     }
 }
+
+/// <summary>The image side of the query tower: the trained projection and gate, and where image features come from.</summary>
+public sealed record VisualQuery(VisualFusion Fusion, Features.ArtworkImageFeatures Images);
 
 /// <summary>Per component, the scaled score of each candidate label.</summary>
 public sealed class ComponentScores

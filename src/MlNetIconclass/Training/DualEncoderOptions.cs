@@ -44,6 +44,18 @@ public sealed class DualEncoderOptions
 
     public int NgramDimension { get; set; } = 128;
 
+    /// <summary>The vision model whose features the query tower fuses with the text; null trains a text-only model.</summary>
+    public ImageModelOptions? ImageModel { get; set; }
+
+    /// <summary>The folder relative image paths in the records start from (by default the current one).</summary>
+    public string? ImageFolder { get; set; }
+
+    /// <summary>Where image features are kept by content hash, so that retraining does not recompute them.</summary>
+    public string? ImageCacheFolder { get; set; }
+
+    /// <summary>Optimiser steps for the image projection (full batch: collections with images are small here).</summary>
+    public int VisionSteps { get; set; } = 300;
+
     public int Seed { get; set; } = 1;
 
     public ComputeDevice Device { get; set; } = ComputeDevice.Auto;

@@ -26,13 +26,13 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
     private readonly ITextEmbedder _embedder;
     private readonly LabeledRecords _memory;
 
-    private IconclassModel(EncoderWeights weights, LabelIndexes labels, LabeledRecords memory, ModelManifest manifest)
+    private IconclassModel(EncoderWeights weights, LabelIndexes labels, LabeledRecords memory, ModelManifest manifest, VisualQuery? visual)
     {
         _weights = weights;
         _embedder = labels.Embedder;
         _memory = memory;
         Manifest = manifest;
-        Ranker = new HybridRanker(new HybridComponents(labels, memory, manifest.Neighbours), manifest.Weights);
+        Ranker = new HybridRanker(new HybridComponents(labels, memory, manifest.Neighbours, visual), manifest.Weights);
     }
 
     /// <summary>
@@ -69,12 +69,22 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
 
     public IReadOnlyList<ScoredCode> Rank(ArtworkRecord record, int count) => Ranker.Rank(record, count);
 
-    /// <summary>The hybrid with each weighted component switched off in turn, and the dense score alone.</summary>
+    /// <summary>Whether the query tower reads images (the model was trained with them).</summary>
+    public bool ReadsImages => Ranker.Components.Visual is not null;
+
+    /// <summary>The image features of the model's queries, when it reads images: to prepare a batch, and to ask why an image was not used.</summary>
+    public ArtworkImageFeatures? Images => Ranker.Components.Visual?.Images;
+
+    /// <summary>
+    /// The hybrid with each weighted component switched off in turn, and the dense score alone; for a model that
+    /// reads images, also the modality ablation (text only, image only).
+    /// </summary>
     public IReadOnlyList<ICodeRanker> Ablations() =>
         Enum.GetValues<HybridComponent>()
             .Where(component => Manifest.Weights[component] > 0)
-            .Select(component => Ranker.WithWeights(Manifest.Weights.Without(component), $"{Name} without {component}"))
+            .Select(ICodeRanker (component) => Ranker.WithWeights(Manifest.Weights.Without(component), $"{Name} without {component}"))
             .Append(Ranker.WithWeights(new HybridWeights(1, 0, 0, 0, 0), $"{Name}, dense only"))
+            .Concat(ReadsImages ? [new ModalityRanker(Ranker, Modality.TextOnly), new ModalityRanker(Ranker, Modality.ImageOnly)] : [])
             .ToArray();
 
     /// <summary>
@@ -97,10 +107,12 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
         var (weightsToKeep, embedder) = Freeze(encoder, encoder.parameters().First().device, options.Device, log);
         var labels = new LabelIndexes(thesaurus, embedder, options.QueryFields);
 
+        var visual = options.ImageModel is null ? null : TrainVisual(options, labels, train, validation, log);
+
         var memory = options.UseCollection ? train : new LabeledRecords([], normalizer);
         int[] neighbourCounts = options.UseCollection ? [10, 20, 40] : [20];
         var (tuned, objective) = HybridWeightTuner.TuneAll(
-            neighbourCounts.Select(k => new HybridRanker(new HybridComponents(labels, memory, k), new HybridWeights(1, 0, 0, 0, 0))),
+            neighbourCounts.Select(k => new HybridRanker(new HybridComponents(labels, memory, k, visual), new HybridWeights(1, 0, 0, 0, 0))),
             validation.Items, options.UseCollection);
         var weights = tuned.Weights;
         log?.Invoke($"hybrid chosen on {validation.Items.Count} validation records: {weights}, {tuned.Neighbours} neighbours (R@10 + MRR = {objective:0.000})");
@@ -123,8 +135,40 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
             ValidationRecords = validation.Items.Count,
             TrainingSeconds = clock.Elapsed.TotalSeconds,
             Epochs = epochs,
+            ImageModel = visual is null ? null : options.ImageModel,
+            ImageRecords = visual is null ? 0 : train.Items.Count(item => visual.Images.For(item.Record) is not null),
         };
-        return new IconclassModel(weightsToKeep, labels, options.UseCollection ? train.Concat(validation) : memory, manifest);
+        return new IconclassModel(weightsToKeep, labels, options.UseCollection ? train.Concat(validation) : memory, manifest, visual);
+    }
+
+    /// <summary>
+    /// The image side of the query tower, trained on the training records that have a usable image, against the
+    /// frozen label tower; null (a text-only model) when none has.
+    /// </summary>
+    private static VisualQuery? TrainVisual(DualEncoderOptions options, LabelIndexes labels, LabeledRecords train, LabeledRecords validation, Action<string>? log)
+    {
+        var featurizer = new ImageFeaturizer(options.ImageModel!, options.Device, options.ImageCacheFolder, log);
+        var images = new ArtworkImageFeatures(featurizer, options.ImageFolder, log);
+        images.Prepare(train.Items.Concat(validation.Items).Select(item => item.Record));
+        var examples = train.Items
+            .Where(item => item.Labels.Count > 0)
+            .Select(item => (item, features: images.For(item.Record)))
+            .Where(pair => pair.features is not null)
+            .Select(pair =>
+            {
+                string text = string.Join(" ; ", QueryText.Texts(pair.item.Record, labels.Fields));
+                return new VisualExample(pair.features!, text.Length > 0 ? labels.Embedder.Embed([text]) : null,
+                    QueryText.Language(pair.item.Record), pair.item.Labels.ToArray());
+            })
+            .ToArray();
+        if (examples.Length == 0)
+        {
+            log?.Invoke("no training record has a usable image: the model stays text-only");
+            return null;
+        }
+        var fusion = VisualProjectionTrainer.Train(examples, labels.Dense, options.VisionSteps, options.Seed,
+            TorchDevices.Select(options.Device, null), log);
+        return new VisualQuery(fusion, images);
     }
 
     public void Save(string path)
@@ -143,6 +187,13 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
                     using (var labels = zip.CreateEntry($"labels-{language}.f16", CompressionLevel.Fastest).Open())
                         Float16Weights.WriteArray(labels, Ranker.Components.Labels.Dense(language).Vectors);
             }
+            if (Ranker.Components.Visual is { } visual)
+                using (var vision = zip.CreateEntry("vision.f16", CompressionLevel.Optimal).Open())
+                {
+                    Float16Weights.WriteArray(vision, visual.Fusion.Weights);
+                    Float16Weights.WriteArray(vision, visual.Fusion.Bias);
+                    Float16Weights.WriteArray(vision, [visual.Fusion.Gate]);
+                }
             using (var memory = new StreamWriter(zip.CreateEntry("memory.jsonl").Open()))
                 foreach (var (record, labels) in _memory.Items)
                     memory.WriteLine(JsonSerializer.Serialize(new ArtworkRecord { Id = record.Id, Titles = record.Titles, Descriptions = record.Descriptions, Codes = labels.ToList() }));
@@ -150,7 +201,9 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
         }).GetAwaiter().GetResult();
     }
 
-    public static IconclassModel Load(string path, IconclassThesaurus thesaurus, ComputeDevice device = ComputeDevice.Auto, Action<string>? log = null)
+    /// <summary>Loads a saved model; <paramref name="imageFolder"/> is where relative image paths of the records to rank start from.</summary>
+    public static IconclassModel Load(string path, IconclassThesaurus thesaurus, ComputeDevice device = ComputeDevice.Auto, Action<string>? log = null,
+        string? imageFolder = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"The model file '{path}' does not exist.", path);
         try
@@ -188,7 +241,16 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
             var labels = new LabelIndexes(thesaurus, embedder, manifest.QueryFields);
             foreach (var language in manifest.Languages.Where(language => zip.GetEntry($"labels-{language}.f16") is not null))
                 labels.UseEmbeddings(language, Read(zip, $"labels-{language}.f16", Float16Weights.ReadArray));
-            return new IconclassModel(weights, labels, new LabeledRecords(records, new GoldCodeNormalizer(thesaurus)), manifest);
+            VisualQuery? visual = null;
+            if (manifest.ImageModel is { } imageModel)
+            {
+                var fusion = Read(zip, "vision.f16", stream =>
+                    new VisualFusion(Float16Weights.ReadArray(stream), Float16Weights.ReadArray(stream), Float16Weights.ReadArray(stream)[0]));
+                // The packaged ResNet18 lies next to this library, wherever the model was trained.
+                var model = imageModel.Name == ImageModelOptions.ResNet18.Name ? ImageModelOptions.ResNet18 : imageModel;
+                visual = new VisualQuery(fusion, new ArtworkImageFeatures(new ImageFeaturizer(model, device, log: log), imageFolder, log));
+            }
+            return new IconclassModel(weights, labels, new LabeledRecords(records, new GoldCodeNormalizer(thesaurus)), manifest, visual);
         }
         catch (Exception exception) when (exception is InvalidDataException or JsonException or EndOfStreamException)
         {

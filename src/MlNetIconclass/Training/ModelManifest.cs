@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using MlNetIconclass.Features;
 using MlNetIconclass.Retrieval;
 
 namespace MlNetIconclass.Training;
@@ -31,6 +32,10 @@ public sealed record ModelManifest
     public int ValidationRecords { get; init; }
     public double TrainingSeconds { get; init; }
     public IReadOnlyList<EpochReport> Epochs { get; init; } = [];
+    /// <summary>The vision model the query tower fuses with the text; null for a text-only model.</summary>
+    public ImageModelOptions? ImageModel { get; init; }
+    /// <summary>Training records whose image was used to train the projection.</summary>
+    public int ImageRecords { get; init; }
 
     /// <summary>SHA-256 of the label space, one label a line: a model only ranks the label set it was built for.</summary>
     public static string HashLabels(IEnumerable<string> labels) =>

@@ -1,0 +1,97 @@
+using MlNetIconclass.Collections;
+using MlNetIconclass.Features;
+using MlNetIconclass.Retrieval;
+using MlNetIconclass.Tests.Features;
+using MlNetIconclass.Training;
+using SkiaSharp;
+
+namespace MlNetIconclass.Tests.Training;
+
+/// <summary>
+/// A tiny model whose images alone tell two codes apart: red pictures are crucifixions (73D6), blue ones saint
+/// Jerome (11H(JEROME)), and every title is the same word.
+/// </summary>
+public class VisualModelTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private ArtworkRecord Record(string id, SKColor color, string code, bool withTitle = true) => new()
+    {
+        Id = id,
+        Titles = withTitle ? [new LocalizedText("nl", "schilderij")] : [],
+        Image = Path.GetFileName(TestImages.Write(_folder.File($"{id}.png"), color, 48 + id.Length, 40)),
+        Codes = [code],
+    };
+
+    private List<ArtworkRecord> ImageRecords() => Enumerable.Range(0, 12)
+        .SelectMany(i => new[]
+        {
+            Record($"red-{i}", new SKColor((byte)(200 + i * 4), (byte)(i * 5), 20), "73D6"),
+            Record($"blue-{i}", new SKColor(20, (byte)(i * 5), (byte)(200 + i * 4)), "11H(JEROME)"),
+        })
+        .ToList();
+
+    private DualEncoderOptions Options()
+    {
+        var options = TinyModels.Options();
+        options.ImageModel = ImageModelOptions.ResNet18;
+        options.ImageFolder = _folder.Path;
+        options.VisionSteps = 150;
+        return options;
+    }
+
+    private static int RankOf(IReadOnlyList<ScoredCode> ranking, string code)
+    {
+        int index = ranking.Select(c => c.Code).ToList().IndexOf(code);
+        return index < 0 ? int.MaxValue : index;
+    }
+
+    [Fact]
+    public async Task ImageOnlyQueriesFindTheCodeTheImagesWereTrainedOn()
+    {
+        var records = (await TinyModels.TrainRecordsAsync()).Concat(ImageRecords()).ToList();
+        using var model = IconclassModel.Fit(BundledThesaurus.Instance, records, Options());
+        Assert.True(model.ReadsImages);
+        Assert.True(model.Manifest.ImageRecords > 0);
+
+        var red = Record("query-red", new SKColor(230, 30, 10), "73D6", withTitle: false);
+        var blue = Record("query-blue", new SKColor(10, 30, 230), "11H(JEROME)", withTitle: false);
+        var redRanking = model.Rank(red, 20);
+        var blueRanking = model.Rank(blue, 20);
+        Assert.True(RankOf(redRanking, "73D6") < RankOf(redRanking, "11H(JEROME)"));
+        Assert.True(RankOf(blueRanking, "11H(JEROME)") < RankOf(blueRanking, "73D6"));
+        Assert.Contains(model.Ablations(), ranker => ranker.Name.EndsWith("image only"));
+        Assert.Contains(model.Ablations(), ranker => ranker.Name.EndsWith("text only"));
+
+        var path = _folder.File("visual.iconclass");
+        model.Save(path);
+        using var loaded = IconclassModel.Load(path, BundledThesaurus.Instance, ComputeDevice.Cpu, imageFolder: _folder.Path);
+        Assert.True(loaded.ReadsImages);
+        Assert.Equal(redRanking.Select(c => c.Code), loaded.Rank(red, 20).Select(c => c.Code));
+    }
+
+    [Fact]
+    public async Task RecordWithABrokenImageIsRankedOnItsText()
+    {
+        var records = (await TinyModels.TrainRecordsAsync()).Concat(ImageRecords()).ToList();
+        using var model = IconclassModel.Fit(BundledThesaurus.Instance, records, Options());
+        var textOnly = new ArtworkRecord { Id = "SK-9", Titles = [new LocalizedText("nl", "Gezicht op Paramaribo")] };
+        var broken = new ArtworkRecord { Id = "SK-9", Titles = textOnly.Titles, Image = _folder.Write("broken.jpg", "not a jpeg") };
+
+        Assert.Equal(model.Rank(textOnly, 10).Select(c => c.Code), model.Rank(broken, 10).Select(c => c.Code));
+        var problem = model.Images!.Problem(broken);
+        Assert.Contains("record 'SK-9'", problem);
+        Assert.Contains("broken.jpg", problem);
+    }
+
+    [Fact]
+    public async Task CollectionWithoutImagesGivesATextOnlyModel()
+    {
+        var log = new List<string>();
+        using var model = IconclassModel.Fit(BundledThesaurus.Instance, await TinyModels.TrainRecordsAsync(), Options(), log.Add);
+        Assert.False(model.ReadsImages);
+        Assert.Contains(log, line => line.Contains("stays text-only"));
+    }
+}
