@@ -8,6 +8,8 @@ var root = new RootCommand("Assigns Iconclass codes to artworks from their title
     TrainCommand.Create(),
     EvaluateCommand.Create(),
     PredictCommand.Create(),
+    ScoreCommand.Create(),
+    MergeCommand.Create(),
 };
 
 var parsed = root.Parse(args);

@@ -13,46 +13,22 @@ internal static class ImportCommand
         var format = new Option<SourceFormat>("--format") { Description = "csv, tsv, jsonl or rijksmuseum", Required = true };
         var input = new Option<string>("--input") { Description = "The file to import", Required = true };
         var output = new Option<string>("--output") { Description = "The Parquet file to write", Required = true };
-        var id = new Option<string?>("--id") { Description = "Column holding the record id" };
-        var titles = new Option<string[]>("--title") { Description = "Title column as LANG=COLUMN; repeat for several", Arity = ArgumentArity.ZeroOrMore };
-        var descriptions = new Option<string[]>("--description") { Description = "Description column as LANG=COLUMN; repeat for several", Arity = ArgumentArity.ZeroOrMore };
-        var image = new Option<string?>("--image") { Description = "Column holding an image path or URI" };
-        var codes = new Option<string[]>("--codes") { Description = "Column holding Iconclass codes; repeat for several", Arity = ArgumentArity.ZeroOrMore };
-        var codesSeparator = new Option<string?>("--codes-separator") { Description = "Separator between codes in one cell" };
-        var textSeparator = new Option<string?>("--text-separator") { Description = "Separator between several titles or descriptions in one cell" };
+        var mapping = new MappingOptions();
         var showProblems = new Option<int>("--show-problems") { Description = "How many rejected records and dropped codes to list", DefaultValueFactory = _ => 20 };
 
-        var command = new Command("import", "Import a collection into the project's Parquet schema")
-        {
-            format, input, output, id, titles, descriptions, image, codes, codesSeparator, textSeparator, showProblems,
-        };
+        var command = new Command("import", "Import a collection into the project's Parquet schema") { format, input, output, showProblems };
+        foreach (var option in mapping.All) command.Options.Add(option);
         command.SetAction((result, cancellation) => CommandRunner.RunAsync(async () =>
         {
             var sourceFormat = result.GetValue(format);
-            var preset = sourceFormat == SourceFormat.Rijksmuseum ? ColumnMapping.Rijksmuseum : null;
-            var mapping = new ColumnMapping
-            {
-                Id = result.GetValue(id) ?? preset?.Id ?? throw new UsageException("--id is required for this format."),
-                Titles = Columns(result.GetValue(titles)) ?? preset?.Titles ?? throw new UsageException("at least one --title LANG=COLUMN is required."),
-                Descriptions = Columns(result.GetValue(descriptions)) ?? preset?.Descriptions ?? [],
-                Image = result.GetValue(image) ?? preset?.Image,
-                Codes = NonEmpty(result.GetValue(codes)) ?? preset?.Codes ?? [],
-                CodesSeparator = result.GetValue(codesSeparator) ?? preset?.CodesSeparator,
-                TextSeparator = result.GetValue(textSeparator) ?? preset?.TextSeparator,
-            };
             var thesaurus = IconclassThesaurus.LoadBundled();
             var report = await new CollectionImporter(thesaurus).ImportAsync(
-                result.GetRequiredValue(input), sourceFormat, mapping, result.GetRequiredValue(output), cancellation);
+                result.GetRequiredValue(input), sourceFormat, mapping.Build(result, sourceFormat), result.GetRequiredValue(output), cancellation);
             Print(report, result.GetRequiredValue(output), result.GetValue(showProblems));
             return ExitCodes.Success;
         }));
         return command;
     }
-
-    private static string[]? NonEmpty(string[]? values) => values is { Length: > 0 } ? values : null;
-
-    private static IReadOnlyList<LanguageColumn>? Columns(string[]? values) =>
-        NonEmpty(values)?.Select(ColumnMapping.ParseLanguageColumn).ToArray();
 
     private static void Print(ImportReport report, string output, int show)
     {

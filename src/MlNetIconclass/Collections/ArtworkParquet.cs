@@ -13,21 +13,41 @@ public static class ArtworkParquet
     public static async IAsyncEnumerable<ArtworkRecord> ReadAsync(string path, [EnumeratorCancellation] CancellationToken cancellation = default)
     {
         int rowGroups = await CountRowGroupsAsync(path, cancellation);
-        await using var stream = File.OpenRead(path);
         for (int group = 0; group < rowGroups; group++)
+            foreach (var record in await ReadRowGroupAsync(path, group, cancellation))
+                yield return record;
+    }
+
+    /// <summary>The records of one row group.</summary>
+    public static async Task<IList<ArtworkRecord>> ReadRowGroupAsync(string path, int group, CancellationToken cancellation = default)
+    {
+        await using var stream = File.OpenRead(path);
+        try
         {
-            IList<ArtworkRecord> records;
-            try
-            {
-                records = (await ParquetSerializer.DeserializeAsync<ArtworkRecord>(stream, rowGroupIndex: group, cancellationToken: cancellation)).Data;
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                throw new InvalidDataException(
-                    $"'{path}': row group {group} cannot be read as artwork records ({exception.Message}).", exception);
-            }
-            foreach (var record in records) yield return Normalize(record);
+            var records = (await ParquetSerializer.DeserializeAsync<ArtworkRecord>(stream, rowGroupIndex: group, cancellationToken: cancellation)).Data;
+            foreach (var record in records) Normalize(record);
+            return records;
         }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            throw new InvalidDataException($"'{path}': row group {group} cannot be read as artwork records ({exception.Message}).", exception);
+        }
+    }
+
+    /// <summary>Rows in each row group, from the file's footer.</summary>
+    public static async Task<long[]> RowGroupSizesAsync(string path, CancellationToken cancellation = default)
+    {
+        await CountRowGroupsAsync(path, cancellation); // the clear errors for a missing or unreadable file
+        await using var stream = File.OpenRead(path);
+        await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellation);
+        return Enumerable.Range(0, reader.RowGroupCount).Select(group => reader.RowGroups[group].RowCount).ToArray();
+    }
+
+    /// <summary>Makes a relative image path absolute against the folder of the file the record came from.</summary>
+    public static void ResolveImage(ArtworkRecord record, string folder)
+    {
+        if (record.Image is { Length: > 0 } image && !Path.IsPathRooted(image) && !Uri.TryCreate(image, UriKind.Absolute, out _))
+            record.Image = Path.Combine(folder, image);
     }
 
     /// <summary>
@@ -42,8 +62,7 @@ public static class ArtworkParquet
             string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
             foreach (var record in await ReadAllAsync(path, cancellation))
             {
-                if (record.Image is { Length: > 0 } image && !Path.IsPathRooted(image) && !Uri.TryCreate(image, UriKind.Absolute, out _))
-                    record.Image = Path.Combine(folder, image);
+                ResolveImage(record, folder);
                 records.Add(record);
             }
         }
@@ -73,20 +92,9 @@ public static class ArtworkParquet
     }
 
     /// <summary>Writes records in row groups of <paramref name="rowGroupSize"/>, atomically (<see cref="AtomicFile"/>).</summary>
-    public static async Task WriteAsync(IEnumerable<ArtworkRecord> records, string path, int rowGroupSize = DefaultRowGroupSize,
-        CancellationToken cancellation = default)
-    {
-        await AtomicFile.WriteAsync(path, async stream =>
-        {
-            bool first = true;
-            foreach (var chunk in records.Chunk(rowGroupSize))
-            {
-                await ParquetSerializer.SerializeAsync(chunk, stream, new ParquetOptions { Append = !first }, cancellationToken: cancellation);
-                first = false;
-            }
-            if (first) await ParquetSerializer.SerializeAsync(Array.Empty<ArtworkRecord>(), stream, cancellationToken: cancellation);
-        });
-    }
+    public static Task WriteAsync(IEnumerable<ArtworkRecord> records, string path, int rowGroupSize = DefaultRowGroupSize,
+        CancellationToken cancellation = default) =>
+        ParquetRowGroups.WriteAsync(records.Chunk(rowGroupSize), path, cancellation);
 
     // Parquet gives null for an empty list; the schema promises empty lists.
     private static ArtworkRecord Normalize(ArtworkRecord record)

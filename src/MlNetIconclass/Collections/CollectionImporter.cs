@@ -15,7 +15,11 @@ public sealed class CollectionImporter(GoldCodeNormalizer normalizer)
     }
 
     /// <summary>Streams the records of a file; <paramref name="report"/> is complete once the sequence is.</summary>
-    public IEnumerable<ArtworkRecord> Read(string path, SourceFormat format, ColumnMapping mapping, ImportReport report)
+    public IEnumerable<ArtworkRecord> Read(string path, SourceFormat format, ColumnMapping mapping, ImportReport report) =>
+        ReadRows(path, format, mapping, report).Where(row => row.Record is not null).Select(row => row.Record!);
+
+    /// <summary>Every row of a file, in order: its record, or why it was rejected (batch scoring reports each one).</summary>
+    public IEnumerable<ImportedRow> ReadRows(string path, SourceFormat format, ColumnMapping mapping, ImportReport report)
     {
         var (columns, rows) = SourceRows.Open(path, format);
         if (columns.Count > 0) CheckColumns(path, columns, mapping, report);
@@ -29,12 +33,13 @@ public sealed class CollectionImporter(GoldCodeNormalizer normalizer)
             if (problem is not null)
             {
                 report.Rejected.Add(problem);
+                yield return new ImportedRow(row.Line, null, problem);
                 continue;
             }
             report.RecordsWritten++;
             report.CodesWritten += record!.Codes.Count;
             report.DistinctCodes.UnionWith(record.Codes);
-            yield return record;
+            yield return new ImportedRow(row.Line, record, null);
         }
     }
 
@@ -111,3 +116,6 @@ public sealed class CollectionImporter(GoldCodeNormalizer normalizer)
             .Select(value => value.Trim())
             .Where(value => value.Length > 0);
 }
+
+/// <summary>One source row: the record made from it, or the problem that rejected it.</summary>
+public sealed record ImportedRow(long Line, ArtworkRecord? Record, RecordProblem? Problem);

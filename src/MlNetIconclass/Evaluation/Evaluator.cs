@@ -21,6 +21,9 @@ public sealed record EvaluationOptions
 /// </summary>
 public sealed class Evaluator(IconclassThesaurus thesaurus)
 {
+    /// <summary>Records ranked together (one matrix product per dense index for all of them).</summary>
+    private const int RankingBatch = 64;
+
     private readonly GoldCodeNormalizer _normalizer = new(thesaurus);
 
     /// <summary>
@@ -46,13 +49,17 @@ public sealed class Evaluator(IconclassThesaurus thesaurus)
         int done = 0, total = evaluated.Length * rankers.Length;
         foreach (var ranker in rankers)
         {
-            foreach (var (record, gold) in evaluated)
+            foreach (var batch in evaluated.Chunk(RankingBatch))
             {
-                var ranking = ranker.Rank(record, depth);
-                var codes = ranking.Select(c => c.Code).ToArray();
-                perRecord.Add(new RecordResult(record.Id, ranker.Name, gold.Labels, ranking,
-                    RetrievalMetrics.Compute(codes, gold.Labels.ToHashSet(StringComparer.Ordinal), names)));
-                progress?.Report((++done, total));
+                var rankings = ranker.RankBatch(batch.Select(t => t.record).ToArray(), depth);
+                foreach (var ((record, gold), ranking) in batch.Zip(rankings))
+                {
+                    var codes = ranking.Select(c => c.Code).ToArray();
+                    perRecord.Add(new RecordResult(record.Id, ranker.Name, gold.Labels, ranking,
+                        RetrievalMetrics.Compute(codes, gold.Labels.ToHashSet(StringComparer.Ordinal), names)));
+                }
+                done += batch.Length;
+                progress?.Report((done, total));
             }
         }
 

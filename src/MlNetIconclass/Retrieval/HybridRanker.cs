@@ -68,9 +68,14 @@ public sealed class HybridRanker(HybridComponents components, HybridWeights weig
 
     public IReadOnlyList<ScoredCode> Rank(ArtworkRecord record, int count) => Combine(Components.Score(record), Weights, count);
 
+    public IReadOnlyList<IReadOnlyList<ScoredCode>> RankBatch(IReadOnlyList<ArtworkRecord> records, int count) =>
+        Components.ScoreBatch(records).AsParallel().AsOrdered().Select(scores => Combine(scores, Weights, count)).ToArray();
+
+    private static readonly HybridComponent[] AllComponents = Enum.GetValues<HybridComponent>();
+
     public static IReadOnlyList<ScoredCode> Combine(ComponentScores scores, HybridWeights weights, int count) =>
         scores.Candidates
-            .Select(label => new ScoredCode(label, Enum.GetValues<HybridComponent>().Sum(c => weights[c] * scores.Get(c, label))))
+            .Select(label => new ScoredCode(label, AllComponents.Sum(c => weights[c] * scores.Get(c, label))))
             .Where(code => code.Score > 0)
             .OrderByDescending(code => code.Score).ThenBy(code => code.Code, StringComparer.Ordinal)
             .Take(count)
@@ -121,38 +126,71 @@ public sealed class HybridComponents
     public VisualQuery? Visual { get; }
 
     /// <summary>Each component's scores for the record's candidate labels, scaled to [0, 1].</summary>
-    public ComponentScores Score(ArtworkRecord record)
+    public ComponentScores Score(ArtworkRecord record) => ScoreBatch([record])[0];
+
+    /// <summary>
+    /// <see cref="Score"/> for several records at once: their query vectors searched with one matrix product per
+    /// index (a single query costs a pass over all 40,698 label vectors, so batching is most of the speed).
+    /// </summary>
+    public ComponentScores[] ScoreBatch(IReadOnlyList<ArtworkRecord> records)
     {
-        var scores = new ComponentScores();
-        string language = QueryText.Language(record);
-        var query = QueryVector(record);
-        if (query is not null) ScoreDense(query, scores, language);
-        scores.SetShares(HybridComponent.LexicalMemory, _lexicalMemory.Votes(record));
-        var bm25 = Labels.Bm25.Rank(record, Bm25Candidates);
-        foreach (var hit in bm25) scores.Set(HybridComponent.Bm25, hit.Code, hit.Score / bm25[0].Score);
-        foreach (var label in scores.Candidates.Concat(_prior.Select(p => p.Code)).ToArray())
-            scores.Set(HybridComponent.Prior, label, _logCounts.GetValueOrDefault(label) / _maxLogCount);
+        var scores = records.Select(_ => new ComponentScores()).ToArray();
+        var queries = QueryVectors(records);
+        var withQuery = Enumerable.Range(0, records.Count).Where(i => queries[i] is not null).ToArray();
+        float[] Stack(IEnumerable<int> rows) => rows.SelectMany(i => queries[i]!).ToArray();
+
+        foreach (var language in withQuery.GroupBy(i => QueryText.Language(records[i])))
+        {
+            var rows = language.ToArray();
+            var hits = Labels.Dense(language.Key).SearchBatch(Stack(rows), DenseCandidates);
+            for (int j = 0; j < rows.Length; j++)
+                foreach (var (row, score) in hits[j])
+                    scores[rows[j]].Set(HybridComponent.Dense, Labels.Dense(language.Key).Keys[row], Math.Max(0, score));
+        }
+        var all = Stack(withQuery);
+        var prototypeHits = _prototypes.SearchBatch(all, DenseCandidates);
+        var memoryHits = _memoryIndex.SearchBatch(all, Neighbours);
+        for (int j = 0; j < withQuery.Length; j++)
+        {
+            var recordScores = scores[withQuery[j]];
+            foreach (var (row, score) in prototypeHits[j])
+                recordScores.Set(HybridComponent.Prototype, _prototypes.Keys[row], Math.Max(0, score));
+            recordScores.SetShares(HybridComponent.Memory, NeighbourVotes.Sum(memoryHits[j].Select(h => (h.Row, Math.Max(0, h.Score))), _memory));
+        }
+
+        // The lexical components are per record and read shared indexes only: spread over the cores.
+        Parallel.For(0, records.Count, i =>
+        {
+            var recordScores = scores[i];
+            recordScores.SetShares(HybridComponent.LexicalMemory, _lexicalMemory.Votes(records[i]));
+            var bm25 = Labels.Bm25.Rank(records[i], Bm25Candidates);
+            foreach (var hit in bm25) recordScores.Set(HybridComponent.Bm25, hit.Code, hit.Score / bm25[0].Score);
+            foreach (var label in recordScores.Candidates.Concat(_prior.Select(p => p.Code)).ToArray())
+                recordScores.Set(HybridComponent.Prior, label, _logCounts.GetValueOrDefault(label) / _maxLogCount);
+        });
         return scores;
     }
 
-    /// <summary>The query tower's output: the text embedding, fused with the image when the model has seen images.</summary>
-    private float[]? QueryVector(ArtworkRecord record)
+    /// <summary>
+    /// The query tower's output for each record, texts embedded in one batch: the text embedding, fused with the
+    /// image when the model has seen images; null for a record with neither.
+    /// </summary>
+    private float[]?[] QueryVectors(IReadOnlyList<ArtworkRecord> records)
     {
-        if (Visual is null) return Labels.Embedder.Embed([QueryString(record)]);
-        string text = QueryString(record);
-        var textVector = text.Length > 0 ? Labels.Embedder.Embed([text]) : null;
-        var features = Visual.Images.For(record);
-        return Visual.Fusion.Fuse(textVector, features is null ? null : Visual.Fusion.Project(features));
-    }
-
-    private void ScoreDense(float[] query, ComponentScores scores, string language)
-    {
-        foreach (var hit in Labels.Dense(language).Search(query, DenseCandidates))
-            scores.Set(HybridComponent.Dense, hit.Code, Math.Max(0, hit.Score));
-        foreach (var hit in _prototypes.Search(query, DenseCandidates))
-            scores.Set(HybridComponent.Prototype, hit.Code, Math.Max(0, hit.Score));
-        var memoryVotes = NeighbourVotes.Sum(_memoryIndex.SearchRows(query, Neighbours).Select(h => (h.Row, Math.Max(0, h.Score))), _memory);
-        scores.SetShares(HybridComponent.Memory, memoryVotes);
+        var texts = records.Select(QueryString).ToArray();
+        // A text-only model embeds even an empty text, as it always has; a visual one lets the image stand alone.
+        var embedded = Enumerable.Range(0, records.Count).Where(i => Visual is null || texts[i].Length > 0).ToArray();
+        var vectors = embedded.Length == 0 ? [] : Labels.Embedder.Embed(embedded.Select(i => texts[i]).ToArray());
+        int dimension = Labels.Embedder.Dimension;
+        var queries = new float[]?[records.Count];
+        for (int j = 0; j < embedded.Length; j++) queries[embedded[j]] = vectors.AsSpan(j * dimension, dimension).ToArray();
+        if (Visual is null) return queries;
+        for (int i = 0; i < records.Count; i++)
+        {
+            var features = Visual.Images.For(records[i]);
+            queries[i] = Visual.Fusion.Fuse(queries[i], features is null ? null : Visual.Fusion.Project(features));
+        }
+        return queries;
     }
 
     private string QueryString(ArtworkRecord record) => string.Join(" ; ", QueryText.Texts(record, Labels.Fields));

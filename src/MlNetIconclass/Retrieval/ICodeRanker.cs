@@ -12,6 +12,10 @@ public interface ICodeRanker
     /// ranker fills its tail from another source they are only comparable within each part.
     /// </summary>
     IReadOnlyList<ScoredCode> Rank(ArtworkRecord record, int count);
+
+    /// <summary>Rankings of several records; rankers that gain from batching (one matrix product for all) override it.</summary>
+    IReadOnlyList<IReadOnlyList<ScoredCode>> RankBatch(IReadOnlyList<ArtworkRecord> records, int count) =>
+        records.Select(record => Rank(record, count)).ToArray();
 }
 
 public readonly record struct ScoredCode(string Code, float Score);

@@ -69,6 +69,8 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
 
     public IReadOnlyList<ScoredCode> Rank(ArtworkRecord record, int count) => Ranker.Rank(record, count);
 
+    public IReadOnlyList<IReadOnlyList<ScoredCode>> RankBatch(IReadOnlyList<ArtworkRecord> records, int count) => Ranker.RankBatch(records, count);
+
     /// <summary>Whether the query tower reads images (the model was trained with them).</summary>
     public bool ReadsImages => Ranker.Components.Visual is not null;
 
