@@ -5,6 +5,7 @@ using MlNetIconclass.Cli.Commands;
 var root = new RootCommand("Assigns Iconclass codes to artworks from their titles, descriptions and images.")
 {
     ImportCommand.Create(),
+    InitCommand.Create(),
     TrainCommand.Create(),
     EvaluateCommand.Create(),
     PredictCommand.Create(),

@@ -98,6 +98,12 @@ internal static class EvaluateCommand
                               $"{split.Test} test ({split.TestWithoutGold} without resolvable gold); n = {evaluation.N}");
         AnsiConsole.WriteLine($"unresolvable gold codes: {evaluation.Unresolvable.Codes} " +
                               $"({string.Join(", ", evaluation.Unresolvable.Distinct.Take(10))}{(evaluation.Unresolvable.Distinct.Count > 10 ? ", ..." : "")})");
+        PrintMetrics(evaluation);
+    }
+
+    /// <summary>The metrics table: the model and the baselines side by side, then the ablation.</summary>
+    internal static void PrintMetrics(EvaluationResult evaluation)
+    {
         var rankers = evaluation.Metrics.Keys.Except(evaluation.Ablations).ToArray();
         var table = new Table().AddColumn("metric");
         foreach (var ranker in rankers) table.AddColumn(new TableColumn(ranker).RightAligned());

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using MlNetIconclass.Collections;
+using MlNetIconclass.Evaluation;
+using MlNetIconclass.Retrieval;
 using MlNetIconclass.Features;
 using MlNetIconclass.Thesaurus;
 using MlNetIconclass.Training;
@@ -10,6 +12,8 @@ namespace MlNetIconclass.Cli.Commands;
 /// <summary><c>iconclass train</c>: trains the dual encoder and its hybrid ranker, and saves one model file.</summary>
 internal static class TrainCommand
 {
+    private sealed record TrainingRun(DualEncoderOptions Options, List<ArtworkRecord> Records, string Split, string OutputPath, string ReportFolder);
+
     public static Command Create()
     {
         var data = new Option<string[]>("--data")
@@ -19,7 +23,9 @@ internal static class TrainCommand
         };
         var images = new Option<bool>("--images") { Description = "Fuse image features (ResNet18) into the query tower, trained on the records that have an image" };
         var imageCache = new Option<string?>("--image-cache") { Description = "Folder to keep image features in, so retraining does not recompute them" };
-        var output = new Option<string>("--output") { Description = "The model file to write", Required = true };
+        var config = new Option<string?>("--config") { Description = "A training config (JSON; 'iconclass init' writes a commented one): replaces the other options" };
+        var output = new Option<string?>("--output") { Description = "The model file to write (required without --config)" };
+        var report = new Option<string?>("--report") { Description = "Folder for the training report (default: beside the model, MODEL-report)" };
         var encoder = new Option<TextEncoderKind>("--encoder") { Description = "Ngram (from scratch, language-agnostic) or MiniLm", DefaultValueFactory = _ => TextEncoderKind.Ngram };
         var epochs = new Option<int>("--epochs") { Description = "Epochs over the collection", DefaultValueFactory = _ => new DualEncoderOptions().Epochs };
         var thesaurusEpochs = new Option<int>("--thesaurus-epochs") { Description = "Pretraining epochs on thesaurus pairs (0: none)", DefaultValueFactory = _ => new DualEncoderOptions().ThesaurusEpochs };
@@ -38,34 +44,62 @@ internal static class TrainCommand
         var command = new Command("train", "Train the dual encoder on a collection and save the model")
         {
             data, output, encoder, epochs, thesaurusEpochs, thesaurusExamples, zeroShot, split, batchSize, noEpochValidation, seed, device, fields,
-            images, imageCache,
+            images, imageCache, config, report,
         };
         command.SetAction((result, cancellation) => CommandRunner.RunAsync(async () =>
         {
-            var options = new DualEncoderOptions
-            {
-                Encoder = result.GetValue(encoder),
-                Epochs = Positive(result.GetValue(epochs), "--epochs"),
-                ThesaurusEpochs = Math.Max(0, result.GetValue(thesaurusEpochs)),
-                ThesaurusExamplesPerEpoch = Positive(result.GetValue(thesaurusExamples), "--thesaurus-examples"),
-                UseCollection = !result.GetValue(zeroShot),
-                BatchSize = Positive(result.GetValue(batchSize), "--batch-size"),
-                ValidateEachEpoch = !result.GetValue(noEpochValidation),
-                Seed = result.GetValue(seed),
-                Device = result.GetValue(device),
-                QueryFields = result.GetValue(fields),
-                ImageModel = result.GetValue(images) ? ImageModelOptions.ResNet18 : null,
-                ImageCacheFolder = result.GetValue(imageCache),
-            };
-            var records = await ArtworkParquet.ReadCollectionsAsync(result.GetRequiredValue(data), cancellation);
-            if (result.GetValue(split) == "train") records = ProtocolSplit.Split(records).Train.ToList();
             var thesaurus = IconclassThesaurus.LoadBundled();
-            string outputPath = result.GetRequiredValue(output);
+            TrainingRun run;
+            if (result.GetValue(config) is { } configPath)
+            {
+                var explicitOptions = command.Options.Where(o => o != config && result.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToArray();
+                if (explicitOptions.Length > 0)
+                    throw new UsageException($"--config replaces the other options; remove {string.Join(", ", explicitOptions)} or put them in the config.");
+                var trainingConfig = TrainingConfig.Load(configPath, thesaurus);
+                var (configRecords, problems) = await trainingConfig.ReadRecordsAsync(thesaurus, cancellation);
+                foreach (var problem in problems) CommandRunner.Warn(problem);
+                run = new TrainingRun(trainingConfig.ToOptions(), configRecords, trainingConfig.Split, trainingConfig.OutputPath, trainingConfig.ReportFolder);
+            }
+            else
+            {
+                var options = new DualEncoderOptions
+                {
+                    Encoder = result.GetValue(encoder),
+                    Epochs = Positive(result.GetValue(epochs), "--epochs"),
+                    ThesaurusEpochs = Math.Max(0, result.GetValue(thesaurusEpochs)),
+                    ThesaurusExamplesPerEpoch = Positive(result.GetValue(thesaurusExamples), "--thesaurus-examples"),
+                    UseCollection = !result.GetValue(zeroShot),
+                    BatchSize = Positive(result.GetValue(batchSize), "--batch-size"),
+                    ValidateEachEpoch = !result.GetValue(noEpochValidation),
+                    Seed = result.GetValue(seed),
+                    Device = result.GetValue(device),
+                    QueryFields = result.GetValue(fields),
+                    ImageModel = result.GetValue(images) ? ImageModelOptions.ResNet18 : null,
+                    ImageCacheFolder = result.GetValue(imageCache),
+                };
+                string outputPath = result.GetValue(output) ?? throw new UsageException("--output is required (or give --config).");
+                var records = await ArtworkParquet.ReadCollectionsAsync(result.GetRequiredValue(data), cancellation);
+                run = new TrainingRun(options, records, result.GetRequiredValue(split), outputPath,
+                    result.GetValue(report) ?? Path.ChangeExtension(outputPath, null) + "-report");
+            }
 
-            using var model = Fit(thesaurus, records, options);
-            model.Save(outputPath);
-            AnsiConsole.WriteLine($"wrote {outputPath} ({new FileInfo(outputPath).Length / 1e6:0.0} MB); " +
+            var trainRecords = run.Split == "train" ? ProtocolSplit.Split(run.Records).Train.ToList() : run.Records;
+            using var model = Fit(thesaurus, trainRecords, run.Options);
+            model.Save(run.OutputPath);
+            AnsiConsole.WriteLine($"wrote {run.OutputPath} ({new FileInfo(run.OutputPath).Length / 1e6:0.0} MB); " +
                                   $"trained in {model.Manifest.TrainingSeconds:0} s; hybrid weights: {model.Manifest.Weights}");
+
+            // The final evaluation needs the held-out test split; a model trained on all records has none.
+            EvaluationResult? evaluation = null;
+            if (run.Split == "train")
+            {
+                model.Images?.Prepare(run.Records.Where(r => ProtocolSplit.IsTest(r.Id)));
+                evaluation = new Evaluator(thesaurus).Evaluate(run.Records, new EvaluationOptions { QueryFields = QueryFields.Titles, DataName = "training config" },
+                    baselines: true, _ => new ModelUnderTest(model, []));
+                EvaluateCommand.PrintMetrics(evaluation);
+            }
+            TrainingReport.Write(run.ReportFolder, model.Manifest, evaluation, run.OutputPath);
+            AnsiConsole.WriteLine($"wrote the report to {run.ReportFolder} (report.json, learning-curve.png)");
             return ExitCodes.Success;
         }));
         return command;

@@ -1,0 +1,50 @@
+using System.Text.Json.Nodes;
+using MlNetIconclass.Cli;
+using MlNetIconclass.Collections;
+
+namespace MlNetIconclass.Tests.Cli;
+
+public class TrainConfigCliTests
+{
+    [Fact]
+    public void InitThenTrainWithTheConfigWritesModelAndReport()
+    {
+        using var folder = new TempFolder();
+        var (exitCode, _, stderr) = IconclassCli.Run("init", "--output", folder.File("train.json"));
+        Assert.True(exitCode == ExitCodes.Success, stderr);
+        Assert.Equal(ExitCodes.Usage, IconclassCli.Run("init", "--output", folder.File("train.json")).ExitCode);
+
+        // The user's edits: their collection, and a short run.
+        File.Copy(BundledSamples.Saints, folder.File("my-collection.parquet"));
+        var config = File.ReadAllText(folder.File("train.json"))
+            .Replace("\"epochs\": 8,", "\"epochs\": 1,")
+            .Replace("\"thesaurusEpochs\": 2,", "\"thesaurusEpochs\": 0,");
+        File.WriteAllText(folder.File("train.json"), config);
+
+        (exitCode, _, stderr) = IconclassCli.Run("train", "--config", folder.File("train.json"));
+
+        Assert.True(exitCode == ExitCodes.Success, stderr);
+        Assert.True(File.Exists(folder.File("my-model.iconclass")));
+        var report = JsonNode.Parse(File.ReadAllText(folder.File("my-model-report/report.json")))!;
+        Assert.NotNull(report["evaluation"]!["baselines"]!["knn"]);
+        Assert.NotNull(report["evaluation"]!["metrics"]!["MRR"]);
+        Assert.Single(report["manifest"]!["Epochs"]!.AsArray());
+        var png = File.ReadAllBytes(folder.File("my-model-report/learning-curve.png"));
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+    }
+
+    [Fact]
+    public void ConfigMistakeAndMixedOptionsAreUsageErrors()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File("train.json"), """{ "data": [{ "path": "nowhere.parquet" }], "output": "m.iconclass", "epochs": -1 }""");
+        var (exitCode, _, stderr) = IconclassCli.Run("train", "--config", folder.File("train.json"));
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Contains("data[0].path", stderr);
+        Assert.Contains("epochs: must be positive", stderr);
+
+        (exitCode, _, stderr) = IconclassCli.Run("train", "--config", folder.File("train.json"), "--epochs", "3");
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Contains("--epochs", stderr);
+    }
+}

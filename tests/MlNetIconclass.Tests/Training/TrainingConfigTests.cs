@@ -1,0 +1,63 @@
+using MlNetIconclass.Collections;
+using MlNetIconclass.Training;
+
+namespace MlNetIconclass.Tests.Training;
+
+public class TrainingConfigTests
+{
+    private static TrainingConfig Load(TempFolder folder, string json) =>
+        TrainingConfig.Load(folder.Write("train.json", json), BundledThesaurus.Instance);
+
+    [Fact]
+    public void StarterConfigReadsBackAsTheDefaults()
+    {
+        using var folder = new TempFolder();
+        File.Copy(BundledSamples.RijksmuseumSuriname, folder.File("my-collection.parquet"));
+        var config = Load(folder, TrainingConfig.Starter);
+        var options = config.ToOptions();
+        var defaults = new DualEncoderOptions();
+
+        Assert.Equal((defaults.Encoder, defaults.Epochs, defaults.ThesaurusEpochs, defaults.BatchSize, defaults.QueryFields),
+            (options.Encoder, options.Epochs, options.ThesaurusEpochs, options.BatchSize, options.QueryFields));
+        Assert.Null(options.ImageModel);
+        Assert.Equal(folder.File("my-model.iconclass"), config.OutputPath);
+        Assert.Equal(folder.File("my-model-report"), config.ReportFolder);
+    }
+
+    [Theory]
+    [InlineData("""{ "data": [{ "path": "c.parquet" }], "output": "m", "encoder": "bert" }""", "field encoder (line 1)")]
+    [InlineData("""{ "data": [{ "path": "c.parquet" }], "output": "m", "epoch": 3 }""", "epoch")]
+    [InlineData("""{ "data": [{ "path": "c.parquet" }], "output": "m", "epochs": "many" }""", "field epochs")]
+    [InlineData("""{ "data": [{ "path": "c.parquet" }], "output": "m", "epochs": 0 }""", "epochs: must be positive")]
+    [InlineData("""{ "data": [{ "path": "missing.parquet" }], "output": "m" }""", "data[0].path: '")]
+    [InlineData("""{ "data": [{ "path": "c.parquet" }, { "path": "c.parquet", "format": "csv" }], "output": "m" }""", "data[1].columns: a Csv file needs its column mapping")]
+    [InlineData("""{ "data": [{ "path": "c.parquet" }], "output": "m", "languages": ["nl", "xx"] }""", "languages[1]: 'xx' is not a thesaurus language")]
+    [InlineData("""{ "data": [{ "path": "c.parquet" }], "output": "m", "modalities": ["text", "video"] }""", "modalities[1]: 'video'")]
+    [InlineData("""{ "data": [{ "path": "c.parquet" }] }""", "output: name the model file")]
+    [InlineData("""{ "data": [{ "path": "c.parquet" }], "output": "m", }  x""", "train.json")]
+    public void MistakesNameTheirField(string json, string expected)
+    {
+        using var folder = new TempFolder();
+        File.Copy(BundledSamples.RijksmuseumSuriname, folder.File("c.parquet"));
+        var error = Assert.Throws<FormatException>(() => Load(folder, json));
+        Assert.Contains(expected, error.Message);
+        Assert.Contains("train.json", error.Message);
+    }
+
+    [Fact]
+    public async Task CsvSourceIsReadThroughItsColumnMapping()
+    {
+        using var folder = new TempFolder();
+        folder.Write("c.csv", "nr,titel,img,ic\nA,Een leeuw,a.jpg,25F23(LION)\nB,Paramaribo,,25I1(PARAMARIBO)\n");
+        var config = Load(folder, """
+            { "data": [{ "path": "c.csv", "format": "csv",
+                         "columns": { "id": "nr", "titles": { "nl": "titel" }, "image": "img", "codes": ["ic"] } }],
+              "output": "m.iconclass", "modalities": ["text", "image"] }
+            """);
+        var (records, problems) = await config.ReadRecordsAsync(BundledThesaurus.Instance);
+        Assert.Empty(problems);
+        Assert.Equal(["A", "B"], records.Select(r => r.Id));
+        Assert.Equal(folder.File("a.jpg"), records[0].Image);
+        Assert.NotNull(config.ToOptions().ImageModel);
+    }
+}
