@@ -4,11 +4,11 @@ namespace MlNetIconclass.Collections;
 public static class BundledSamples
 {
     /// <summary>The Rijksmuseum's Suriname-related records: Dutch titles and descriptions, Iconclass codes.</summary>
-    public static string RijksmuseumSuriname => Path.Combine(AppContext.BaseDirectory, "data", "samples", "rijksmuseum-suriname.parquet");
+    public static string RijksmuseumSuriname => BundledFiles.PathOf("data", "samples", "rijksmuseum-suriname.parquet");
 
     /// <summary>
     /// 36 public-domain paintings of saints with their images (under <c>saints/</c>, paths relative to the file),
     /// one saint code each; the Wikimedia Commons file name as the title where there is one.
     /// </summary>
-    public static string Saints => Path.Combine(AppContext.BaseDirectory, "data", "samples", "saints.parquet");
+    public static string Saints => BundledFiles.PathOf("data", "samples", "saints.parquet");
 }

@@ -37,7 +37,7 @@ public sealed record ImageModelOptions
 
     public string? PreprocessOutputName { get; init; }
 
-    private static string PackagedModels => Path.Combine(AppContext.BaseDirectory, "DnnImageModels");
+    private static string PackagedModels => BundledFiles.PathOf("DnnImageModels");
 
     public static ImageModelOptions ResNet18 { get; } = new()
     {

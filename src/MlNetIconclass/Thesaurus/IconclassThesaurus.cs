@@ -9,7 +9,7 @@ public sealed class IconclassThesaurus
     public const string FallbackLanguage = "en";
 
     /// <summary>The zip the project ships, copied next to the assemblies at build time.</summary>
-    public static string BundledDataPath => Path.Combine(AppContext.BaseDirectory, "data", "iconclass", "iconclass-thesaurus.zip");
+    public static string BundledDataPath => BundledFiles.PathOf("data", "iconclass", "iconclass-thesaurus.zip");
 
     private IReadOnlyList<string>? _labelSpace;
 

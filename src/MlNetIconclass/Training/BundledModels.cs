@@ -4,5 +4,5 @@ namespace MlNetIconclass.Training;
 public static class BundledModels
 {
     /// <summary>The n-gram dual encoder trained on the Suriname sample's train split.</summary>
-    public static string Default => Path.Combine(AppContext.BaseDirectory, "models", "suriname-ngram.iconclass");
+    public static string Default => BundledFiles.PathOf("models", "suriname-ngram.iconclass");
 }

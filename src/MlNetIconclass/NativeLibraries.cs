@@ -1,0 +1,39 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Loader;
+
+namespace MlNetIconclass;
+
+/// <summary>
+/// Finds the native libraries of the library's dependencies (libtorch and LibTorchSharp, ONNX Runtime, SkiaSharp)
+/// under <c>runtimes/RID/native/</c> beside this assembly when the host did not: an application finds them through
+/// its deps.json, but a notebook kernel that loads the library with <c>#r</c> has none for it. Only libraries the
+/// host cannot find come here, so applications are unaffected.
+/// </summary>
+internal static class NativeLibraries
+{
+#pragma warning disable CA2255 // A library's module initializer: the only hook that runs before any dependency's first P/Invoke.
+    [ModuleInitializer]
+    internal static void Register()
+    {
+        // A P/Invoke's library is resolved by the context that loaded its assembly; a scripting host may give each
+        // assembly a context of its own, so each dependency's context gets the hook.
+        Assembly[] dependencies = [typeof(TorchSharp.torch).Assembly, typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly, typeof(SkiaSharp.SKBitmap).Assembly];
+        foreach (var context in dependencies.Select(AssemblyLoadContext.GetLoadContext).Append(AssemblyLoadContext.Default).OfType<AssemblyLoadContext>().Distinct())
+            context.ResolvingUnmanagedDll += Resolve;
+    }
+#pragma warning restore CA2255
+
+    private static readonly string Folder = Path.Combine(BundledFiles.Folder, "runtimes", RuntimeId, "native");
+
+    private static string RuntimeId =>
+        $"{(OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : "linux")}-{RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant()}";
+
+    private static IntPtr Resolve(Assembly assembly, string name)
+    {
+        foreach (var file in new[] { name, $"lib{name}.so", $"{name}.so", $"{name}.dll", $"lib{name}.dylib" })
+            if (NativeLibrary.TryLoad(Path.Combine(Folder, file), out var handle)) return handle;
+        return IntPtr.Zero;
+    }
+}
