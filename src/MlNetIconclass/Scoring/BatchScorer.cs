@@ -64,7 +64,7 @@ public sealed class BatchScorer(ICodeRanker ranker, IconclassThesaurus thesaurus
 
         // Joined in chunk order; the parts go only once the whole output is in place.
         var partFiles = Directory.GetFiles(parts, "chunk-*.parquet").OrderBy(ChunkOf).ToArray();
-        await ScoredParquet.MergeAsync(partFiles, outputPath, cancellation);
+        await ScoredParquet.ConcatenateAsync(partFiles, outputPath, cancellation);
         Directory.Delete(parts, recursive: true);
         return new ScoringSummary(chunks, done.Count, rows, errors, warnings);
     }

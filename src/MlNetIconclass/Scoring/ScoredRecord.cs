@@ -61,6 +61,18 @@ public static class ScoredParquet
         return rows;
     }
 
+    /// <summary>Files whose rows are already in order, one after another, a row group at a time.</summary>
+    public static Task ConcatenateAsync(IReadOnlyList<string> files, string path, CancellationToken cancellation = default)
+    {
+        async IAsyncEnumerable<IReadOnlyCollection<ScoredRecord>> Groups()
+        {
+            foreach (var file in files)
+                await foreach (var group in ReadRowGroupsAsync(file, cancellation))
+                    yield return group.ToArray();
+        }
+        return ParquetRowGroups.WriteAsync(Groups(), path, cancellation);
+    }
+
     /// <summary>
     /// Joins the outputs of shards (<c>score --shard I/N</c>) into one file in input order, exactly the output a
     /// single run would have written; row groups are streamed, so memory holds one group per shard.
