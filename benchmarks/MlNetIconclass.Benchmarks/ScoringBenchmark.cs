@@ -53,7 +53,7 @@ public class ScoringBenchmark
         }
         _dump = Path.Combine(_folder, "dump.parquet");
         ArtworkParquet.WriteAsync(_records, _dump, rowGroupSize: rowGroup).GetAwaiter().GetResult();
-        _texts = _records.Select(r => string.Join(" ; ", QueryText.Texts(r, _model.Manifest.QueryFields))).ToArray();
+        _texts = _records.Select(r => QueryText.Joined(r, _model.Manifest.QueryFields)).ToArray();
     }
 
     [Benchmark(Baseline = true, Description = "bare query encoder (text, and image features)")]

@@ -193,7 +193,7 @@ public sealed class HybridComponents
         return queries;
     }
 
-    private string QueryString(ArtworkRecord record) => string.Join(" ; ", QueryText.Texts(record, Labels.Fields));
+    private string QueryString(ArtworkRecord record) => QueryText.Joined(record, Labels.Fields);
 
     /// <summary>Each label's normalised mean of the embeddings of the training records that carry it.</summary>
     private static DenseIndex Prototypes(LabeledRecords memory, DenseIndex records)

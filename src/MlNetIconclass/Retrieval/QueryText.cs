@@ -16,6 +16,9 @@ public static class QueryText
         record.Titles.Select(t => t.Text)
             .Concat(fields == QueryFields.TitlesAndDescriptions ? record.Descriptions.Select(d => d.Text) : []);
 
+    /// <summary>The texts as one query string, as the query tower reads it in training and ranking alike.</summary>
+    public static string Joined(ArtworkRecord record, QueryFields fields) => string.Join(" ; ", Texts(record, fields));
+
     public static List<string> Tokens(ArtworkRecord record, QueryFields fields) => TextTokenizer.Tokenize(Texts(record, fields));
 
     /// <summary>The language most of the record's titles (else descriptions) are in; English when it has none.</summary>

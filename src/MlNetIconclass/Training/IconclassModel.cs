@@ -158,7 +158,7 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
             .Where(pair => pair.features is not null)
             .Select(pair =>
             {
-                string text = string.Join(" ; ", QueryText.Texts(pair.item.Record, labels.Fields));
+                string text = QueryText.Joined(pair.item.Record, labels.Fields);
                 return new VisualExample(pair.features!, text.Length > 0 ? labels.Embedder.Embed([text]) : null,
                     QueryText.Language(pair.item.Record), pair.item.Labels.ToArray());
             })

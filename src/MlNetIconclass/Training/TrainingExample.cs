@@ -12,7 +12,7 @@ public static class TrainingExamples
     /// <summary>One example per labelled record: its query text and its gold labels.</summary>
     public static IReadOnlyList<TrainingExample> FromRecords(LabeledRecords records, QueryFields fields) =>
         records.Items
-            .Select(item => new TrainingExample(string.Join(" ; ", QueryText.Texts(item.Record, fields)), QueryText.Language(item.Record), item.Labels))
+            .Select(item => new TrainingExample(QueryText.Joined(item.Record, fields), QueryText.Language(item.Record), item.Labels))
             .Where(example => example.Query.Length > 0)
             .ToArray();
 
