@@ -37,7 +37,6 @@ internal static class EvaluateCommand
             var records = await ArtworkParquet.ReadCollectionsAsync([dataPath], cancellation);
             var thesaurus = IconclassThesaurus.LoadBundled();
             using var trained = modelPath is null ? null : IconclassModel.Load(modelPath, thesaurus, log: message => AnsiConsole.WriteLine(message));
-            trained?.Images?.Prepare(records.Where(r => ProtocolSplit.IsTest(r.Id)));
             if (trained is not null) EnsureNotTrainedOnTest(trained, records, modelPath!);
             // --fields sets the baselines' query text; a model reads what it was trained on.
             var options = new EvaluationOptions { QueryFields = result.GetValue(fields), Ks = cutoffs, DataName = dataPath };

@@ -93,7 +93,6 @@ internal static class TrainCommand
             EvaluationResult? evaluation = null;
             if (run.Split == "train")
             {
-                model.Images?.Prepare(run.Records.Where(r => ProtocolSplit.IsTest(r.Id)));
                 evaluation = new Evaluator(thesaurus).Evaluate(run.Records, new EvaluationOptions { QueryFields = QueryFields.Titles, DataName = "training config" },
                     baselines: true, _ => new ModelUnderTest(model, []));
                 EvaluateCommand.PrintMetrics(evaluation);

@@ -185,6 +185,8 @@ public sealed class HybridComponents
         var queries = new float[]?[records.Count];
         for (int j = 0; j < embedded.Length; j++) queries[embedded[j]] = vectors.AsSpan(j * dimension, dimension).ToArray();
         if (Visual is null) return queries;
+        // The batch's images go through the image pipeline together; known ones come from the cache.
+        Visual.Images.Prepare(records);
         for (int i = 0; i < records.Count; i++)
         {
             var features = Visual.Images.For(records[i]);

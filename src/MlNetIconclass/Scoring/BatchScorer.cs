@@ -76,7 +76,6 @@ public sealed class BatchScorer(ICodeRanker ranker, IconclassThesaurus thesaurus
     {
         var output = chunk.Rows.Select(row => new ScoredRecord { Row = row.Row, Id = row.Id, Error = row.Error }).ToArray();
         var rows = Enumerable.Range(0, chunk.Rows.Count).Where(i => chunk.Rows[i].Record is not null).ToArray();
-        images?.Prepare(rows.Select(i => chunk.Rows[i].Record!));
         foreach (var batch in rows.Chunk(RankingBatch))
         {
             var records = batch.Select(i => chunk.Rows[i].Record!).ToArray();
@@ -92,6 +91,7 @@ public sealed class BatchScorer(ICodeRanker ranker, IconclassThesaurus thesaurus
             for (int j = 0; j < batch.Length; j++)
                 Fill(output[batch[j]], records[j], rankings?[j], options);
         }
+        // The model featurized the chunk's images as it ranked; memory holds one chunk's.
         images?.Clear();
         return output;
     }
