@@ -50,30 +50,22 @@ public static class OnnxSessions
 
     public static InferenceSession Create(byte[] model, ComputeDevice device, Action<string>? log = null)
     {
-        var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        if (device != ComputeDevice.Cpu)
+        if (CudaLoads(device, log))
         {
+            var cuda = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
             try
             {
-                // ONNX Runtime would print its own error for a missing CUDA library; the log line below says it once.
-                options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
-                options.AppendExecutionProvider_CUDA(0);
-                options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING;
-                log?.Invoke("ONNX Runtime: CUDA device 0");
-                return new InferenceSession(model, options);
+                cuda.AppendExecutionProvider_CUDA(0);
+                return new InferenceSession(model, cuda);
             }
-            catch (Exception exception) when (device == ComputeDevice.Auto && exception is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+            catch (OnnxRuntimeException exception) when (device == ComputeDevice.Auto)
             {
-                options.Dispose();
-                options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-                log?.Invoke($"ONNX Runtime: CPU (the CUDA provider did not load: {FirstLine(exception.Message)})");
+                // The provider loads but the session does not start on the GPU (no device, too little memory).
+                cuda.Dispose();
+                log?.Invoke($"ONNX Runtime: CPU (no session on CUDA device 0: {FirstLine(exception.Message)})");
             }
         }
-        else
-        {
-            log?.Invoke("ONNX Runtime: CPU (asked for)");
-        }
-        return new InferenceSession(model, options);
+        return new InferenceSession(model, new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL });
     }
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
