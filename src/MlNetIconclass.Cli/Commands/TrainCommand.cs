@@ -80,7 +80,7 @@ internal static class TrainCommand
                 string outputPath = result.GetValue(output) ?? throw new UsageException("--output is required (or give --config).");
                 var records = await ArtworkParquet.ReadCollectionsAsync(result.GetRequiredValue(data), cancellation);
                 run = new TrainingRun(options, records, result.GetRequiredValue(split), outputPath,
-                    result.GetValue(report) ?? Path.ChangeExtension(outputPath, null) + "-report");
+                    result.GetValue(report) ?? TrainingConfig.DefaultReportFolder(outputPath));
             }
 
             var trainRecords = run.Split == "train" ? ProtocolSplit.Split(run.Records).Train.ToList() : run.Records;

@@ -27,7 +27,11 @@ public static class HybridWeightTuner
     public static (HybridWeights Weights, double Objective) Tune(HybridRanker ranker,
         IReadOnlyList<(ArtworkRecord Record, IReadOnlyList<string> Gold)> validation, bool useMemory)
     {
-        var records = validation.Select(v => new CandidateMatrix(ranker.Components.Score(v.Record), v.Gold)).ToArray();
+        // Scored in batches, as the model ranks: one matrix product per dense index for many records.
+        var records = validation.Chunk(256)
+            .SelectMany(batch => ranker.Components.ScoreBatch(batch.Select(v => v.Record).ToArray())
+                .Zip(batch, (scores, v) => new CandidateMatrix(scores, v.Gold)))
+            .ToArray();
         float[] memoryGrid = useMemory ? MemoryGrid : [0];
         float[] priorGrid = useMemory ? PriorGrid : [0];
         float[] prototypeGrid = useMemory ? PrototypeGrid : [0];

@@ -126,9 +126,10 @@ public sealed record TrainingConfig
 
     public string OutputPath => Resolve(Output);
 
-    public string ReportFolder => Report is null
-        ? System.IO.Path.ChangeExtension(OutputPath, null) + "-report"
-        : Resolve(Report);
+    public string ReportFolder => Report is null ? DefaultReportFolder(OutputPath) : Resolve(Report);
+
+    /// <summary>Where a model's training report goes unless told: beside it, its name without extension plus "-report".</summary>
+    public static string DefaultReportFolder(string modelPath) => System.IO.Path.ChangeExtension(modelPath, null) + "-report";
 
     public DualEncoderOptions ToOptions() => new()
     {
