@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Parquet;
-using Parquet.Serialization;
 
 namespace MlNetIconclass.Collections;
 
@@ -21,17 +20,9 @@ public static class ArtworkParquet
     /// <summary>The records of one row group.</summary>
     public static async Task<IList<ArtworkRecord>> ReadRowGroupAsync(string path, int group, CancellationToken cancellation = default)
     {
-        await using var stream = File.OpenRead(path);
-        try
-        {
-            var records = (await ParquetSerializer.DeserializeAsync<ArtworkRecord>(stream, rowGroupIndex: group, cancellationToken: cancellation)).Data;
-            foreach (var record in records) Normalize(record);
-            return records;
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            throw new InvalidDataException($"'{path}': row group {group} cannot be read as artwork records ({exception.Message}).", exception);
-        }
+        var records = await ParquetRowGroups.ReadAsync<ArtworkRecord>(path, group, "artwork records", cancellation);
+        foreach (var record in records) Normalize(record);
+        return records;
     }
 
     /// <summary>Rows in each row group, from the file's footer.</summary>

@@ -3,9 +3,27 @@ using Parquet.Serialization;
 
 namespace MlNetIconclass.Collections;
 
-/// <summary>Writes rows of a serializable class to Parquet one row group per batch, atomically (<see cref="AtomicFile"/>).</summary>
+/// <summary>
+/// Rows of a serializable class in Parquet, a row group at a time: written one group per batch, atomically
+/// (<see cref="AtomicFile"/>), and read one group by index.
+/// </summary>
 public static class ParquetRowGroups
 {
+    /// <summary>The rows of one row group; <paramref name="what"/> names them in the error for a group that cannot be read.</summary>
+    public static async Task<IList<T>> ReadAsync<T>(string path, int group, string what, CancellationToken cancellation = default)
+        where T : class, new()
+    {
+        await using var stream = File.OpenRead(path);
+        try
+        {
+            return (await ParquetSerializer.DeserializeAsync<T>(stream, rowGroupIndex: group, cancellationToken: cancellation)).Data;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            throw new InvalidDataException($"'{path}': row group {group} cannot be read as {what} ({exception.Message}).", exception);
+        }
+    }
+
     public static Task WriteAsync<T>(IEnumerable<IReadOnlyCollection<T>> rowGroups, string path, CancellationToken cancellation = default)
         where T : new() => WriteAsync(ToAsync(rowGroups), path, cancellation);
 

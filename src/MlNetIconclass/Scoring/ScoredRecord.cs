@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using MlNetIconclass.Collections;
-using Parquet.Serialization;
 
 namespace MlNetIconclass.Scoring;
 
@@ -42,8 +41,8 @@ public static class ScoredParquet
         int groups = await ArtworkParquet.CountRowGroupsAsync(path, cancellation);
         for (int group = 0; group < groups; group++)
         {
-            await using var stream = File.OpenRead(path);
-            var rows = (await ParquetSerializer.DeserializeAsync<ScoredRecord>(stream, rowGroupIndex: group, cancellationToken: cancellation)).Data;
+            var rows = await ParquetRowGroups.ReadAsync<ScoredRecord>(path, group, "scored records", cancellation);
+            // Parquet gives null for an empty list.
             foreach (var row in rows)
             {
                 row.Codes ??= [];
