@@ -28,10 +28,17 @@ public static class ArtworkParquet
     /// <summary>Rows in each row group, from the file's footer.</summary>
     public static async Task<long[]> RowGroupSizesAsync(string path, CancellationToken cancellation = default)
     {
-        await CountRowGroupsAsync(path, cancellation); // the clear errors for a missing or unreadable file
-        await using var stream = File.OpenRead(path);
-        await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellation);
-        return Enumerable.Range(0, reader.RowGroupCount).Select(group => reader.RowGroups[group].RowCount).ToArray();
+        if (!File.Exists(path)) throw new FileNotFoundException($"'{path}' does not exist.", path);
+        try
+        {
+            await using var stream = File.OpenRead(path);
+            await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellation);
+            return Enumerable.Range(0, reader.RowGroupCount).Select(group => reader.RowGroups[group].RowCount).ToArray();
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException and not FileNotFoundException)
+        {
+            throw new InvalidDataException($"'{path}' is not a readable Parquet file (truncated or corrupt?): {exception.Message}", exception);
+        }
     }
 
     /// <summary>Makes a relative image path absolute against the folder of the file the record came from.</summary>
@@ -67,20 +74,8 @@ public static class ArtworkParquet
         return records;
     }
 
-    public static async Task<int> CountRowGroupsAsync(string path, CancellationToken cancellation = default)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"'{path}' does not exist.", path);
-        try
-        {
-            await using var stream = File.OpenRead(path);
-            await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellation);
-            return reader.RowGroupCount;
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException and not FileNotFoundException)
-        {
-            throw new InvalidDataException($"'{path}' is not a readable Parquet file (truncated or corrupt?): {exception.Message}", exception);
-        }
-    }
+    public static async Task<int> CountRowGroupsAsync(string path, CancellationToken cancellation = default) =>
+        (await RowGroupSizesAsync(path, cancellation)).Length;
 
     /// <summary>Writes records in row groups of <paramref name="rowGroupSize"/>, atomically (<see cref="AtomicFile"/>).</summary>
     public static Task WriteAsync(IEnumerable<ArtworkRecord> records, string path, int rowGroupSize = DefaultRowGroupSize,
