@@ -50,8 +50,9 @@ internal static class ScoreCommand
             using var trained = IconclassModel.Load(result.GetValue(model) ?? BundledModels.Default, thesaurus, result.GetValue(device),
                 Console.Error.WriteLine);
             string outputPath = result.GetRequiredValue(output);
-            if (BatchScorer.PartsFolder(outputPath) is var parts && Directory.Exists(parts) && !options.Resume)
-                throw new UsageException($"'{parts}' holds the parts of an earlier run: add --resume to continue it, or delete it to start again.");
+            // Checked before the model loads, so the mistake costs no time.
+            if (BatchScorer.HasUnfinishedRun(outputPath) && !options.Resume)
+                throw new UsageException($"'{BatchScorer.PartsFolder(outputPath)}' holds the parts of an earlier run: add --resume to continue it, or delete it to start again.");
 
             var clock = Stopwatch.StartNew();
             ScoringSummary? summary = null;

@@ -35,12 +35,15 @@ public sealed class BatchScorer(ICodeRanker ranker, IconclassThesaurus thesaurus
 {
     public static string PartsFolder(string outputPath) => outputPath + ".parts";
 
+    /// <summary>Whether an earlier run to this output stopped before it finished (its parts are still there).</summary>
+    public static bool HasUnfinishedRun(string outputPath) => Directory.Exists(PartsFolder(outputPath));
+
     public async Task<ScoringSummary> ScoreAsync(ScoringInput input, string outputPath, ScoringOptions options,
         IProgress<ScoringProgress>? progress = null, CancellationToken cancellation = default)
     {
         if (options.Language is { } language) thesaurus.EnsureLanguage(language);
         string parts = PartsFolder(outputPath);
-        if (Directory.Exists(parts) && !options.Resume)
+        if (HasUnfinishedRun(outputPath) && !options.Resume)
             throw new InvalidOperationException($"'{parts}' holds the parts of an earlier run: resume it, or delete the folder to start again.");
         Directory.CreateDirectory(parts);
         var done = Directory.GetFiles(parts, "chunk-*.parquet").Select(ChunkOf).ToHashSet();
