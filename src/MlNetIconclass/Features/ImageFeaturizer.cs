@@ -56,8 +56,6 @@ public sealed class ImageFeaturizer
 
     public ImageModelOptions Model { get; }
 
-    public int Dimension => Model.Dimension;
-
     /// <summary>Features of each image, in order; null where the image did not load (its problem says why).</summary>
     public float[]?[] Featurize(IReadOnlyList<LoadedImage> images)
     {
