@@ -14,23 +14,29 @@ public static class ImageFeaturizerCatalog
     public static IEstimator<ITransformer> FeaturizeImages(this TransformsCatalog transforms, ImageModelOptions model,
         string outputColumnName, string inputColumnName, bool useCuda = false)
     {
-        int? gpu = useCuda ? 0 : null;
+        return transforms.PrepareImageModelInput(model, inputColumnName, useCuda)
+            .Append(transforms.ApplyOnnxModel([model.OutputName], [model.InputName], model.ModelPath, useCuda ? 0 : null, fallbackToCpu: true))
+            .Append(transforms.CopyColumns(outputColumnName, model.OutputName));
+    }
+
+    /// <summary>
+    /// The first half of <see cref="FeaturizeImages"/>: resize, extract pixels and run the preprocessing model, into
+    /// the column named <see cref="ImageModelOptions.InputName"/> that the vision model reads.
+    /// </summary>
+    public static IEstimator<ITransformer> PrepareImageModelInput(this TransformsCatalog transforms, ImageModelOptions model,
+        string inputColumnName, bool useCuda = false)
+    {
         string pixels = model.PreprocessModelPath is null ? model.InputName : model.PreprocessInputName
             ?? throw new ArgumentException("a preprocessing model needs its input name", nameof(model));
-        IEstimator<ITransformer> pipeline = transforms.ResizeImages("ResizedImage", model.Width, model.Height, inputColumnName,
+        var pipeline = transforms.ResizeImages("ResizedImage", model.Width, model.Height, inputColumnName,
                 ImageResizingEstimator.ResizingKind.IsoCrop)
             .Append(transforms.ExtractPixels(pixels, "ResizedImage", interleavePixelColors: model.Interleave,
                 offsetImage: model.Offset, scaleImage: model.Scale));
-        if (model.PreprocessModelPath is not null)
-        {
-            string preprocessed = model.PreprocessOutputName ?? throw new ArgumentException("a preprocessing model needs its output name", nameof(model));
-            pipeline = pipeline
-                .Append(transforms.ApplyOnnxModel([preprocessed], [pixels], model.PreprocessModelPath, gpu, fallbackToCpu: true))
-                .Append(transforms.CopyColumns(model.InputName, preprocessed));
-        }
+        if (model.PreprocessModelPath is null) return pipeline;
+        string preprocessed = model.PreprocessOutputName ?? throw new ArgumentException("a preprocessing model needs its output name", nameof(model));
         return pipeline
-            .Append(transforms.ApplyOnnxModel([model.OutputName], [model.InputName], model.ModelPath, gpu, fallbackToCpu: true))
-            .Append(transforms.CopyColumns(outputColumnName, model.OutputName));
+            .Append(transforms.ApplyOnnxModel([preprocessed], [pixels], model.PreprocessModelPath, useCuda ? 0 : null, fallbackToCpu: true))
+            .Append(transforms.CopyColumns(model.InputName, preprocessed));
     }
 }
 
@@ -78,6 +84,24 @@ public sealed class ImageFeaturizer
             _cache?.Put(images[index].ContentHash!, row.Features);
         }
         return features;
+    }
+
+    /// <summary>
+    /// What the vision model reads for each image (after resizing, pixel extraction and preprocessing), in order;
+    /// null where the image did not load. Fine-tuning the model in TorchSharp starts from these.
+    /// </summary>
+    public float[]?[] ModelInputs(IReadOnlyList<LoadedImage> images)
+    {
+        var inputs = new float[]?[images.Count];
+        var usable = Enumerable.Range(0, images.Count).Where(i => images[i].Image is not null).ToArray();
+        var output = _ml.Transforms.PrepareImageModelInput(Model, nameof(ImageRow.Image))
+            .Append(_ml.Transforms.CopyColumns(nameof(FeatureRow.Features), Model.InputName))
+            .Fit(ImageRows([]))
+            .Transform(ImageRows(usable.Select(i => new ImageRow { Image = images[i].Image })));
+        int next = 0;
+        foreach (var row in _ml.Data.CreateEnumerable<FeatureRow>(output, reuseRowObject: false))
+            inputs[usable[next++]] = row.Features;
+        return inputs;
     }
 
     static ImageFeaturizer()

@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using MlNetIconclass.Collections;
+
 namespace MlNetIconclass.Features;
 
 /// <summary>
@@ -50,4 +53,22 @@ public sealed record ImageModelOptions
         PreprocessInputName = "OriginalInput",
         PreprocessOutputName = "PreprocessedInput",
     };
+
+    /// <summary>
+    /// This model with fine-tuned weights: the ONNX graph is written where ONNX Runtime can open it (a file named by
+    /// its content hash in the temporary folder), and the name carries the hash, so cached features of the original
+    /// weights never stand in for the fine-tuned ones.
+    /// </summary>
+    public ImageModelOptions WithFineTunedModel(byte[] onnxModel)
+    {
+        string hash = Convert.ToHexStringLower(SHA256.HashData(onnxModel))[..16];
+        string folder = Path.Combine(Path.GetTempPath(), "mlneticonclass-image-models");
+        string path = Path.Combine(folder, $"{Name}-{hash}.onnx");
+        if (!File.Exists(path))
+        {
+            Directory.CreateDirectory(folder);
+            AtomicFile.WriteAsync(path, stream => stream.WriteAsync(onnxModel).AsTask()).GetAwaiter().GetResult();
+        }
+        return this with { Name = $"{Name}-finetuned-{hash}", ModelPath = path };
+    }
 }

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-using Google.Protobuf;
 using Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -23,8 +21,7 @@ public static class OnnxBertWeights
         {
             if (!sources.TryGetValue(name, out var source))
                 throw new InvalidDataException($"The ONNX graph has no initializer for the parameter '{name}'.");
-            var values = MemoryMarshal.Cast<byte, float>(source.Tensor.RawData.Span).ToArray();
-            using var loaded = tensor(values, source.Tensor.Dims.ToArray());
+            using var loaded = tensor(OnnxTensors.Values(source.Tensor), source.Tensor.Dims.ToArray());
             using var oriented = source.Transposed ? loaded.t() : loaded.alias();
             if (!oriented.shape.SequenceEqual(parameter.shape))
                 throw new InvalidDataException($"'{name}': the graph has [{string.Join(",", oriented.shape)}], the encoder [{string.Join(",", parameter.shape)}].");
@@ -43,8 +40,7 @@ public static class OnnxBertWeights
             var target = targets[name];
             using var cpu = parameter.detach().cpu();
             using var oriented = (target.Transposed ? cpu.t() : cpu.alias()).contiguous();
-            var values = oriented.data<float>().ToArray();
-            target.Tensor.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan()));
+            OnnxTensors.SetValues(target.Tensor, oriented.data<float>().ToArray());
         }
         return model;
     }
@@ -55,7 +51,7 @@ public static class OnnxBertWeights
     {
         var initializers = graph.Initializer.ToDictionary(t => t.Name);
         var map = initializers.Values
-            .Where(t => t.DataType == (int)TensorProto.Types.DataType.Float && !IsNumeric(t.Name))
+            .Where(t => OnnxTensors.IsFloat(t) && !IsNumeric(t.Name))
             .ToDictionary(t => t.Name, t => new Source(t, false));
         var addsByInput = graph.Node.Where(n => n.OpType == "Add")
             .SelectMany(add => add.Input.Select(input => (input, add)))
