@@ -56,6 +56,12 @@ public sealed class DualEncoderOptions
     /// <summary>Optimiser steps for the image projection (full batch: collections with images are small here).</summary>
     public int VisionSteps { get; set; } = 300;
 
+    /// <summary>
+    /// Passes over the training images that fine-tune the vision model itself, in TorchSharp, after the projection
+    /// (its weights then travel in the model file, exported to ONNX); 0 keeps the pretrained weights.
+    /// </summary>
+    public int ImageBackboneEpochs { get; set; }
+
     public int Seed { get; set; } = 1;
 
     public ComputeDevice Device { get; set; } = ComputeDevice.Auto;

@@ -6,6 +6,7 @@ using MlNetIconclass.Collections;
 using MlNetIconclass.Features;
 using MlNetIconclass.Retrieval;
 using Google.Protobuf;
+using Onnx;
 using MlNetIconclass.Thesaurus;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -139,39 +140,69 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
             Epochs = epochs,
             ImageModel = visual is null ? null : options.ImageModel,
             ImageRecords = visual is null ? 0 : train.Items.Count(item => visual.Images.For(item.Record) is not null),
+            ImageBackboneEpochs = visual is null ? 0 : options.ImageBackboneEpochs,
         };
         return new IconclassModel(weightsToKeep, labels, options.UseCollection ? train.Concat(validation) : memory, manifest, visual);
     }
 
     /// <summary>
     /// The image side of the query tower, trained on the training records that have a usable image, against the
-    /// frozen label tower; null (a text-only model) when none has.
+    /// frozen label tower; null (a text-only model) when none has. With <see cref="DualEncoderOptions.ImageBackboneEpochs"/>
+    /// the vision model is fine-tuned too, and the query tower reads images through its exported weights.
     /// </summary>
     private static VisualQuery? TrainVisual(DualEncoderOptions options, LabelIndexes labels, LabeledRecords train, LabeledRecords validation, Action<string>? log)
     {
-        var featurizer = new ImageFeaturizer(options.ImageModel!, options.Device, options.ImageCacheFolder, log);
+        var imageModel = options.ImageModel!;
+        var featurizer = new ImageFeaturizer(imageModel, options.Device, options.ImageCacheFolder, log);
         var images = new ArtworkImageFeatures(featurizer, options.ImageFolder, log);
         images.Prepare(train.Items.Concat(validation.Items).Select(item => item.Record));
-        var examples = train.Items
+        var withImages = train.Items
             .Where(item => item.Labels.Count > 0)
             .Select(item => (item, features: images.For(item.Record)))
             .Where(pair => pair.features is not null)
-            .Select(pair =>
+            .ToArray();
+        if (withImages.Length == 0)
+        {
+            log?.Invoke("no training record has a usable image: the model stays text-only");
+            return null;
+        }
+        var examples = withImages.Select(pair =>
             {
                 string text = QueryText.Joined(pair.item.Record, labels.Fields);
                 return new VisualExample(pair.features!, text.Length > 0 ? labels.Embedder.Embed([text]) : null,
                     QueryText.Language(pair.item.Record), pair.item.Labels.ToArray());
             })
             .ToArray();
-        if (examples.Length == 0)
-        {
-            log?.Invoke("no training record has a usable image: the model stays text-only");
-            return null;
-        }
-        var fusion = VisualProjectionTrainer.Train(examples, labels.Dense, options.VisionSteps, options.Seed,
-            TorchDevices.Select(options.Device, null), log);
-        return new VisualQuery(fusion, images);
+        var device = TorchDevices.Select(options.Device, null);
+        if (options.ImageBackboneEpochs <= 0)
+            return new VisualQuery(VisualProjectionTrainer.Train(examples, labels.Dense, options.VisionSteps, options.Seed, device, log), images);
+
+        var graph = ModelProto.Parser.ParseFrom(File.ReadAllBytes(imageModel.ModelPath));
+        using var backbone = new OnnxVisionBackbone(graph, imageModel.InputName, imageModel.OutputName);
+        var inputs = BackboneInputs(featurizer, withImages.Select(pair => pair.item.Record), options.ImageFolder);
+        var fusion = VisualProjectionTrainer.Train(examples, labels.Dense, options.VisionSteps, options.Seed, device, log,
+            new BackboneFineTuning(backbone, inputs, options.ImageBackboneEpochs));
+        var fineTuned = imageModel.WithFineTunedModel(backbone.Export(graph).ToByteArray());
+        log?.Invoke($"fine-tuned image model exported to ONNX as {fineTuned.Name}");
+        var fineTunedImages = new ArtworkImageFeatures(new ImageFeaturizer(fineTuned, options.Device, options.ImageCacheFolder, log), options.ImageFolder, log);
+        return new VisualQuery(fusion, fineTunedImages);
     }
+
+    /// <summary>What the vision model reads for each record's image (every one loaded before), a few images decoded at a time.</summary>
+    private static float[][] BackboneInputs(ImageFeaturizer featurizer, IEnumerable<ArtworkRecord> records, string? imageFolder) =>
+        records.Chunk(32).SelectMany(chunk =>
+        {
+            var loaded = chunk.Select(record => ArtworkImages.Load(record.Id, record.Image!, imageFolder)).ToArray();
+            try
+            {
+                return featurizer.ModelInputs(loaded).Select((input, i) =>
+                    input ?? throw new InvalidDataException($"record '{chunk[i].Id}', image: {loaded[i].Problem} (it loaded a moment before)"));
+            }
+            finally
+            {
+                foreach (var image in loaded) image.Image?.Dispose();
+            }
+        }).ToArray();
 
     public void Save(string path)
     {
@@ -190,12 +221,18 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
                         Float16Weights.WriteArray(labels, Ranker.Components.Labels.Dense(language).Vectors);
             }
             if (Ranker.Components.Visual is { } visual)
+            {
                 using (var vision = zip.CreateEntry("vision.f16", CompressionLevel.Optimal).Open())
                 {
                     Float16Weights.WriteArray(vision, visual.Fusion.Weights);
                     Float16Weights.WriteArray(vision, visual.Fusion.Bias);
                     Float16Weights.WriteArray(vision, [visual.Fusion.Gate]);
                 }
+                if (Manifest.ImageBackboneEpochs > 0)
+                    using (var backbone = zip.CreateEntry(FineTunedBackboneEntry, CompressionLevel.Fastest).Open())
+                    using (var fineTuned = File.OpenRead(visual.Images.Featurizer.Model.ModelPath))
+                        fineTuned.CopyTo(backbone);
+            }
             using (var memory = new StreamWriter(zip.CreateEntry("memory.jsonl").Open()))
                 foreach (var (record, labels) in _memory.Items)
                     memory.WriteLine(JsonSerializer.Serialize(new ArtworkRecord { Id = record.Id, Titles = record.Titles, Descriptions = record.Descriptions, Codes = labels.ToList() }));
@@ -222,7 +259,7 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
             ITextEmbedder embedder;
             if (manifest.Encoder == TextEncoderKind.MiniLm)
             {
-                var onnx = Read(zip, "encoder.onnx", stream => { using var buffer = new MemoryStream(); stream.CopyTo(buffer); return buffer.ToArray(); });
+                var onnx = ReadBytes(zip, "encoder.onnx");
                 (weights, embedder) = (new EncoderWeights(null, onnx), OnnxEmbedder(onnx, device, log));
             }
             else
@@ -250,6 +287,8 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
                     new VisualFusion(Float16Weights.ReadArray(stream), Float16Weights.ReadArray(stream), Float16Weights.ReadArray(stream)[0]));
                 // The packaged ResNet18 lies next to this library, wherever the model was trained.
                 var model = imageModel.Name == ImageModelOptions.ResNet18.Name ? ImageModelOptions.ResNet18 : imageModel;
+                if (manifest.ImageBackboneEpochs > 0)
+                    model = model.WithFineTunedModel(ReadBytes(zip, FineTunedBackboneEntry));
                 visual = new VisualQuery(fusion, new ArtworkImageFeatures(new ImageFeaturizer(model, device, log: log), imageFolder, log));
             }
             return new IconclassModel(weights, labels, new LabeledRecords(records, new GoldCodeNormalizer(thesaurus)), manifest, visual);
@@ -259,6 +298,16 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
             throw new InvalidDataException($"'{path}' is not a usable MlNetIconclass model: {exception.Message}", exception);
         }
     }
+
+    /// <summary>The fine-tuned vision model, as ONNX, in the model file.</summary>
+    private const string FineTunedBackboneEntry = "vision-backbone.onnx";
+
+    private static byte[] ReadBytes(ZipArchive zip, string entry) => Read(zip, entry, stream =>
+    {
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return buffer.ToArray();
+    });
 
     private static T Read<T>(ZipArchive zip, string entry, Func<Stream, T> read)
     {

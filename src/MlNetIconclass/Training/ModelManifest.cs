@@ -36,6 +36,8 @@ public sealed record ModelManifest
     public ImageModelOptions? ImageModel { get; init; }
     /// <summary>Training records whose image was used to train the projection.</summary>
     public int ImageRecords { get; init; }
+    /// <summary>Passes that fine-tuned the vision model; above 0, its weights are in the model file (vision-backbone.onnx).</summary>
+    public int ImageBackboneEpochs { get; init; }
 
     /// <summary>SHA-256 of the label space, one label a line: a model only ranks the label set it was built for.</summary>
     public static string HashLabels(IEnumerable<string> labels) =>

@@ -29,6 +29,8 @@ public sealed class OnnxVisionBackbone : nn.Module<Tensor, Tensor>
         if (_graph.Node.FirstOrDefault(node => !Supported.Contains(node.OpType)) is { } unsupported)
             throw new NotSupportedException($"The ONNX graph has a '{unsupported.OpType}' node ('{unsupported.Name}'); "
                 + $"only {string.Join(", ", Supported)} can be fine-tuned.");
+        InputShape = _graph.Input.FirstOrDefault(i => i.Name == inputName)?.Type.TensorType.Shape.Dim.Skip(1).Select(d => d.DimValue).ToArray()
+            ?? throw new ArgumentException($"The ONNX graph has no input '{inputName}'.", nameof(inputName));
         if (!_graph.Node.Any(node => node.Output.Contains(outputName)))
             throw new ArgumentException($"No node of the ONNX graph outputs '{outputName}'.", nameof(outputName));
 
@@ -47,6 +49,9 @@ public sealed class OnnxVisionBackbone : nn.Module<Tensor, Tensor>
             _weightNames[initializer.Name] = name;
         }
     }
+
+    /// <summary>One input's shape, without the batch dimension (ResNet18: 3, 224, 224).</summary>
+    public long[] InputShape { get; }
 
     /// <summary>The graph's output for a batch of inputs (ResNet18: <c>[n, 3, 224, 224]</c> to <c>[n, 512, 1, 1]</c>).</summary>
     public override Tensor forward(Tensor input)

@@ -73,6 +73,30 @@ public class VisualModelTests : IDisposable
     }
 
     [Fact]
+    public async Task FineTunedBackboneTravelsInTheModelFileAndRanksTheSameAfterLoading()
+    {
+        var options = Options();
+        options.ImageBackboneEpochs = 1;
+        var log = new List<string>();
+        var records = (await TinyModels.TrainRecordsAsync()).Concat(ImageRecords()).ToList();
+        using var model = IconclassModel.Fit(BundledThesaurus.Instance, records, options, log.Add);
+        Assert.Equal(1, model.Manifest.ImageBackboneEpochs);
+        Assert.Contains(log, line => line.StartsWith("image backbone epoch 1/1"));
+        Assert.StartsWith($"{ImageModelOptions.ResNet18.Name}-finetuned-", model.Images!.Featurizer.Model.Name);
+
+        var red = Record("query-red", new SKColor(230, 30, 10), "73D6", withTitle: false);
+        var redRanking = model.Rank(red, 20);
+        Assert.True(RankOf(redRanking, "73D6") < RankOf(redRanking, "11H(JEROME)"));
+
+        var path = _folder.File("fine-tuned.iconclass");
+        model.Save(path);
+        using var loaded = IconclassModel.Load(path, BundledThesaurus.Instance, ComputeDevice.Cpu, imageFolder: _folder.Path);
+        Assert.Equal(model.Images.Featurizer.Model.Name, loaded.Images!.Featurizer.Model.Name);
+        Assert.Equal(model.Images.For(red), loaded.Images.For(red));
+        Assert.Equal(redRanking.Select(c => c.Code), loaded.Rank(red, 20).Select(c => c.Code));
+    }
+
+    [Fact]
     public async Task RecordWithABrokenImageIsRankedOnItsText()
     {
         var records = (await TinyModels.TrainRecordsAsync()).Concat(ImageRecords()).ToList();
