@@ -23,6 +23,7 @@ internal static class TrainCommand
         };
         var images = new Option<bool>("--images") { Description = "Fuse image features (ResNet18) into the query tower, trained on the records that have an image" };
         var imageCache = new Option<string?>("--image-cache") { Description = "Folder to keep image features in, so retraining does not recompute them" };
+        var backboneEpochs = new Option<int>("--image-backbone-epochs") { Description = "With --images: passes that fine-tune ResNet18 itself, in TorchSharp (0: only its projection is trained)" };
         var config = new Option<string?>("--config") { Description = "A training config (JSON; 'iconclass init' writes a commented one): replaces the other options" };
         var output = new Option<string?>("--output") { Description = "The model file to write (required without --config)" };
         var report = new Option<string?>("--report") { Description = "Folder for the training report (default: beside the model, MODEL-report)" };
@@ -44,7 +45,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train the dual encoder on a collection and save the model")
         {
             data, output, encoder, epochs, thesaurusEpochs, thesaurusExamples, zeroShot, split, batchSize, noEpochValidation, seed, device, fields,
-            images, imageCache, config, report,
+            images, imageCache, backboneEpochs, config, report,
         };
         command.SetAction((result, cancellation) => CommandRunner.RunAsync(async () =>
         {
@@ -76,7 +77,10 @@ internal static class TrainCommand
                     QueryFields = result.GetValue(fields),
                     ImageModel = result.GetValue(images) ? ImageModelOptions.ResNet18 : null,
                     ImageCacheFolder = result.GetValue(imageCache),
+                    ImageBackboneEpochs = Math.Max(0, result.GetValue(backboneEpochs)),
                 };
+                if (options.ImageBackboneEpochs > 0 && options.ImageModel is null)
+                    throw new UsageException("--image-backbone-epochs fine-tunes the image model: add --images.");
                 string outputPath = result.GetValue(output) ?? throw new UsageException("--output is required (or give --config).");
                 var records = await ArtworkParquet.ReadCollectionsAsync(result.GetRequiredValue(data), cancellation);
                 run = new TrainingRun(options, records, result.GetRequiredValue(split), outputPath,

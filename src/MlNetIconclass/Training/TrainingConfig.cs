@@ -29,6 +29,8 @@ public sealed record TrainingConfig
     public int Seed { get; init; } = 1;
     public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
     public string? ImageCache { get; init; }
+    /// <summary>Passes that fine-tune ResNet18 itself on the collection's images (0: only its projection is trained).</summary>
+    public int ImageBackboneEpochs { get; init; }
     public string Output { get; init; } = "";
     /// <summary>Folder for the report (JSON, learning curve); default: the model's path without extension, plus "-report".</summary>
     public string? Report { get; init; }
@@ -114,6 +116,8 @@ public sealed record TrainingConfig
         foreach (var (modality, i) in Modalities.Select((m, i) => (m, i)))
             if (modality is not ("text" or "image")) yield return $"modalities[{i}]: '{modality}' is not text or image";
         if (!Modalities.Contains("text")) yield return "modalities: the query tower needs text (image alone is not supported)";
+        if (ImageBackboneEpochs < 0) yield return "imageBackboneEpochs: must be 0 or more";
+        if (ImageBackboneEpochs > 0 && !Modalities.Contains("image")) yield return "imageBackboneEpochs: fine-tuning ResNet18 needs the image modality";
         if (Epochs <= 0) yield return "epochs: must be positive";
         if (ThesaurusEpochs < 0) yield return "thesaurusEpochs: must be 0 or more";
         if (ThesaurusExamples <= 0) yield return "thesaurusExamples: must be positive";
@@ -145,6 +149,7 @@ public sealed record TrainingConfig
         Device = Device,
         ImageModel = Modalities.Contains("image") ? ImageModelOptions.ResNet18 : null,
         ImageCacheFolder = ImageCache is null ? null : Resolve(ImageCache),
+        ImageBackboneEpochs = ImageBackboneEpochs,
     };
 
     /// <summary>Every record of the configured collections (image paths made absolute), and the import problems.</summary>
@@ -243,6 +248,7 @@ public sealed record TrainingConfig
           "seed": 1,
           "device": "auto",          // auto, cpu or cuda
           "imageCache": null,        // a folder to keep image features in between runs
+          "imageBackboneEpochs": 0,  // with "image": passes that fine-tune ResNet18 itself (slow on a CPU; 0: frozen)
 
           "output": "my-model.iconclass",
           "report": null             // default: my-model-report/ beside the model

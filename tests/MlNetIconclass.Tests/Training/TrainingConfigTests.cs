@@ -20,6 +20,7 @@ public class TrainingConfigTests
         Assert.Equal((defaults.Encoder, defaults.Epochs, defaults.ThesaurusEpochs, defaults.BatchSize, defaults.QueryFields),
             (options.Encoder, options.Epochs, options.ThesaurusEpochs, options.BatchSize, options.QueryFields));
         Assert.Null(options.ImageModel);
+        Assert.Equal(0, options.ImageBackboneEpochs);
         Assert.Equal(folder.File("my-model.iconclass"), config.OutputPath);
         Assert.Equal(folder.File("my-model-report"), config.ReportFolder);
     }
@@ -33,6 +34,7 @@ public class TrainingConfigTests
     [InlineData("""{ "data": [{ "path": "c.parquet" }, { "path": "c.parquet", "format": "csv" }], "output": "m" }""", "data[1].columns: a Csv file needs its column mapping")]
     [InlineData("""{ "data": [{ "path": "c.parquet" }], "output": "m", "languages": ["nl", "xx"] }""", "languages[1]: 'xx' is not a thesaurus language")]
     [InlineData("""{ "data": [{ "path": "c.parquet" }], "output": "m", "modalities": ["text", "video"] }""", "modalities[1]: 'video'")]
+    [InlineData("""{ "data": [{ "path": "c.parquet" }], "output": "m", "imageBackboneEpochs": 2 }""", "imageBackboneEpochs: fine-tuning ResNet18 needs the image modality")]
     [InlineData("""{ "data": [{ "path": "c.parquet" }] }""", "output: name the model file")]
     [InlineData("""{ "data": [{ "path": "c.parquet" }], "output": "m", }  x""", "train.json")]
     public void MistakesNameTheirField(string json, string expected)
