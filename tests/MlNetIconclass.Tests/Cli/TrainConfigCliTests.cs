@@ -46,5 +46,9 @@ public class TrainConfigCliTests
         (exitCode, _, stderr) = IconclassCli.Run("train", "--config", folder.File("train.json"), "--epochs", "3");
         Assert.Equal(ExitCodes.Usage, exitCode);
         Assert.Contains("--epochs", stderr);
+
+        (exitCode, _, stderr) = IconclassCli.Run("train", "--output", folder.File("m.iconclass"), "--image-backbone-epochs", "2");
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Contains("add --images", stderr);
     }
 }
