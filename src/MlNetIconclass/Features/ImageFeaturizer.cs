@@ -48,6 +48,7 @@ public sealed class ImageFeaturizer
 {
     private readonly MLContext _ml = new(seed: 0);
     private readonly ITransformer _pipeline;
+    private readonly Lazy<ITransformer> _modelInput;
     private readonly ImageFeatureCache? _cache;
 
     public ImageFeaturizer(ImageModelOptions model, ComputeDevice device = ComputeDevice.Auto, string? cacheFolder = null, Action<string>? log = null)
@@ -57,6 +58,9 @@ public sealed class ImageFeaturizer
         bool cuda = OnnxSessions.CudaLoads(device, log is null ? null : line => log($"image model {model.Name}: {line}"));
         _pipeline = _ml.Transforms.FeaturizeImages(model, nameof(FeatureRow.Features), nameof(ImageRow.Image), cuda)
             .Fit(ImageRows([]));
+        _modelInput = new(() => _ml.Transforms.PrepareImageModelInput(model, nameof(ImageRow.Image), cuda)
+            .Append(_ml.Transforms.CopyColumns(nameof(FeatureRow.Features), model.InputName))
+            .Fit(ImageRows([])));
         _cache = cacheFolder is null ? null : new ImageFeatureCache(cacheFolder, model.Name);
     }
 
@@ -94,10 +98,7 @@ public sealed class ImageFeaturizer
     {
         var inputs = new float[]?[images.Count];
         var usable = Enumerable.Range(0, images.Count).Where(i => images[i].Image is not null).ToArray();
-        var output = _ml.Transforms.PrepareImageModelInput(Model, nameof(ImageRow.Image))
-            .Append(_ml.Transforms.CopyColumns(nameof(FeatureRow.Features), Model.InputName))
-            .Fit(ImageRows([]))
-            .Transform(ImageRows(usable.Select(i => new ImageRow { Image = images[i].Image })));
+        var output = _modelInput.Value.Transform(ImageRows(usable.Select(i => new ImageRow { Image = images[i].Image })));
         int next = 0;
         foreach (var row in _ml.Data.CreateEnumerable<FeatureRow>(output, reuseRowObject: false))
             inputs[usable[next++]] = row.Features;

@@ -87,7 +87,7 @@ public static class VisualProjectionTrainer
                     var pixels = tensor(chunk.SelectMany(row => fineTuning.Inputs[group.Examples[row]]).ToArray(), device: device)
                         .reshape([chunk.Length, .. fineTuning.Backbone.InputShape]);
                     var rows = tensor(chunk.Select(row => (long)row).ToArray(), device: device);
-                    var loss = Loss(backbone.forward(pixels).flatten(1), group.Select(rows), projection, gate);
+                    var loss = Loss(backbone.forward(pixels).flatten(1), group.Rows(rows), projection, gate);
                     loss.backward();
                     optimizer.step();
                     total += loss.item<float>();
@@ -101,7 +101,7 @@ public static class VisualProjectionTrainer
     private sealed record LanguageBatch(int[] Examples, Tensor Features, Tensor Text, Tensor HasText, Tensor Labels, Tensor Positives) : IDisposable
     {
         /// <summary>The rows of a mini-batch, with all the labels.</summary>
-        public LanguageBatch Select(Tensor rows) =>
+        public LanguageBatch Rows(Tensor rows) =>
             this with { Features = Features.index_select(0, rows), Text = Text.index_select(0, rows), HasText = HasText.index_select(0, rows),
                 Positives = Positives.index_select(0, rows) };
 
