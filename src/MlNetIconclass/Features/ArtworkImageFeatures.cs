@@ -23,8 +23,7 @@ public sealed class ArtworkImageFeatures(ImageFeaturizer featurizer, string? bas
             .Where(r => { lock (_lock) return !_features.ContainsKey(r.Image!); })
             .ToArray();
         if (pending.Length == 0) return;
-        var loaded = pending.Select(record => ArtworkImages.Load(record.Id, record.Image!, baseFolder)).ToArray();
-        try
+        WithImagesOf(pending, loaded =>
         {
             var features = featurizer.Featurize(loaded);
             lock (_lock)
@@ -33,6 +32,27 @@ public sealed class ArtworkImageFeatures(ImageFeaturizer featurizer, string? bas
                     _features[loaded[i].Reference] = features[i];
                     if (loaded[i].Problem is { } problem) Report(loaded[i].RecordId, loaded[i].Reference, problem);
                 }
+            return 0;
+        });
+    }
+
+    /// <summary>
+    /// What the vision model reads for each record's image (see <see cref="ImageFeaturizer.ModelInputs"/>), a few
+    /// images decoded at a time; every record must have a usable image.
+    /// </summary>
+    public float[][] ModelInputs(IEnumerable<ArtworkRecord> records) =>
+        records.Chunk(32).SelectMany(chunk => WithImagesOf(chunk, loaded =>
+            featurizer.ModelInputs(loaded).Select((input, i) =>
+                input ?? throw new InvalidDataException($"record '{chunk[i].Id}', image: {loaded[i].Problem}")).ToArray()))
+            .ToArray();
+
+    /// <summary>Decodes the records' images for <paramref name="use"/>, and frees them after.</summary>
+    private T WithImagesOf<T>(ArtworkRecord[] records, Func<LoadedImage[], T> use)
+    {
+        var loaded = records.Select(record => ArtworkImages.Load(record.Id, record.Image!, baseFolder)).ToArray();
+        try
+        {
+            return use(loaded);
         }
         finally
         {

@@ -110,7 +110,7 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
         var (weightsToKeep, embedder) = Freeze(encoder, encoder.parameters().First().device, options.Device, log);
         var labels = new LabelIndexes(thesaurus, embedder, options.QueryFields);
 
-        var visual = options.ImageModel is null ? null : TrainVisual(options, labels, train, validation, log);
+        var (visual, imageRecords) = options.ImageModel is null ? (null, 0) : TrainVisual(options, labels, train, log);
 
         var memory = options.UseCollection ? train : new LabeledRecords([], normalizer);
         int[] neighbourCounts = options.UseCollection ? [10, 20, 40] : [20];
@@ -139,7 +139,7 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
             TrainingSeconds = clock.Elapsed.TotalSeconds,
             Epochs = epochs,
             ImageModel = visual is null ? null : options.ImageModel,
-            ImageRecords = visual is null ? 0 : train.Items.Count(item => visual.Images.For(item.Record) is not null),
+            ImageRecords = imageRecords,
             ImageBackboneEpochs = visual is null ? 0 : options.ImageBackboneEpochs,
         };
         return new IconclassModel(weightsToKeep, labels, options.UseCollection ? train.Concat(validation) : memory, manifest, visual);
@@ -148,14 +148,14 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
     /// <summary>
     /// The image side of the query tower, trained on the training records that have a usable image, against the
     /// frozen label tower; null (a text-only model) when none has. With <see cref="DualEncoderOptions.ImageBackboneEpochs"/>
-    /// the vision model is fine-tuned too, and the query tower reads images through its exported weights.
+    /// the vision model is fine-tuned too, and the query tower reads images through its exported weights. Also says
+    /// how many training records have a usable image. Validation images are featurized later, in batches, as the hybrid is tuned.
     /// </summary>
-    private static VisualQuery? TrainVisual(DualEncoderOptions options, LabelIndexes labels, LabeledRecords train, LabeledRecords validation, Action<string>? log)
+    private static (VisualQuery? Query, int Records) TrainVisual(DualEncoderOptions options, LabelIndexes labels, LabeledRecords train, Action<string>? log)
     {
         var imageModel = options.ImageModel!;
-        var featurizer = new ImageFeaturizer(imageModel, options.Device, options.ImageCacheFolder, log);
-        var images = new ArtworkImageFeatures(featurizer, options.ImageFolder, log);
-        images.Prepare(train.Items.Concat(validation.Items).Select(item => item.Record));
+        var images = new ArtworkImageFeatures(new ImageFeaturizer(imageModel, options.Device, options.ImageCacheFolder, log), options.ImageFolder, log);
+        images.Prepare(train.Items.Select(item => item.Record));
         var withImages = train.Items
             .Where(item => item.Labels.Count > 0)
             .Select(item => (item, features: images.For(item.Record)))
@@ -164,7 +164,7 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
         if (withImages.Length == 0)
         {
             log?.Invoke("no training record has a usable image: the model stays text-only");
-            return null;
+            return (null, 0);
         }
         var examples = withImages.Select(pair =>
             {
@@ -173,36 +173,22 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
                     QueryText.Language(pair.item.Record), pair.item.Labels.ToArray());
             })
             .ToArray();
+        // Whether an image is usable does not depend on the weights: counted with the features already at hand.
+        int imageRecords = train.Items.Count(item => images.For(item.Record) is not null);
         var device = TorchDevices.Select(options.Device, null);
         if (options.ImageBackboneEpochs <= 0)
-            return new VisualQuery(VisualProjectionTrainer.Train(examples, labels.Dense, options.VisionSteps, options.Seed, device, log), images);
+            return (new VisualQuery(VisualProjectionTrainer.Train(examples, labels.Dense, options.VisionSteps, options.Seed, device, log), images), imageRecords);
 
         var graph = ModelProto.Parser.ParseFrom(File.ReadAllBytes(imageModel.ModelPath));
         using var backbone = new OnnxVisionBackbone(graph, imageModel.InputName, imageModel.OutputName);
-        var inputs = BackboneInputs(featurizer, withImages.Select(pair => pair.item.Record), options.ImageFolder);
+        var inputs = images.ModelInputs(withImages.Select(pair => pair.item.Record));
         var fusion = VisualProjectionTrainer.Train(examples, labels.Dense, options.VisionSteps, options.Seed, device, log,
             new BackboneFineTuning(backbone, inputs, options.ImageBackboneEpochs));
         var fineTuned = imageModel.WithFineTunedModel(backbone.Export(graph).ToByteArray());
         log?.Invoke($"fine-tuned image model exported to ONNX as {fineTuned.Name}");
         var fineTunedImages = new ArtworkImageFeatures(new ImageFeaturizer(fineTuned, options.Device, options.ImageCacheFolder, log), options.ImageFolder, log);
-        return new VisualQuery(fusion, fineTunedImages);
+        return (new VisualQuery(fusion, fineTunedImages), imageRecords);
     }
-
-    /// <summary>What the vision model reads for each record's image (every one loaded before), a few images decoded at a time.</summary>
-    private static float[][] BackboneInputs(ImageFeaturizer featurizer, IEnumerable<ArtworkRecord> records, string? imageFolder) =>
-        records.Chunk(32).SelectMany(chunk =>
-        {
-            var loaded = chunk.Select(record => ArtworkImages.Load(record.Id, record.Image!, imageFolder)).ToArray();
-            try
-            {
-                return featurizer.ModelInputs(loaded).Select((input, i) =>
-                    input ?? throw new InvalidDataException($"record '{chunk[i].Id}', image: {loaded[i].Problem} (it loaded a moment before)"));
-            }
-            finally
-            {
-                foreach (var image in loaded) image.Image?.Dispose();
-            }
-        }).ToArray();
 
     public void Save(string path)
     {
