@@ -11,8 +11,8 @@ namespace MlNetIconclass.Benchmarks;
 /// </summary>
 public class OnnxEncoderBenchmark
 {
-    private OnnxTextEncoder _packaged = null!;
-    private OnnxTextEncoder _exported = null!;
+    private BertOnnxEncoder _packaged = null!;
+    private BertOnnxEncoder _exported = null!;
     private string[] _sentences = [];
 
     [GlobalSetup]
@@ -22,8 +22,8 @@ public class OnnxEncoderBenchmark
         using var bert = new BertEncoder();
         var graph = Onnx.ModelProto.Parser.ParseFrom(packaged);
         OnnxBertWeights.Import(bert, graph);
-        _packaged = new OnnxTextEncoder(packaged, MiniLmPackage.CreateTokenizer(), ComputeDevice.Cpu);
-        _exported = new OnnxTextEncoder(OnnxBertWeights.Export(bert, graph).ToByteArray(), MiniLmPackage.CreateTokenizer(), ComputeDevice.Cpu);
+        _packaged = new BertOnnxEncoder(packaged, MiniLmPackage.CreateTokenizer(), ComputeDevice.Cpu);
+        _exported = new BertOnnxEncoder(OnnxBertWeights.Export(bert, graph).ToByteArray(), MiniLmPackage.CreateTokenizer(), ComputeDevice.Cpu);
         string[] words = ["portrait", "of", "a", "man", "plantation", "river", "with", "boats", "saint", "paul", "writing", "lion", "sleeping"];
         var random = new Random(1);
         _sentences = Enumerable.Range(0, 128).Select(_ => string.Join(' ', Enumerable.Range(0, 6 + random.Next(10)).Select(_ => words[random.Next(words.Length)]))).ToArray();

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using MlNetIconclass.Collections;
 using MlNetIconclass.Features;
+using MlNetIconclass.Models;
 using MlNetIconclass.Retrieval;
 using MlNetIconclass.Scoring;
 using MlNetIconclass.Thesaurus;
@@ -35,7 +36,7 @@ public class ScoringBenchmark
         int rowGroup;
         if (Modality == "text")
         {
-            _model = IconclassModel.Load(BundledModels.Default, _thesaurus, ComputeDevice.Cpu);
+            _model = IconclassModel.Load(BundledModels.Default, _thesaurus, new ModelLoadOptions { Device = ComputeDevice.Cpu });
             _records = SyntheticDump.Records(ArtworkParquet.ReadAllAsync(BundledSamples.RijksmuseumSuriname).GetAwaiter().GetResult(), 2048).ToArray();
             rowGroup = 512;
         }
@@ -44,9 +45,9 @@ public class ScoringBenchmark
             // A small model trained with images; each chunk of the dump holds each image once, as a real dump would.
             var saints = ArtworkParquet.ReadCollectionsAsync([BundledSamples.Saints]).GetAwaiter().GetResult();
             var suriname = ArtworkParquet.ReadAllAsync(BundledSamples.RijksmuseumSuriname).GetAwaiter().GetResult().Take(600);
-            _model = IconclassModel.Fit(_thesaurus, suriname.Concat(saints).ToArray(), new DualEncoderOptions
+            _model = IconclassTrainer.Fit(_thesaurus, suriname.Concat(saints).ToArray(), new DualEncoderOptions
             {
-                Epochs = 1, ThesaurusEpochs = 0, ImageModel = ImageModelOptions.ResNet18, Device = ComputeDevice.Cpu,
+                Epochs = 1, ThesaurusEpochs = 0, Modalities = [QueryModality.Text, QueryModality.Image], Device = ComputeDevice.Cpu,
             });
             _records = SyntheticDump.Records(saints, saints.Count * 4).ToArray();
             rowGroup = saints.Count;
@@ -59,7 +60,7 @@ public class ScoringBenchmark
     [Benchmark(Baseline = true, Description = "bare query encoder (text, and image features)")]
     public int Encode()
     {
-        int values = _model.Ranker.Components.Labels.Embedder.Embed(_texts).Length;
+        int values = _model.Ranker.Components.Queries.Text.Embed(_texts).Length;
         if (_model.Images is { } images)
         {
             var loaded = _records.Select(r => ArtworkImages.Load(r.Id, r.Image!, null)).ToArray();

@@ -6,7 +6,8 @@ using System.Runtime.Loader;
 namespace MlNetIconclass;
 
 /// <summary>
-/// Finds the native libraries of the library's dependencies (libtorch and LibTorchSharp, ONNX Runtime, SkiaSharp)
+/// Finds the native libraries of the library's dependencies (ONNX Runtime, SkiaSharp; and libtorch, for
+/// MlNetIconclass.Training, which registers TorchSharp here)
 /// under <c>runtimes/RID/native/</c> beside this assembly when the host did not: an application finds them through
 /// its deps.json, but a notebook kernel that loads the library with <c>#r</c> has none for it. Only libraries the
 /// host cannot find come here, so applications are unaffected.
@@ -15,15 +16,23 @@ internal static class NativeLibraries
 {
 #pragma warning disable CA2255 // A library's module initializer: the only hook that runs before any dependency's first P/Invoke.
     [ModuleInitializer]
-    internal static void Register()
-    {
-        // A P/Invoke's library is resolved by the context that loaded its assembly; a scripting host may give each
-        // assembly a context of its own, so each dependency's context gets the hook.
-        Assembly[] dependencies = [typeof(TorchSharp.torch).Assembly, typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly, typeof(SkiaSharp.SKBitmap).Assembly];
-        foreach (var context in dependencies.Select(AssemblyLoadContext.GetLoadContext).Append(AssemblyLoadContext.Default).OfType<AssemblyLoadContext>().Distinct())
-            context.ResolvingUnmanagedDll += Resolve;
-    }
+    internal static void RegisterOwnDependencies() =>
+        Register(typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly, typeof(SkiaSharp.SKBitmap).Assembly);
 #pragma warning restore CA2255
+
+    private static readonly HashSet<AssemblyLoadContext> Hooked = [];
+
+    /// <summary>
+    /// Resolves the native libraries of these assemblies from our folder when their load context cannot. A P/Invoke's
+    /// library is resolved by the context that loaded its assembly; a scripting host may give each assembly a context
+    /// of its own, so each dependency's context gets the hook.
+    /// </summary>
+    internal static void Register(params Assembly[] dependencies)
+    {
+        lock (Hooked)
+            foreach (var context in dependencies.Select(AssemblyLoadContext.GetLoadContext).Append(AssemblyLoadContext.Default).OfType<AssemblyLoadContext>())
+                if (Hooked.Add(context)) context.ResolvingUnmanagedDll += Resolve;
+    }
 
     private static readonly string Folder = Path.Combine(BundledFiles.Folder, "runtimes", RuntimeId, "native");
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using MlNetIconclass.Collections;
 using MlNetIconclass.Evaluation;
 using MlNetIconclass.Thesaurus;
-using MlNetIconclass.Training;
+using MlNetIconclass.Models;
 using Spectre.Console;
 
 namespace MlNetIconclass.Cli.Commands;
@@ -36,7 +36,8 @@ internal static class EvaluateCommand
             string dataPath = result.GetRequiredValue(data);
             var records = await ArtworkParquet.ReadCollectionsAsync([dataPath], cancellation);
             var thesaurus = IconclassThesaurus.LoadBundled();
-            using var trained = modelPath is null ? null : IconclassModel.Load(modelPath, thesaurus, log: message => AnsiConsole.WriteLine(message));
+            using var trained = modelPath is null ? null : IconclassModel.Load(modelPath, thesaurus,
+                new ModelLoadOptions { Log = message => AnsiConsole.WriteLine(message) });
             if (trained is not null) EnsureNotTrainedOnTest(trained, records, modelPath!);
             // --fields sets the baselines' query text; a model reads what it was trained on.
             var options = new EvaluationOptions { QueryFields = result.GetValue(fields), Ks = cutoffs, DataName = dataPath };

@@ -16,23 +16,24 @@ internal sealed class MappingOptions
 
     public IEnumerable<Option> All => [_id, _titles, _descriptions, _image, _codes, _codesSeparator, _textSeparator];
 
+    /// <summary>The mapping the flags give (<see cref="ColumnMapping.Create"/>), a mistake named by its flag.</summary>
     public ColumnMapping Build(ParseResult result, SourceFormat format)
     {
-        var preset = format == SourceFormat.Rijksmuseum ? ColumnMapping.Rijksmuseum : null;
-        return new ColumnMapping
+        try
         {
-            Id = result.GetValue(_id) ?? preset?.Id ?? throw new UsageException("--id is required for this format."),
-            Titles = Columns(result.GetValue(_titles)) ?? preset?.Titles ?? throw new UsageException("at least one --title LANG=COLUMN is required."),
-            Descriptions = Columns(result.GetValue(_descriptions)) ?? preset?.Descriptions ?? [],
-            Image = result.GetValue(_image) ?? preset?.Image,
-            Codes = NonEmpty(result.GetValue(_codes)) ?? preset?.Codes ?? [],
-            CodesSeparator = result.GetValue(_codesSeparator) ?? preset?.CodesSeparator,
-            TextSeparator = result.GetValue(_textSeparator) ?? preset?.TextSeparator,
-        };
+            return ColumnMapping.Create(format, result.GetValue(_id), Columns(result.GetValue(_titles)), Columns(result.GetValue(_descriptions)),
+                result.GetValue(_image), result.GetValue(_codes), result.GetValue(_codesSeparator), result.GetValue(_textSeparator));
+        }
+        catch (FormatException exception) when (exception.Message.StartsWith("id:", StringComparison.Ordinal))
+        {
+            throw new UsageException($"--id is required for this format ({exception.Message}).");
+        }
+        catch (FormatException exception) when (exception.Message.StartsWith("titles:", StringComparison.Ordinal))
+        {
+            throw new UsageException($"at least one --title LANG=COLUMN (or --image) is required for this format ({exception.Message}).");
+        }
     }
 
-    private static string[]? NonEmpty(string[]? values) => values is { Length: > 0 } ? values : null;
-
     private static IReadOnlyList<LanguageColumn>? Columns(string[]? values) =>
-        NonEmpty(values)?.Select(ColumnMapping.ParseLanguageColumn).ToArray();
+        values?.Select(ColumnMapping.ParseLanguageColumn).ToArray();
 }

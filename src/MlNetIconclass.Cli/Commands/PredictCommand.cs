@@ -3,7 +3,7 @@ using System.Globalization;
 using MlNetIconclass.Collections;
 using MlNetIconclass.Retrieval;
 using MlNetIconclass.Thesaurus;
-using MlNetIconclass.Training;
+using MlNetIconclass.Models;
 using Spectre.Console;
 
 namespace MlNetIconclass.Cli.Commands;

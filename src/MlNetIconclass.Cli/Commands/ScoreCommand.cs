@@ -4,7 +4,7 @@ using MlNetIconclass.Collections;
 using MlNetIconclass.Features;
 using MlNetIconclass.Scoring;
 using MlNetIconclass.Thesaurus;
-using MlNetIconclass.Training;
+using MlNetIconclass.Models;
 using Spectre.Console;
 
 namespace MlNetIconclass.Cli.Commands;
@@ -47,8 +47,8 @@ internal static class ScoreCommand
                 ? ScoringInput.Text(inputPath, sourceFormat, mapping.Build(result, sourceFormat), new CollectionImporter(thesaurus), chunkSize)
                 : ScoringInput.Parquet(inputPath);
             // Device lines and image problems go to standard error, keeping the progress bar on standard output clean.
-            using var trained = IconclassModel.Load(result.GetValue(model) ?? BundledModels.Default, thesaurus, result.GetValue(device),
-                Console.Error.WriteLine);
+            using var trained = IconclassModel.Load(result.GetValue(model) ?? BundledModels.Default, thesaurus,
+                new ModelLoadOptions { Device = result.GetValue(device), Log = Console.Error.WriteLine });
             string outputPath = result.GetRequiredValue(output);
             // Checked before the model loads, so the mistake costs no time.
             if (BatchScorer.HasUnfinishedRun(outputPath) && !options.Resume)
@@ -77,24 +77,6 @@ internal static class ScoreCommand
                                   $"{s.Errors:N0} errors, {s.Warnings:N0} warnings; {clock.Elapsed.TotalSeconds:0.0} s, " +
                                   $"{s.Rows / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):N0} rows/s; peak memory {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024):N0} MB");
             if (s.Errors > 0) CommandRunner.Warn($"{s.Errors:N0} rows could not be scored: their reason is in the error column of {outputPath}.");
-            return ExitCodes.Success;
-        }));
-        return command;
-    }
-}
-
-/// <summary><c>iconclass merge</c>: the outputs of <c>score --shard I/N</c> joined into one file, in input order.</summary>
-internal static class MergeCommand
-{
-    public static Command Create()
-    {
-        var inputs = new Argument<string[]>("shard-outputs") { Description = "The shards' output files", Arity = ArgumentArity.OneOrMore };
-        var output = new Option<string>("--output") { Description = "The joined Parquet file", Required = true };
-        var command = new Command("merge", "Join the outputs of sharded score runs into one file") { inputs, output };
-        command.SetAction((result, cancellation) => CommandRunner.RunAsync(async () =>
-        {
-            await ScoredParquet.MergeAsync(result.GetRequiredValue(inputs), result.GetRequiredValue(output), cancellation);
-            AnsiConsole.WriteLine($"wrote {result.GetRequiredValue(output)}");
             return ExitCodes.Success;
         }));
         return command;

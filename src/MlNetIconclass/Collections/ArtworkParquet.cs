@@ -77,7 +77,7 @@ public static class ArtworkParquet
     public static async Task<int> CountRowGroupsAsync(string path, CancellationToken cancellation = default) =>
         (await RowGroupSizesAsync(path, cancellation)).Length;
 
-    /// <summary>Writes records in row groups of <paramref name="rowGroupSize"/>, atomically (<see cref="AtomicFile"/>).</summary>
+    /// <summary>Writes records in row groups of <paramref name="rowGroupSize"/>, atomically (written under a temporary name, then renamed).</summary>
     public static Task WriteAsync(IEnumerable<ArtworkRecord> records, string path, int rowGroupSize = DefaultRowGroupSize,
         CancellationToken cancellation = default) =>
         ParquetRowGroups.WriteAsync(records.Chunk(rowGroupSize), path, cancellation);

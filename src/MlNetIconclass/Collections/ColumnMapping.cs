@@ -33,6 +33,35 @@ public sealed partial record ColumnMapping
         TextSeparator = "$",
     };
 
+    /// <summary>
+    /// The one way a mapping is made, from the command line or a training config: the columns given, and for what is
+    /// not given the preset of the format (the Rijksmuseum export has one). A mistake is a <see cref="FormatException"/>
+    /// that starts with the field (<c>id: ...</c>, <c>titles: ...</c>), for the caller to name as its user wrote it.
+    /// </summary>
+    public static ColumnMapping Create(SourceFormat format, string? id = null, IReadOnlyList<LanguageColumn>? titles = null,
+        IReadOnlyList<LanguageColumn>? descriptions = null, string? image = null, IReadOnlyList<string>? codes = null,
+        string? codesSeparator = null, string? textSeparator = null)
+    {
+        var preset = format == SourceFormat.Rijksmuseum ? Rijksmuseum : null;
+        var mapping = new ColumnMapping
+        {
+            Id = NonBlank(id) ?? preset?.Id ?? throw new FormatException("id: name the column that holds the record id"),
+            Titles = NonEmpty(titles) ?? preset?.Titles ?? [],
+            Descriptions = NonEmpty(descriptions) ?? preset?.Descriptions ?? [],
+            Image = NonBlank(image) ?? preset?.Image,
+            Codes = NonEmpty(codes) ?? preset?.Codes ?? [],
+            CodesSeparator = codesSeparator ?? preset?.CodesSeparator,
+            TextSeparator = textSeparator ?? preset?.TextSeparator,
+        };
+        if (mapping.Titles.Count == 0 && mapping.Image is null)
+            throw new FormatException("titles: name a title column as LANG=COLUMN (or an image column)");
+        return mapping;
+    }
+
+    private static string? NonBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static IReadOnlyList<T>? NonEmpty<T>(IReadOnlyList<T>? values) => values is { Count: > 0 } ? values : null;
+
     public IEnumerable<(string Field, string Column)> Columns =>
         new[] { ("id", Id) }
             .Concat(Titles.Select(title => ($"title ({title.Language})", title.Column)))

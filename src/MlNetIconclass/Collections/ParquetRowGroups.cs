@@ -1,3 +1,4 @@
+using MlNetIconclass.Persistence;
 using Parquet;
 using Parquet.Serialization;
 

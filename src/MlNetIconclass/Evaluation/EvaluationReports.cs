@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using MlNetIconclass.Collections;
+using MlNetIconclass.Persistence;
 using Parquet.Serialization;
 
 namespace MlNetIconclass.Evaluation;

@@ -7,7 +7,7 @@ namespace MlNetIconclass.Features;
 /// <see cref="ImageFeaturizer"/> and kept, so a record's features are computed once however often it is ranked.
 /// Images that cannot be used are reported through <see cref="Problem"/> and the record goes on without one.
 /// </summary>
-public sealed class ArtworkImageFeatures(ImageFeaturizer featurizer, string? baseFolder, Action<string>? warn = null)
+public sealed class ArtworkImageFeatures(ImageFeaturizer featurizer, string? baseFolder, Action<string>? warn = null) : IDisposable
 {
     private readonly Dictionary<string, float[]?> _features = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _problems = new(StringComparer.Ordinal);
@@ -93,4 +93,6 @@ public sealed class ArtworkImageFeatures(ImageFeaturizer featurizer, string? bas
             _problems.Clear();
         }
     }
+
+    public void Dispose() => featurizer.Dispose();
 }

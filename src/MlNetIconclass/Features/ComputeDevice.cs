@@ -13,11 +13,14 @@ public enum ComputeDevice
 }
 
 /// <summary>Creates ONNX Runtime sessions on the device asked for, falling back to the CPU with a clear message.</summary>
-public static class OnnxSessions
+internal static class OnnxSessions
 {
+    /// <summary>Whether ONNX Runtime's CUDA provider loads here, and if not why; probed once per process.</summary>
+    private static readonly Lazy<string?> CudaProblem = new(ProbeCuda);
+
     /// <summary>
-    /// Whether the CUDA provider loads, for code that hands ONNX models to ML.NET's <c>ApplyOnnxModel</c> (which
-    /// falls back to the CPU silently); says which device it will be.
+    /// Whether the CUDA provider will be used for <paramref name="device"/>, for code that hands ONNX models to ML.NET's
+    /// <c>ApplyOnnxModel</c> (which falls back to the CPU silently); says which device it will be.
     /// </summary>
     public static bool CudaLoads(ComputeDevice device, Action<string>? log = null)
     {
@@ -26,26 +29,15 @@ public static class OnnxSessions
             log?.Invoke("ONNX Runtime: CPU (asked for)");
             return false;
         }
-        using var options = new SessionOptions();
-        // ONNX Runtime's own logger would print the missing CUDA library as an error; the log line below says it once.
-        var environment = OrtEnv.Instance();
-        var level = environment.EnvLogLevel;
-        environment.EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
-        try
+        if (CudaProblem.Value is { } problem)
         {
-            options.AppendExecutionProvider_CUDA(0);
-            log?.Invoke("ONNX Runtime: CUDA device 0");
-            return true;
-        }
-        catch (Exception exception) when (device == ComputeDevice.Auto && exception is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
-        {
-            log?.Invoke($"ONNX Runtime: CPU (the CUDA provider did not load: {FirstLine(exception.Message)})");
+            if (device == ComputeDevice.Cuda)
+                throw new InvalidOperationException($"CUDA was asked for, but ONNX Runtime's CUDA provider does not load: {problem}");
+            log?.Invoke($"ONNX Runtime: CPU (the CUDA provider did not load: {problem})");
             return false;
         }
-        finally
-        {
-            environment.EnvLogLevel = level;
-        }
+        log?.Invoke("ONNX Runtime: CUDA device 0");
+        return true;
     }
 
     public static InferenceSession Create(byte[] model, ComputeDevice device, Action<string>? log = null)
@@ -66,6 +58,28 @@ public static class OnnxSessions
             }
         }
         return new InferenceSession(model, new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL });
+    }
+
+    private static string? ProbeCuda()
+    {
+        using var options = new SessionOptions();
+        // ONNX Runtime's own logger would print the missing CUDA library as an error; the log lines say it once.
+        var environment = OrtEnv.Instance();
+        var level = environment.EnvLogLevel;
+        environment.EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
+        try
+        {
+            options.AppendExecutionProvider_CUDA(0);
+            return null;
+        }
+        catch (Exception exception) when (exception is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+        {
+            return FirstLine(exception.Message);
+        }
+        finally
+        {
+            environment.EnvLogLevel = level;
+        }
     }
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();

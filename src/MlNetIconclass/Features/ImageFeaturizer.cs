@@ -44,7 +44,7 @@ public static class ImageFeaturizerCatalog
 /// Features of artwork images through the <see cref="ImageFeaturizerCatalog.FeaturizeImages"/> pipeline, with an
 /// optional per-image cache so that retraining does not recompute them.
 /// </summary>
-public sealed class ImageFeaturizer
+public sealed class ImageFeaturizer : IDisposable
 {
     private readonly MLContext _ml = new(seed: 0);
     private readonly ITransformer _pipeline;
@@ -117,6 +117,12 @@ public sealed class ImageFeaturizer
         return _ml.Data.LoadFromEnumerable(rows);
     }
 
+    public void Dispose()
+    {
+        (_pipeline as IDisposable)?.Dispose();
+        if (_modelInput.IsValueCreated) (_modelInput.Value as IDisposable)?.Dispose();
+    }
+
     private sealed class ImageRow
     {
         public MLImage? Image { get; set; }
@@ -129,7 +135,7 @@ public sealed class ImageFeaturizer
 }
 
 /// <summary>Image features on disk, one small file per image content hash and model.</summary>
-public sealed class ImageFeatureCache(string folder, string modelName)
+internal sealed class ImageFeatureCache(string folder, string modelName)
 {
     private readonly string _folder = Path.Combine(folder, modelName);
 

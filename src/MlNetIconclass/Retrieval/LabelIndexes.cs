@@ -1,14 +1,18 @@
 using System.Collections.Concurrent;
+using System.IO.Compression;
+using MlNetIconclass.Features;
+using MlNetIconclass.Persistence;
 using MlNetIconclass.Thesaurus;
 
 namespace MlNetIconclass.Retrieval;
 
 /// <summary>
-/// The label side of the hybrid, which no training record changes: the label documents of each query language
-/// embedded by the encoder, and BM25 over them. Built once per encoder and shared by every
+/// The label tower and the label side of the hybrid, which no training record changes: the label documents of each
+/// query language embedded by the encoder, and BM25 over them. Built once per encoder and shared by every
 /// <see cref="HybridComponents"/> over it (encoding 40,698 label documents with MiniLM takes minutes on a CPU).
 /// </summary>
-public sealed class LabelIndexes(IconclassThesaurus thesaurus, ITextEmbedder embedder, QueryFields fields)
+public sealed class LabelIndexes(IconclassThesaurus thesaurus, ITextEmbedder embedder, ComputeDevice device = ComputeDevice.Auto)
+    : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<DenseIndex>> _dense = new(StringComparer.Ordinal);
 
@@ -16,23 +20,49 @@ public sealed class LabelIndexes(IconclassThesaurus thesaurus, ITextEmbedder emb
 
     public ITextEmbedder Embedder => embedder;
 
-    /// <summary>What a record's query text is made of.</summary>
-    public QueryFields Fields => fields;
-
-    public Bm25LabelRanker Bm25 { get; } = new(thesaurus, fields);
+    public Bm25LabelRanker Bm25 { get; } = new(thesaurus);
 
     /// <summary>
     /// The label documents of a language embedded, rounded to half precision (so a model file can cache them and
-    /// still rank exactly as before saving); computed on first use unless given by <see cref="UseEmbeddings"/>.
+    /// still rank exactly as before saving); computed on first use unless loaded with the model.
     /// </summary>
     public DenseIndex Dense(string language) => _dense.GetOrAdd(language, key => new Lazy<DenseIndex>(() =>
     {
-        var vectors = embedder.Embed(thesaurus.LabelSpace.Select(label => LabelDocuments.TowerText(thesaurus, label, key)).ToArray());
-        for (int i = 0; i < vectors.Length; i++) vectors[i] = (float)(Half)vectors[i];
-        return new DenseIndex(thesaurus.LabelSpace, vectors, embedder.Dimension);
+        var documents = thesaurus.LabelSpace.Select(label => LabelDocuments.TowerText(thesaurus, label, key)).ToArray();
+        var vectors = embedder.Embed(documents);
+        HalfPrecision.Round(vectors);
+        return new DenseIndex(thesaurus.LabelSpace, vectors, embedder.Dimension, device);
     })).Value;
 
-    /// <summary>Uses label embeddings computed earlier (from <see cref="Dense"/>) instead of encoding the labels again.</summary>
-    public void UseEmbeddings(string language, float[] embeddings) =>
-        _dense[language] = new Lazy<DenseIndex>(() => new DenseIndex(thesaurus.LabelSpace, embeddings, embedder.Dimension));
+    private static string Entry(string language) => $"labels-{language}.f16";
+
+    /// <summary>Keeps the label embeddings of these languages with the model (worth it where encoding takes minutes).</summary>
+    internal void Save(IModelEntryWriter writer, IEnumerable<string> languages)
+    {
+        foreach (var language in languages)
+        {
+            using var stream = writer.Create(Entry(language), CompressionLevel.Fastest);
+            HalfPrecision.Write(stream, Dense(language).Vectors);
+        }
+    }
+
+    /// <summary>Takes the label embeddings a model file keeps, instead of encoding the labels again.</summary>
+    internal void Load(IModelEntryReader reader, IEnumerable<string> languages)
+    {
+        foreach (var language in languages.Where(language => reader.Contains(Entry(language))))
+        {
+            var vectors = reader.Read(Entry(language), HalfPrecision.Read);
+            if (vectors.LongLength != (long)thesaurus.LabelSpace.Count * embedder.Dimension)
+                throw new InvalidDataException($"{Entry(language)} holds {vectors.Length} values, not {thesaurus.LabelSpace.Count} labels " +
+                                               $"of {embedder.Dimension}.");
+            var index = new DenseIndex(thesaurus.LabelSpace, vectors, embedder.Dimension, device);
+            _dense[language] = new Lazy<DenseIndex>(() => index);
+            _ = _dense[language].Value;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var index in _dense.Values.Where(index => index.IsValueCreated)) index.Value.Dispose();
+    }
 }

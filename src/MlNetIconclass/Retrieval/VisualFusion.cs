@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using MlNetIconclass.Persistence;
 
 namespace MlNetIconclass.Retrieval;
 
@@ -56,6 +57,26 @@ public sealed class VisualFusion
         Normalize(fused);
         return fused;
     }
+
+    private const string Entry = "vision.f16";
+
+    /// <summary>Projection, bias and gate at half precision (the trainer rounds them, so nothing changes on saving).</summary>
+    internal void Save(IModelEntryWriter writer)
+    {
+        using var stream = writer.Create(Entry);
+        HalfPrecision.Write(stream, Weights);
+        HalfPrecision.Write(stream, Bias);
+        HalfPrecision.Write(stream, [Gate]);
+    }
+
+    internal static VisualFusion Load(IModelEntryReader reader) => reader.Read(Entry, stream =>
+    {
+        var weights = HalfPrecision.Read(stream);
+        var bias = HalfPrecision.Read(stream);
+        var gate = HalfPrecision.Read(stream);
+        if (gate.Length != 1) throw new InvalidDataException($"the gate has {gate.Length} values, not 1");
+        return new VisualFusion(weights, bias, gate[0]);
+    });
 
     private static void Normalize(Span<float> vector)
     {

@@ -19,7 +19,7 @@ public class ModelCliTests
     {
         using var folder = new TempFolder();
         var records = (await TinyModels.TrainRecordsAsync()).Concat(await TinyModels.TestRecordsAsync()).ToList();
-        using (var model = IconclassModel.Fit(BundledThesaurus.Instance, records, TinyModels.Options()))
+        using (var model = IconclassTrainer.Fit(BundledThesaurus.Instance, records, TinyModels.Options()))
             model.Save(folder.File("leaky.iconclass"));
 
         var (exitCode, _, stderr) = IconclassCli.Run("evaluate", "--model", folder.File("leaky.iconclass"));

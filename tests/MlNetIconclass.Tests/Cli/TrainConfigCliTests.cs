@@ -49,6 +49,6 @@ public class TrainConfigCliTests
 
         (exitCode, _, stderr) = IconclassCli.Run("train", "--output", folder.File("m.iconclass"), "--image-backbone-epochs", "2");
         Assert.Equal(ExitCodes.Usage, exitCode);
-        Assert.Contains("add --images", stderr);
+        Assert.Contains("--image-backbone-epochs: fine-tuning the vision model needs the image modality", stderr);
     }
 }

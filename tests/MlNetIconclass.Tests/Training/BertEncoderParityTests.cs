@@ -28,7 +28,7 @@ public class BertEncoderParityTests
 
         using var encoder = new BertEncoder();
         OnnxBertWeights.Import(encoder, ModelProto.Parser.ParseFrom(PackagedModel.Value));
-        using var onnx = new OnnxTextEncoder(PackagedModel.Value, tokenizer, ComputeDevice.Cpu);
+        using var onnx = new BertOnnxEncoder(PackagedModel.Value, tokenizer, ComputeDevice.Cpu);
 
         Assert.True(MaxAbsoluteDifference(Embed(encoder, batch), onnx.EncodeBatch(batch)) <= 1e-4);
     }
@@ -58,7 +58,7 @@ public class BertEncoderParityTests
         Assert.True(MaxAbsoluteDifference(before, after) > 1e-3, "fine-tuning changed nothing");
 
         var exported = OnnxBertWeights.Export(encoder, template).ToByteArray();
-        using var onnx = new OnnxTextEncoder(exported, tokenizer, ComputeDevice.Cpu);
+        using var onnx = new BertOnnxEncoder(exported, tokenizer, ComputeDevice.Cpu);
         Assert.True(MaxAbsoluteDifference(after, onnx.EncodeBatch(batch)) <= 1e-4);
     }
 

@@ -1,4 +1,6 @@
 using MlNetIconclass.Collections;
+using MlNetIconclass.Features;
+using MlNetIconclass.Models;
 using MlNetIconclass.Training;
 
 namespace MlNetIconclass.Tests.Training;
@@ -16,7 +18,7 @@ internal static class TinyModels
         BatchSize = 32,
         Languages = ["nl"],
         Seed = seed,
-        Device = MlNetIconclass.Features.ComputeDevice.Cpu,
+        Device = ComputeDevice.Cpu,
     };
 
     /// <summary>The first 120 coded records of the train split; about 15 of them fall in the validation share.</summary>
@@ -31,4 +33,10 @@ internal static class TinyModels
             .Where(r => r.Codes.Count > 0 && ProtocolSplit.IsTest(r.Id))
             .Take(10)
             .ToList();
+
+    private static readonly Lazy<IconclassModel> SharedModel =
+        new(() => IconclassTrainer.Fit(BundledThesaurus.Instance, TrainRecordsAsync().GetAwaiter().GetResult(), Options()));
+
+    /// <summary>One tiny model for the tests that only rank with it, trained once per test run; never dispose it.</summary>
+    public static IconclassModel Shared => SharedModel.Value;
 }

@@ -14,12 +14,13 @@ public class TrainingConfigTests
         using var folder = new TempFolder();
         File.Copy(BundledSamples.RijksmuseumSuriname, folder.File("my-collection.parquet"));
         var config = Load(folder, TrainingConfig.Starter);
-        var options = config.ToOptions();
+        var options = config.TrainingOptions();
         var defaults = new DualEncoderOptions();
 
         Assert.Equal((defaults.Encoder, defaults.Epochs, defaults.ThesaurusEpochs, defaults.BatchSize, defaults.QueryFields),
             (options.Encoder, options.Epochs, options.ThesaurusEpochs, options.BatchSize, options.QueryFields));
-        Assert.Null(options.ImageModel);
+        Assert.False(options.ReadsImages);
+        Assert.Equal(1, options.Seed);
         Assert.Equal(0, options.ImageBackboneEpochs);
         Assert.Equal(folder.File("my-model.iconclass"), config.OutputPath);
         Assert.Equal(folder.File("my-model-report"), config.ReportFolder);
@@ -33,8 +34,8 @@ public class TrainingConfigTests
     [InlineData("""{ "data": [{ "path": "missing.parquet" }], "output": "m" }""", "data[0].path: '")]
     [InlineData("""{ "data": [{ "path": "c.parquet" }, { "path": "c.parquet", "format": "csv" }], "output": "m" }""", "data[1].columns: a Csv file needs its column mapping")]
     [InlineData("""{ "data": [{ "path": "c.parquet" }], "output": "m", "languages": ["nl", "xx"] }""", "languages[1]: 'xx' is not a thesaurus language")]
-    [InlineData("""{ "data": [{ "path": "c.parquet" }], "output": "m", "modalities": ["text", "video"] }""", "modalities[1]: 'video'")]
-    [InlineData("""{ "data": [{ "path": "c.parquet" }], "output": "m", "imageBackboneEpochs": 2 }""", "imageBackboneEpochs: fine-tuning ResNet18 needs the image modality")]
+    [InlineData("""{ "data": [{ "path": "c.parquet" }], "output": "m", "modalities": ["text", "video"] }""", "field modalities[1]")]
+    [InlineData("""{ "data": [{ "path": "c.parquet" }], "output": "m", "imageBackboneEpochs": 2 }""", "imageBackboneEpochs: fine-tuning the vision model needs the image modality")]
     [InlineData("""{ "data": [{ "path": "c.parquet" }] }""", "output: name the model file")]
     [InlineData("""{ "data": [{ "path": "c.parquet" }], "output": "m", }  x""", "train.json")]
     public void MistakesNameTheirField(string json, string expected)
@@ -60,6 +61,6 @@ public class TrainingConfigTests
         Assert.Empty(problems);
         Assert.Equal(["A", "B"], records.Select(r => r.Id));
         Assert.Equal(folder.File("a.jpg"), records[0].Image);
-        Assert.NotNull(config.ToOptions().ImageModel);
+        Assert.True(config.TrainingOptions().ReadsImages);
     }
 }

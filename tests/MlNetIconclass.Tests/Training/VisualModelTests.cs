@@ -1,5 +1,6 @@
 using MlNetIconclass.Collections;
 using MlNetIconclass.Features;
+using MlNetIconclass.Models;
 using MlNetIconclass.Retrieval;
 using MlNetIconclass.Tests.Features;
 using MlNetIconclass.Training;
@@ -36,7 +37,7 @@ public class VisualModelTests : IDisposable
     private DualEncoderOptions Options()
     {
         var options = TinyModels.Options();
-        options.ImageModel = ImageModelOptions.ResNet18;
+        options.Modalities = [QueryModality.Text, QueryModality.Image];
         options.ImageFolder = _folder.Path;
         options.VisionSteps = 150;
         return options;
@@ -52,7 +53,7 @@ public class VisualModelTests : IDisposable
     public async Task ImageOnlyQueriesFindTheCodeTheImagesWereTrainedOn()
     {
         var records = (await TinyModels.TrainRecordsAsync()).Concat(ImageRecords()).ToList();
-        using var model = IconclassModel.Fit(BundledThesaurus.Instance, records, Options());
+        using var model = IconclassTrainer.Fit(BundledThesaurus.Instance, records, Options());
         Assert.True(model.ReadsImages);
         Assert.True(model.Manifest.ImageRecords > 0);
 
@@ -67,7 +68,8 @@ public class VisualModelTests : IDisposable
 
         var path = _folder.File("visual.iconclass");
         model.Save(path);
-        using var loaded = IconclassModel.Load(path, BundledThesaurus.Instance, ComputeDevice.Cpu, imageFolder: _folder.Path);
+        using var loaded = IconclassModel.Load(path, BundledThesaurus.Instance,
+            new ModelLoadOptions { Device = ComputeDevice.Cpu, ImageFolder = _folder.Path });
         Assert.True(loaded.ReadsImages);
         Assert.Equal(redRanking.Select(c => c.Code), loaded.Rank(red, 20).Select(c => c.Code));
     }
@@ -79,7 +81,7 @@ public class VisualModelTests : IDisposable
         options.ImageBackboneEpochs = 1;
         var log = new List<string>();
         var records = (await TinyModels.TrainRecordsAsync()).Concat(ImageRecords()).ToList();
-        using var model = IconclassModel.Fit(BundledThesaurus.Instance, records, options, log.Add);
+        using var model = IconclassTrainer.Fit(BundledThesaurus.Instance, records, options, log.Add);
         Assert.Equal(1, model.Manifest.ImageBackboneEpochs);
         Assert.Contains(log, line => line.StartsWith("image backbone epoch 1/1"));
         Assert.StartsWith($"{ImageModelOptions.ResNet18.Name}-finetuned-", model.Images!.Featurizer.Model.Name);
@@ -90,7 +92,8 @@ public class VisualModelTests : IDisposable
 
         var path = _folder.File("fine-tuned.iconclass");
         model.Save(path);
-        using var loaded = IconclassModel.Load(path, BundledThesaurus.Instance, ComputeDevice.Cpu, imageFolder: _folder.Path);
+        using var loaded = IconclassModel.Load(path, BundledThesaurus.Instance,
+            new ModelLoadOptions { Device = ComputeDevice.Cpu, ImageFolder = _folder.Path });
         Assert.Equal(model.Images.Featurizer.Model.Name, loaded.Images!.Featurizer.Model.Name);
         Assert.Equal(model.Images.For(red), loaded.Images.For(red));
         Assert.Equal(redRanking.Select(c => c.Code), loaded.Rank(red, 20).Select(c => c.Code));
@@ -100,7 +103,7 @@ public class VisualModelTests : IDisposable
     public async Task RecordWithABrokenImageIsRankedOnItsText()
     {
         var records = (await TinyModels.TrainRecordsAsync()).Concat(ImageRecords()).ToList();
-        using var model = IconclassModel.Fit(BundledThesaurus.Instance, records, Options());
+        using var model = IconclassTrainer.Fit(BundledThesaurus.Instance, records, Options());
         var textOnly = new ArtworkRecord { Id = "SK-9", Titles = [new LocalizedText("nl", "Gezicht op Paramaribo")] };
         var broken = new ArtworkRecord { Id = "SK-9", Titles = textOnly.Titles, Image = _folder.Write("broken.jpg", "not a jpeg") };
 
@@ -114,7 +117,7 @@ public class VisualModelTests : IDisposable
     public async Task CollectionWithoutImagesGivesATextOnlyModel()
     {
         var log = new List<string>();
-        using var model = IconclassModel.Fit(BundledThesaurus.Instance, await TinyModels.TrainRecordsAsync(), Options(), log.Add);
+        using var model = IconclassTrainer.Fit(BundledThesaurus.Instance, await TinyModels.TrainRecordsAsync(), Options(), log.Add);
         Assert.False(model.ReadsImages);
         Assert.Contains(log, line => line.Contains("stays text-only"));
     }

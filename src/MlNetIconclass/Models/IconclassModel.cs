@@ -1,0 +1,81 @@
+using MlNetIconclass.Collections;
+using MlNetIconclass.Features;
+using MlNetIconclass.Retrieval;
+using MlNetIconclass.Thesaurus;
+
+namespace MlNetIconclass.Models;
+
+/// <summary>
+/// A trained model as it ranks: the query tower (the text encoder, fused with images for a model trained with
+/// them), the label tower's indexes, the memory of training records, and the hybrid ranker over them, with the
+/// manifest that describes them. It owns these parts and frees their native resources (ONNX Runtime sessions,
+/// pinned vectors) when disposed. Saved to and loaded from one file (<see cref="ModelFile"/>).
+/// </summary>
+public sealed class IconclassModel : ICodeRanker, IDisposable
+{
+    private readonly HybridComponents _components;
+
+    internal IconclassModel(ModelManifest manifest, TextEncoderGraph encoder, QueryTower queries, LabelIndexes labels, LabeledRecords memory)
+    {
+        Manifest = manifest;
+        Encoder = encoder;
+        Queries = queries;
+        Labels = labels;
+        Memory = memory;
+        _components = new HybridComponents(labels, queries, memory, manifest.Neighbours);
+        Ranker = new HybridRanker(_components, manifest.Weights);
+    }
+
+    public ModelManifest Manifest { get; }
+
+    public HybridRanker Ranker { get; }
+
+    public string Name => Ranker.Name;
+
+    internal TextEncoderGraph Encoder { get; }
+
+    internal QueryTower Queries { get; }
+
+    internal LabelIndexes Labels { get; }
+
+    internal LabeledRecords Memory { get; }
+
+    /// <summary>Ids of the records the model was trained on and remembers.</summary>
+    public IEnumerable<string> MemoryIds => Memory.Items.Select(item => item.Record.Id);
+
+    public IReadOnlyList<ScoredCode> Rank(ArtworkRecord record, int count) => Ranker.Rank(record, count);
+
+    public IReadOnlyList<IReadOnlyList<ScoredCode>> RankBatch(IReadOnlyList<ArtworkRecord> records, int count) =>
+        Ranker.RankBatch(records, count);
+
+    /// <summary>Whether the query tower reads images (the model was trained with them).</summary>
+    public bool ReadsImages => Queries.Visual is not null;
+
+    /// <summary>The image features of the model's queries, when it reads images: to prepare a batch, and to ask why an image was not used.</summary>
+    public ArtworkImageFeatures? Images => Queries.Visual?.Images;
+
+    /// <summary>
+    /// The hybrid with each weighted component switched off in turn, and the dense score alone; for a model that
+    /// reads images, also the modality ablation (text only, image only).
+    /// </summary>
+    public IReadOnlyList<ICodeRanker> Ablations() =>
+        Enum.GetValues<HybridComponent>()
+            .Where(component => Manifest.Weights[component] > 0)
+            .Select(ICodeRanker (component) => Ranker.WithWeights(Manifest.Weights.Without(component), $"{Name} without {component}"))
+            .Append(Ranker.WithWeights(new HybridWeights(1, 0, 0, 0, 0), $"{Name}, dense only"))
+            .Concat(ReadsImages ? [new ModalityRanker(Ranker, Modality.TextOnly), new ModalityRanker(Ranker, Modality.ImageOnly)] : [])
+            .ToArray();
+
+    public void Save(string path) => ModelFile.Save(this, path);
+
+    /// <summary>Loads a saved model, on ONNX Runtime alone (libtorch is never loaded for ranking).</summary>
+    public static IconclassModel Load(string path, IconclassThesaurus thesaurus, ModelLoadOptions? options = null) =>
+        ModelFile.Load(path, thesaurus, options ?? new ModelLoadOptions());
+
+    public void Dispose()
+    {
+        _components.Dispose();
+        Labels.Dispose();
+        Queries.Dispose();
+    }
+}

@@ -1,0 +1,19 @@
+namespace MlNetIconclass.Persistence;
+
+/// <summary>Writes a file under a temporary name, then renames it, so an interrupted write never leaves a file that looks whole.</summary>
+internal static class AtomicFile
+{
+    public static async Task WriteAsync(string path, Func<Stream, Task> write)
+    {
+        string temporary = path + ".partial";
+        try
+        {
+            await using (var stream = File.Create(temporary)) await write(stream);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+}
