@@ -28,11 +28,16 @@ public class DenseRankingBenchmark
     {
         MlNetIconclass.Training.TorchSharpRuntime.EnsureLoaded();
         var random = new Random(1);
-        float[] Vectors(int rows) => Enumerable.Range(0, rows * Dimension).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        float[] Vectors(int rows) =>
+            Enumerable.Range(0, rows * Dimension).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
         var labels = Vectors(Labels);
         _queries = Vectors(Queries);
-        _index = new DenseIndex(Enumerable.Range(0, Labels).Select(i => i.ToString()).ToArray(), labels, Dimension,
-            MlNetIconclass.Features.ComputeDevice.Cpu);
+        _index = new DenseIndex(
+            Enumerable.Range(0, Labels).Select(i => i.ToString()).ToArray(),
+            labels,
+            Dimension,
+            MlNetIconclass.Features.ComputeDevice.Cpu
+        );
         _labelMatrix = tensor(labels, [Labels, Dimension]);
     }
 

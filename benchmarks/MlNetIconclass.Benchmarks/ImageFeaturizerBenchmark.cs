@@ -27,17 +27,24 @@ public class ImageFeaturizerBenchmark
         var model = ImageModelOptions.ResNet18;
         _featurizer = new ImageFeaturizer(model, ComputeDevice.Cpu);
         string folder = Path.Combine(Path.GetDirectoryName(BundledSamples.Saints)!, "saints");
-        _images = Directory.GetFiles(folder, "*.jpg").Order().Take(Images)
-            .Select(path => ArtworkImages.Load(Path.GetFileName(path), path, null)).ToArray();
+        _images = Directory
+            .GetFiles(folder, "*.jpg")
+            .Order()
+            .Take(Images)
+            .Select(path => ArtworkImages.Load(Path.GetFileName(path), path, null))
+            .ToArray();
         _preprocess = new InferenceSession(model.PreprocessModelPath!);
         _resnet = new InferenceSession(model.ModelPath);
         var random = new Random(1);
-        _pixels = _images.Select(_ =>
-        {
-            var tensor = new DenseTensor<float>([1, 3, model.Height, model.Width]);
-            for (int i = 0; i < tensor.Length; i++) tensor.SetValue(i, random.Next(256));
-            return tensor;
-        }).ToArray();
+        _pixels = _images
+            .Select(_ =>
+            {
+                var tensor = new DenseTensor<float>([1, 3, model.Height, model.Width]);
+                for (int i = 0; i < tensor.Length; i++)
+                    tensor.SetValue(i, random.Next(256));
+                return tensor;
+            })
+            .ToArray();
     }
 
     [Benchmark(Baseline = true, Description = "bare ONNX Runtime, preprocessing + ResNet18, 16 images")]
@@ -62,6 +69,7 @@ public class ImageFeaturizerBenchmark
     {
         _preprocess.Dispose();
         _resnet.Dispose();
-        foreach (var image in _images) image.Image?.Dispose();
+        foreach (var image in _images)
+            image.Image?.Dispose();
     }
 }

@@ -25,7 +25,8 @@ public class NgramEncoderBenchmark
         manual_seed(1);
         _tower = new NgramTower();
         _tower.eval();
-        _onnx = (NgramOnnxEncoder)TextEncoderGraph.FromNgramWeights(_tower.ExportWeights()).CreateEmbedder(ComputeDevice.Cpu);
+        _onnx = (NgramOnnxEncoder)
+            TextEncoderGraph.FromNgramWeights(_tower.ExportWeights()).CreateEmbedder(ComputeDevice.Cpu);
         var records = ArtworkParquet.ReadAllAsync(BundledSamples.RijksmuseumSuriname).GetAwaiter().GetResult();
         _texts = records.Select(r => QueryText.Joined(r, QueryFields.TitlesAndDescriptions)).Take(512).ToArray();
     }

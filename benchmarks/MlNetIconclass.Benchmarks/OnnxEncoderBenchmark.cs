@@ -23,10 +23,34 @@ public class OnnxEncoderBenchmark
         var graph = Onnx.ModelProto.Parser.ParseFrom(packaged);
         OnnxBertWeights.Import(bert, graph);
         _packaged = new BertOnnxEncoder(packaged, MiniLmPackage.CreateTokenizer(), ComputeDevice.Cpu);
-        _exported = new BertOnnxEncoder(OnnxBertWeights.Export(bert, graph).ToByteArray(), MiniLmPackage.CreateTokenizer(), ComputeDevice.Cpu);
-        string[] words = ["portrait", "of", "a", "man", "plantation", "river", "with", "boats", "saint", "paul", "writing", "lion", "sleeping"];
+        _exported = new BertOnnxEncoder(
+            OnnxBertWeights.Export(bert, graph).ToByteArray(),
+            MiniLmPackage.CreateTokenizer(),
+            ComputeDevice.Cpu
+        );
+        string[] words =
+        [
+            "portrait",
+            "of",
+            "a",
+            "man",
+            "plantation",
+            "river",
+            "with",
+            "boats",
+            "saint",
+            "paul",
+            "writing",
+            "lion",
+            "sleeping",
+        ];
         var random = new Random(1);
-        _sentences = Enumerable.Range(0, 128).Select(_ => string.Join(' ', Enumerable.Range(0, 6 + random.Next(10)).Select(_ => words[random.Next(words.Length)]))).ToArray();
+        _sentences = Enumerable
+            .Range(0, 128)
+            .Select(_ =>
+                string.Join(' ', Enumerable.Range(0, 6 + random.Next(10)).Select(_ => words[random.Next(words.Length)]))
+            )
+            .ToArray();
     }
 
     [Benchmark(Baseline = true, Description = "packaged MiniLM graph")]

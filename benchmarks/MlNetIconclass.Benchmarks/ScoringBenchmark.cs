@@ -18,7 +18,10 @@ namespace MlNetIconclass.Benchmarks;
 /// </summary>
 public class ScoringBenchmark
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "mlnet-iconclass-bench-" + Environment.ProcessId);
+    private readonly string _folder = Path.Combine(
+        Path.GetTempPath(),
+        "mlnet-iconclass-bench-" + Environment.ProcessId
+    );
     private IconclassThesaurus _thesaurus = null!;
     private IconclassModel _model = null!;
     private string _dump = "";
@@ -36,19 +39,36 @@ public class ScoringBenchmark
         int rowGroup;
         if (Modality == "text")
         {
-            _model = IconclassModel.Load(BundledModels.Default, _thesaurus, new ModelLoadOptions { Device = ComputeDevice.Cpu });
-            _records = SyntheticDump.Records(ArtworkParquet.ReadAllAsync(BundledSamples.RijksmuseumSuriname).GetAwaiter().GetResult(), 2048).ToArray();
+            _model = IconclassModel.Load(
+                BundledModels.Default,
+                _thesaurus,
+                new ModelLoadOptions { Device = ComputeDevice.Cpu }
+            );
+            _records = SyntheticDump
+                .Records(ArtworkParquet.ReadAllAsync(BundledSamples.RijksmuseumSuriname).GetAwaiter().GetResult(), 2048)
+                .ToArray();
             rowGroup = 512;
         }
         else
         {
             // A small model trained with images; each chunk of the dump holds each image once, as a real dump would.
             var saints = ArtworkParquet.ReadCollectionsAsync([BundledSamples.Saints]).GetAwaiter().GetResult();
-            var suriname = ArtworkParquet.ReadAllAsync(BundledSamples.RijksmuseumSuriname).GetAwaiter().GetResult().Take(600);
-            _model = IconclassTrainer.Fit(_thesaurus, suriname.Concat(saints).ToArray(), new DualEncoderOptions
-            {
-                Epochs = 1, ThesaurusEpochs = 0, Modalities = [QueryModality.Text, QueryModality.Image], Device = ComputeDevice.Cpu,
-            });
+            var suriname = ArtworkParquet
+                .ReadAllAsync(BundledSamples.RijksmuseumSuriname)
+                .GetAwaiter()
+                .GetResult()
+                .Take(600);
+            _model = IconclassTrainer.Fit(
+                _thesaurus,
+                suriname.Concat(saints).ToArray(),
+                new DualEncoderOptions
+                {
+                    Epochs = 1,
+                    ThesaurusEpochs = 0,
+                    Modalities = [QueryModality.Text, QueryModality.Image],
+                    Device = ComputeDevice.Cpu,
+                }
+            );
             _records = SyntheticDump.Records(saints, saints.Count * 4).ToArray();
             rowGroup = saints.Count;
         }
@@ -65,7 +85,8 @@ public class ScoringBenchmark
         {
             var loaded = _records.Select(r => ArtworkImages.Load(r.Id, r.Image!, null)).ToArray();
             values += images.Featurizer.Featurize(loaded).Sum(f => f?.Length ?? 0);
-            foreach (var image in loaded) image.Image?.Dispose();
+            foreach (var image in loaded)
+                image.Image?.Dispose();
         }
         return values;
     }
@@ -75,7 +96,9 @@ public class ScoringBenchmark
     {
         string output = Path.Combine(_folder, "scored.parquet");
         var summary = new BatchScorer(_model, _thesaurus, _model.Images)
-            .ScoreAsync(ScoringInput.Parquet(_dump), output, new ScoringOptions()).GetAwaiter().GetResult();
+            .ScoreAsync(ScoringInput.Parquet(_dump), output, new ScoringOptions())
+            .GetAwaiter()
+            .GetResult();
         return summary.Rows;
     }
 

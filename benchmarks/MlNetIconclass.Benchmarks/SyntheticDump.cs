@@ -25,7 +25,9 @@ public static class SyntheticDump
     public static async Task<int> RunAsync(string[] args)
     {
         long rows = long.Parse(args[1]);
-        var sample = await ArtworkParquet.ReadCollectionsAsync([args.Length > 3 ? args[3] : BundledSamples.RijksmuseumSuriname]);
+        var sample = await ArtworkParquet.ReadCollectionsAsync([
+            args.Length > 3 ? args[3] : BundledSamples.RijksmuseumSuriname,
+        ]);
         await ArtworkParquet.WriteAsync(Records(sample, rows), args[2]);
         Console.WriteLine($"wrote {args[2]}: {rows:N0} rows");
         return 0;

@@ -21,7 +21,8 @@ public class ThesaurusLoadBenchmark
         foreach (var entry in archive.Entries.Where(e => e.FullName.EndsWith(".txt", StringComparison.Ordinal)))
         {
             using var reader = new StreamReader(entry.Open());
-            while (reader.ReadLine() is not null) lines++;
+            while (reader.ReadLine() is not null)
+                lines++;
         }
         return lines;
     }

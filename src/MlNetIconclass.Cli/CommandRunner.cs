@@ -17,7 +17,18 @@ internal static class CommandRunner
         {
             return Fail(exception.Message, ExitCodes.Usage);
         }
-        catch (Exception exception) when (exception is InvalidDataException or FileNotFoundException or DirectoryNotFoundException or IOException)
+        catch (PlatformNotSupportedException exception)
+        {
+            // This host cannot do what was asked (training without a loadable libtorch).
+            return Fail(exception.Message, ExitCodes.Failure);
+        }
+        catch (Exception exception)
+            when (exception
+                    is InvalidDataException
+                        or FileNotFoundException
+                        or DirectoryNotFoundException
+                        or IOException
+            )
         {
             return Fail(exception.Message, ExitCodes.BadInput);
         }

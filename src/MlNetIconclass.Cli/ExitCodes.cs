@@ -4,10 +4,13 @@ namespace MlNetIconclass.Cli;
 public static class ExitCodes
 {
     public const int Success = 0;
+
     /// <summary>Something unexpected failed (a bug, or the machine).</summary>
     public const int Failure = 1;
+
     /// <summary>The command line is wrong: unknown option, missing or malformed value.</summary>
     public const int Usage = 2;
+
     /// <summary>An input file is missing, unreadable or not in the expected format.</summary>
     public const int BadInput = 3;
 }

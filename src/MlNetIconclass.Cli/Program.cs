@@ -16,7 +16,8 @@ var root = new RootCommand("Assigns Iconclass codes to artworks from their title
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
-    foreach (var error in parsed.Errors) Console.Error.WriteLine($"error: {error.Message}");
+    foreach (var error in parsed.Errors)
+        Console.Error.WriteLine($"error: {error.Message}");
     Console.Error.WriteLine("Run 'iconclass --help' for usage.");
     return ExitCodes.Usage;
 }

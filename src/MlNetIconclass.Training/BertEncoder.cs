@@ -10,14 +10,19 @@ namespace MlNetIconclass.Training;
 /// parameter names (<c>encoder.layer.0.attention.self.query.weight</c>), which are also the names of the ONNX
 /// initializers, so <see cref="OnnxBertWeights"/> can map weights both ways.
 /// </summary>
-public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor, Tensor>
+internal sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor, Tensor>
 {
     private readonly BertEmbeddings embeddings;
     private readonly BertStack encoder;
 
-    public BertEncoder(int layers = MiniLmPackage.Layers, int hidden = MiniLmPackage.HiddenSize, int heads = MiniLmPackage.Heads,
-        int intermediate = MiniLmPackage.IntermediateSize, int vocabulary = MiniLmPackage.VocabularySize,
-        int positions = MiniLmPackage.MaxPositions)
+    public BertEncoder(
+        int layers = MiniLmPackage.Layers,
+        int hidden = MiniLmPackage.HiddenSize,
+        int heads = MiniLmPackage.Heads,
+        int intermediate = MiniLmPackage.IntermediateSize,
+        int vocabulary = MiniLmPackage.VocabularySize,
+        int positions = MiniLmPackage.MaxPositions
+    )
         : base(nameof(BertEncoder))
     {
         embeddings = new BertEmbeddings(vocabulary, positions, hidden);
@@ -54,7 +59,8 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor, Tensor>
         private readonly Embedding token_type_embeddings;
         private readonly LayerNorm LayerNorm;
 
-        public BertEmbeddings(int vocabulary, int positions, int hidden) : base("embeddings")
+        public BertEmbeddings(int vocabulary, int positions, int hidden)
+            : base("embeddings")
         {
             word_embeddings = nn.Embedding(vocabulary, hidden);
             position_embeddings = nn.Embedding(positions, hidden);
@@ -65,8 +71,13 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor, Tensor>
 
         public override Tensor forward(Tensor inputIds, Tensor tokenTypeIds)
         {
-            using var positions = arange(inputIds.shape[1], dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0);
-            return LayerNorm.forward(word_embeddings.forward(inputIds) + token_type_embeddings.forward(tokenTypeIds) + position_embeddings.forward(positions));
+            using var positions = arange(inputIds.shape[1], dtype: ScalarType.Int64, device: inputIds.device)
+                .unsqueeze(0);
+            return LayerNorm.forward(
+                word_embeddings.forward(inputIds)
+                    + token_type_embeddings.forward(tokenTypeIds)
+                    + position_embeddings.forward(positions)
+            );
         }
     }
 
@@ -74,16 +85,20 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor, Tensor>
     {
         private readonly ModuleList<BertLayer> layer;
 
-        public BertStack(int layers, int hidden, int heads, int intermediate) : base("encoder")
+        public BertStack(int layers, int hidden, int heads, int intermediate)
+            : base("encoder")
         {
-            layer = nn.ModuleList(Enumerable.Range(0, layers).Select(_ => new BertLayer(hidden, heads, intermediate)).ToArray());
+            layer = nn.ModuleList(
+                Enumerable.Range(0, layers).Select(_ => new BertLayer(hidden, heads, intermediate)).ToArray()
+            );
             RegisterComponents();
         }
 
         public override Tensor forward(Tensor hidden, Tensor additiveMask)
         {
             var current = hidden;
-            foreach (var block in layer) current = block.forward(current, additiveMask);
+            foreach (var block in layer)
+                current = block.forward(current, additiveMask);
             return current;
         }
     }
@@ -94,7 +109,8 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor, Tensor>
         private readonly DenseOnly intermediate;
         private readonly DenseAndNorm output;
 
-        public BertLayer(int hidden, int heads, int intermediateSize) : base("layer")
+        public BertLayer(int hidden, int heads, int intermediateSize)
+            : base("layer")
         {
             attention = new BertAttention(hidden, heads);
             intermediate = new DenseOnly(hidden, intermediateSize);
@@ -115,14 +131,16 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor, Tensor>
         private readonly SelfAttention self;
         private readonly DenseAndNorm output;
 
-        public BertAttention(int hidden, int heads) : base("attention")
+        public BertAttention(int hidden, int heads)
+            : base("attention")
         {
             self = new SelfAttention(hidden, heads);
             output = new DenseAndNorm(hidden, hidden);
             RegisterComponents();
         }
 
-        public override Tensor forward(Tensor hidden, Tensor additiveMask) => output.forward(self.forward(hidden, additiveMask), hidden);
+        public override Tensor forward(Tensor hidden, Tensor additiveMask) =>
+            output.forward(self.forward(hidden, additiveMask), hidden);
     }
 
     private sealed class SelfAttention : nn.Module<Tensor, Tensor, Tensor>
@@ -132,7 +150,8 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor, Tensor>
         private readonly Linear value;
         private readonly int _heads;
 
-        public SelfAttention(int hidden, int heads) : base("self")
+        public SelfAttention(int hidden, int heads)
+            : base("self")
         {
             query = nn.Linear(hidden, hidden);
             key = nn.Linear(hidden, hidden);
@@ -143,9 +162,13 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor, Tensor>
 
         public override Tensor forward(Tensor hidden, Tensor additiveMask)
         {
-            long batch = hidden.shape[0], length = hidden.shape[1], width = hidden.shape[2], headSize = width / _heads;
+            long batch = hidden.shape[0],
+                length = hidden.shape[1],
+                width = hidden.shape[2],
+                headSize = width / _heads;
             Tensor Split(Tensor x) => x.view(batch, length, _heads, headSize).transpose(1, 2);
-            var scores = Split(query.forward(hidden)).matmul(Split(key.forward(hidden)).transpose(-1, -2)) / Math.Sqrt(headSize);
+            var scores =
+                Split(query.forward(hidden)).matmul(Split(key.forward(hidden)).transpose(-1, -2)) / Math.Sqrt(headSize);
             var weights = (scores + additiveMask).softmax(-1);
             return weights.matmul(Split(value.forward(hidden))).transpose(1, 2).reshape(batch, length, width);
         }
@@ -155,7 +178,8 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor, Tensor>
     {
         private readonly Linear dense;
 
-        public DenseOnly(int input, int output) : base("intermediate")
+        public DenseOnly(int input, int output)
+            : base("intermediate")
         {
             dense = nn.Linear(input, output);
             RegisterComponents();
@@ -170,7 +194,8 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor, Tensor>
         private readonly Linear dense;
         private readonly LayerNorm LayerNorm;
 
-        public DenseAndNorm(int input, int output) : base("output")
+        public DenseAndNorm(int input, int output)
+            : base("output")
         {
             dense = nn.Linear(input, output);
             LayerNorm = nn.LayerNorm(output, MiniLmPackage.LayerNormEpsilon);

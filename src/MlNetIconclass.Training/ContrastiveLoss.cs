@@ -6,7 +6,7 @@ namespace MlNetIconclass.Training;
 /// Symmetric multi-positive InfoNCE: each query against every label of the batch (its own positives, the other
 /// queries' positives as in-batch negatives, and hard negatives), and each positive label against every query.
 /// </summary>
-public static class ContrastiveLoss
+internal static class ContrastiveLoss
 {
     /// <param name="queries">[B, d], normalised.</param>
     /// <param name="labels">[M, d], normalised.</param>
@@ -21,7 +21,9 @@ public static class ContrastiveLoss
 
         // The label direction only for labels that some query in the batch should retrieve.
         var labelsWithQueries = positives.any(0);
-        var labelLoss = (logits.logsumexp(0) - logits.where(positives, negativeInfinity).logsumexp(0)).masked_select(labelsWithQueries);
+        var labelLoss = (logits.logsumexp(0) - logits.where(positives, negativeInfinity).logsumexp(0)).masked_select(
+            labelsWithQueries
+        );
         return ((queryLoss.mean() + labelLoss.mean()) / 2).MoveToOuterDisposeScope();
     }
 }

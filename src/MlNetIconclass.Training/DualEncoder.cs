@@ -10,12 +10,13 @@ namespace MlNetIconclass.Training;
 /// Query and label towers over one shared text encoder, into one normalised space, with a learned temperature.
 /// Queries are a record's titles (and description); labels are label documents (<c>LabelDocuments.TowerText</c>).
 /// </summary>
-public sealed class DualEncoder : nn.Module
+internal sealed class DualEncoder : nn.Module
 {
     private readonly TextTower tower;
     private readonly Parameter logScale;
 
-    public DualEncoder(TextTower tower) : base(nameof(DualEncoder))
+    public DualEncoder(TextTower tower)
+        : base(nameof(DualEncoder))
     {
         this.tower = tower;
         logScale = nn.Parameter(tensor(MathF.Log(20f)));
@@ -44,16 +45,23 @@ public sealed class DualEncoder : nn.Module
         return new MiniLmTower(bert, MiniLmPackage.CreateTokenizer());
     }
 
-    /// <summary>The trained text encoder as the ONNX graph that ranks with it (on ONNX Runtime, without libtorch).</summary>
-    public TextEncoderGraph ExportGraph() => tower switch
-    {
-        NgramTower ngram => TextEncoderGraph.FromNgramWeights(ngram.ExportWeights()),
-        MiniLmTower miniLm => new TextEncoderGraph(TextEncoderKind.MiniLm,
-            OnnxBertWeights.Export(miniLm.Bert, Onnx.ModelProto.Parser.ParseFrom(MiniLmPackage.ReadOnnxModel())).ToByteArray()),
-        _ => throw new NotSupportedException($"{tower.GetType().Name} has no ONNX export"),
-    };
+    /// <summary>The trained text encoder as the ONNX graph that ranks with it (on ONNX Runtime, without
+    /// libtorch).</summary>
+    public TextEncoderGraph ExportGraph() =>
+        tower switch
+        {
+            NgramTower ngram => TextEncoderGraph.FromNgramWeights(ngram.ExportWeights()),
+            MiniLmTower miniLm => new TextEncoderGraph(
+                TextEncoderKind.MiniLm,
+                OnnxBertWeights
+                    .Export(miniLm.Bert, Onnx.ModelProto.Parser.ParseFrom(MiniLmPackage.ReadOnnxModel()))
+                    .ToByteArray()
+            ),
+            _ => throw new NotSupportedException($"{tower.GetType().Name} has no ONNX export"),
+        };
 
-    /// <summary>Embeddings without gradients, a batch at a time, as plain arrays (row-major [texts, dimension]).</summary>
+    /// <summary>Embeddings without gradients, a batch at a time, as plain arrays (row-major [texts,
+    /// dimension]).</summary>
     public float[] EncodeForIndex(IReadOnlyList<string> texts, Device device, int batchSize = 512)
     {
         var result = new float[texts.Count * tower.Dimension];

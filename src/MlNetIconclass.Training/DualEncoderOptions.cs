@@ -20,18 +20,26 @@ public enum QueryModality
 /// </summary>
 public sealed class DualEncoderOptions
 {
-    [Description("ngram: hashed character n-grams trained from scratch, fast, any language; miniLm: the MiniLM transformer, " +
-                 "fine-tuned end to end (English-pretrained, slow on a CPU)")]
+    [Description(
+        "ngram: hashed character n-grams trained from scratch, fast, any language; miniLm: the MiniLM transformer, "
+            + "fine-tuned end to end (English-pretrained, slow on a CPU)"
+    )]
     public TextEncoderKind Encoder { get; set; } = TextEncoderKind.Ngram;
 
-    [Description("What the query tower reads: text, or text and image (fuses image features, learned from the records that have an image)")]
+    [Description(
+        "What the query tower reads: text, or text and image (fuses image features, learned from the records that "
+            + "have an image)"
+    )]
     public IReadOnlyList<QueryModality> Modalities { get; set; } = [QueryModality.Text];
 
     [Description("The record text queried: titles or titlesAndDescriptions")]
     [JsonPropertyName("fields")]
     public QueryFields QueryFields { get; set; } = QueryFields.TitlesAndDescriptions;
 
-    [Description("Thesaurus languages whose definitions and keywords the model also learns from (default: English and the collection's languages)")]
+    [Description(
+        "Thesaurus languages whose definitions and keywords the model also learns from (default: English and the "
+            + "collection's languages)"
+    )]
     public IReadOnlyList<string>? Languages { get; set; }
 
     [Description("Passes over the collection's training records (mixed with thesaurus pairs)")]
@@ -44,13 +52,18 @@ public sealed class DualEncoderOptions
     [JsonPropertyName("thesaurusExamples")]
     public int ThesaurusExamplesPerEpoch { get; set; } = 60_000;
 
-    [Description("false trains on the thesaurus alone (the zero-shot model); the collection then only picks the hybrid weights")]
+    [Description(
+        "false trains on the thesaurus alone (the zero-shot model); the collection then only picks the hybrid weights"
+    )]
     public bool UseCollection { get; set; } = true;
 
     [Description("Records per training step")]
     public int BatchSize { get; set; } = 128;
 
-    [Description("Rank the validation records after each epoch (the learning curve); for MiniLM on a CPU that encodes every label each time")]
+    [Description(
+        "Rank the validation records after each epoch (the learning curve); for MiniLM on a CPU that encodes every "
+            + "label each time"
+    )]
     public bool ValidateEachEpoch { get; set; } = true;
 
     [Description("The optimiser's learning rate (default: 2e-3 for ngram, 3e-5 for miniLm)")]
@@ -65,7 +78,8 @@ public sealed class DualEncoderOptions
     [Description("Width of the n-gram encoder's embeddings")]
     public int NgramDimension { get; set; } = 128;
 
-    /// <summary>The vision model whose features the query tower fuses with the text, when <see cref="Modalities"/> has images.</summary>
+    /// <summary>The vision model whose features the query tower fuses with the text, when <see cref="Modalities"/> has
+    /// images.</summary>
     [JsonIgnore]
     public ImageModelOptions ImageModel { get; set; } = ImageModelOptions.ResNet18;
 
@@ -80,10 +94,15 @@ public sealed class DualEncoderOptions
     [Description("Optimiser steps for the image projection (full batch)")]
     public int VisionSteps { get; set; } = 300;
 
-    [Description("With images: passes that fine-tune the vision model itself in TorchSharp, after the projection (slow on a CPU; 0: frozen)")]
+    [Description(
+        "With images: passes that fine-tune the vision model itself in TorchSharp, after the projection (slow on a "
+            + "CPU; 0: frozen)"
+    )]
     public int ImageBackboneEpochs { get; set; }
 
-    [Description("Random seed; training is reproducible on a CPU (default: 1; the ML.NET estimator draws one from its MLContext)")]
+    [Description(
+        "Random seed; training is reproducible on a CPU (default: 1; the ML.NET estimator draws one from its MLContext)"
+    )]
     public int? Seed { get; set; }
 
     [Description("auto (CUDA when it loads), cpu or cuda")]
@@ -102,33 +121,50 @@ public sealed class DualEncoderOptions
     /// <summary>Each mistake, as "field: what is wrong" (the field as a config names it).</summary>
     public IEnumerable<string> Problems(IconclassThesaurus? thesaurus = null)
     {
-        if (!Enum.IsDefined(Encoder)) yield return $"encoder: {Encoder} is not ngram or miniLm";
-        if (!Enum.IsDefined(QueryFields)) yield return $"fields: {QueryFields} is not titles or titlesAndDescriptions";
-        if (!Enum.IsDefined(Device)) yield return $"device: {Device} is not auto, cpu or cuda";
+        if (!Enum.IsDefined(Encoder))
+            yield return $"encoder: {Encoder} is not ngram or miniLm";
+        if (!Enum.IsDefined(QueryFields))
+            yield return $"fields: {QueryFields} is not titles or titlesAndDescriptions";
+        if (!Enum.IsDefined(Device))
+            yield return $"device: {Device} is not auto, cpu or cuda";
         if (Modalities is null || !Modalities.Contains(QueryModality.Text))
             yield return "modalities: the query tower needs text (image alone is not supported)";
         foreach (var (modality, i) in (Modalities ?? []).Select((m, i) => (m, i)))
-            if (!Enum.IsDefined(modality)) yield return $"modalities[{i}]: {modality} is not text or image";
+            if (!Enum.IsDefined(modality))
+                yield return $"modalities[{i}]: {modality} is not text or image";
         foreach (var (language, i) in (Languages ?? []).Select((l, i) => (l, i)))
             if (thesaurus is not null && !thesaurus.Languages.Contains(language))
-                yield return $"languages[{i}]: '{language}' is not a thesaurus language ({string.Join(", ", thesaurus.Languages)})";
-        if (Epochs <= 0) yield return "epochs: must be positive";
-        if (ThesaurusEpochs < 0) yield return "thesaurusEpochs: must be 0 or more";
-        if (ThesaurusExamplesPerEpoch <= 0) yield return "thesaurusExamples: must be positive";
-        if (BatchSize <= 0) yield return "batchSize: must be positive";
-        if (LearningRate is <= 0 or double.NaN or double.PositiveInfinity) yield return "learningRate: must be a positive number";
-        if (HardNegativesPerLabel < 0) yield return "hardNegativesPerLabel: must be 0 or more";
-        if (NgramBuckets is <= 0 or > 1 << 24) yield return "ngramBuckets: must be between 1 and 16,777,216";
-        if (NgramDimension is <= 0 or > 4096) yield return "ngramDimension: must be between 1 and 4,096";
-        if (VisionSteps <= 0) yield return "visionSteps: must be positive";
-        if (ImageBackboneEpochs < 0) yield return "imageBackboneEpochs: must be 0 or more";
-        if (ImageBackboneEpochs > 0 && !ReadsImages) yield return "imageBackboneEpochs: fine-tuning the vision model needs the image modality";
+                yield return $"languages[{i}]: '{language}' is not a thesaurus language "
+                    + $"({string.Join(", ", thesaurus.Languages)})";
+        if (Epochs <= 0)
+            yield return "epochs: must be positive";
+        if (ThesaurusEpochs < 0)
+            yield return "thesaurusEpochs: must be 0 or more";
+        if (ThesaurusExamplesPerEpoch <= 0)
+            yield return "thesaurusExamples: must be positive";
+        if (BatchSize <= 0)
+            yield return "batchSize: must be positive";
+        if (LearningRate is <= 0 or double.NaN or double.PositiveInfinity)
+            yield return "learningRate: must be a positive number";
+        if (HardNegativesPerLabel < 0)
+            yield return "hardNegativesPerLabel: must be 0 or more";
+        if (NgramBuckets is <= 0 or > 1 << 24)
+            yield return "ngramBuckets: must be between 1 and 16,777,216";
+        if (NgramDimension is <= 0 or > 4096)
+            yield return "ngramDimension: must be between 1 and 4,096";
+        if (VisionSteps <= 0)
+            yield return "visionSteps: must be positive";
+        if (ImageBackboneEpochs < 0)
+            yield return "imageBackboneEpochs: must be 0 or more";
+        if (ImageBackboneEpochs > 0 && !ReadsImages)
+            yield return "imageBackboneEpochs: fine-tuning the vision model needs the image modality";
     }
 
     /// <summary>Throws an <see cref="ArgumentException"/> listing every mistake; training calls it first.</summary>
     public void Validate(IconclassThesaurus? thesaurus = null)
     {
         var problems = Problems(thesaurus).ToArray();
-        if (problems.Length > 0) throw new ArgumentException("Invalid dual encoder options: " + string.Join("; ", problems));
+        if (problems.Length > 0)
+            throw new ArgumentException("Invalid dual encoder options: " + string.Join("; ", problems));
     }
 }

@@ -15,13 +15,20 @@ public readonly record struct TrainingProgress(string Phase, int Epoch, int Epoc
 /// Trains a <see cref="DualEncoder"/>: thesaurus pairs alone first (pretraining, the zero-shot model), then the
 /// collection's records mixed with thesaurus pairs, with in-batch and sibling hard negatives.
 /// </summary>
-public sealed class DualEncoderTrainer(IconclassThesaurus thesaurus, DualEncoderOptions options, Action<string>? log = null,
-    IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+internal sealed class DualEncoderTrainer(
+    IconclassThesaurus thesaurus,
+    DualEncoderOptions options,
+    Action<string>? log = null,
+    IProgress<TrainingProgress>? progress = null,
+    CancellationToken cancellation = default
+)
 {
     private readonly Dictionary<(string Label, string Language), string> _labelTexts = [];
 
-    public (DualEncoder Model, IReadOnlyList<EpochReport> Epochs) Train(IReadOnlyList<TrainingExample> collection,
-        IReadOnlyList<TrainingExample> validation)
+    public (DualEncoder Model, IReadOnlyList<EpochReport> Epochs) Train(
+        IReadOnlyList<TrainingExample> collection,
+        IReadOnlyList<TrainingExample> validation
+    )
     {
         var device = TorchSharpRuntime.SelectDevice(options.Device, log);
         torch.manual_seed(options.EffectiveSeed);
@@ -29,30 +36,73 @@ public sealed class DualEncoderTrainer(IconclassThesaurus thesaurus, DualEncoder
         var model = DualEncoder.Create(options);
         model.to(device);
         var random = new Random(options.EffectiveSeed);
-        var languages = options.Languages ?? collection.Concat(validation).Select(e => e.Language).Append(IconclassThesaurus.FallbackLanguage)
-            .Distinct().Where(thesaurus.Languages.Contains).Order(StringComparer.Ordinal).ToArray();
+        var languages =
+            options.Languages
+            ?? collection
+                .Concat(validation)
+                .Select(e => e.Language)
+                .Append(IconclassThesaurus.FallbackLanguage)
+                .Distinct()
+                .Where(thesaurus.Languages.Contains)
+                .Order(StringComparer.Ordinal)
+                .ToArray();
         var thesaurusPairs = TrainingExamples.FromThesaurus(thesaurus, languages);
-        log?.Invoke($"training pairs: {collection.Count} collection records, {validation.Count} validation records, " +
-                    $"{thesaurusPairs.Count} thesaurus pairs in {string.Join(", ", languages)}");
+        log?.Invoke(
+            $"training pairs: {collection.Count} collection records, {validation.Count} validation records, "
+                + $"{thesaurusPairs.Count} thesaurus pairs in {string.Join(", ", languages)}"
+        );
 
         using var optimizer = optim.AdamW(model.parameters(), lr: options.EffectiveLearningRate, weight_decay: 0);
         var reports = new List<EpochReport>();
-        int thesaurusEpochs = options.UseCollection ? options.ThesaurusEpochs : Math.Max(options.ThesaurusEpochs, options.Epochs);
+        int thesaurusEpochs = options.UseCollection
+            ? options.ThesaurusEpochs
+            : Math.Max(options.ThesaurusEpochs, options.Epochs);
         for (int epoch = 1; epoch <= thesaurusEpochs; epoch++)
-            reports.Add(RunEpoch(model, optimizer, device, "thesaurus", epoch, thesaurusEpochs, Sample(thesaurusPairs, options.ThesaurusExamplesPerEpoch, random), validation, random));
+            reports.Add(
+                RunEpoch(
+                    model,
+                    optimizer,
+                    device,
+                    "thesaurus",
+                    epoch,
+                    thesaurusEpochs,
+                    Sample(thesaurusPairs, options.ThesaurusExamplesPerEpoch, random),
+                    validation,
+                    random
+                )
+            );
         if (options.UseCollection)
         {
             for (int epoch = 1; epoch <= options.Epochs; epoch++)
             {
-                var mixture = collection.Concat(Sample(thesaurusPairs, Math.Min(options.ThesaurusExamplesPerEpoch, 4 * collection.Count), random)).ToList();
-                reports.Add(RunEpoch(model, optimizer, device, "collection", epoch, options.Epochs, mixture, validation, random));
+                var mixture = collection
+                    .Concat(
+                        Sample(
+                            thesaurusPairs,
+                            Math.Min(options.ThesaurusExamplesPerEpoch, 4 * collection.Count),
+                            random
+                        )
+                    )
+                    .ToList();
+                reports.Add(
+                    RunEpoch(model, optimizer, device, "collection", epoch, options.Epochs, mixture, validation, random)
+                );
             }
         }
         return (model, reports);
     }
 
-    private EpochReport RunEpoch(DualEncoder model, optim.Optimizer optimizer, Device device, string phase, int epoch, int epochs,
-        List<TrainingExample> examples, IReadOnlyList<TrainingExample> validation, Random random)
+    private EpochReport RunEpoch(
+        DualEncoder model,
+        optim.Optimizer optimizer,
+        Device device,
+        string phase,
+        int epoch,
+        int epochs,
+        List<TrainingExample> examples,
+        IReadOnlyList<TrainingExample> validation,
+        Random random
+    )
     {
         var clock = Stopwatch.StartNew();
         model.train();
@@ -69,14 +119,29 @@ public sealed class DualEncoderTrainer(IconclassThesaurus thesaurus, DualEncoder
             nn.utils.clip_grad_norm_(model.parameters(), 1.0);
             optimizer.step();
             lossSum += loss.item<float>();
-            progress?.Report(new TrainingProgress(phase, epoch, epochs, step + 1, batches.Length, lossSum / (step + 1)));
+            progress?.Report(
+                new TrainingProgress(phase, epoch, epochs, step + 1, batches.Length, lossSum / (step + 1))
+            );
         }
         double seconds = clock.Elapsed.TotalSeconds;
-        var (recall, mrr) = validation.Count > 0 && options.ValidateEachEpoch ? Validate(model, validation, device) : (null as double?, null as double?);
-        var report = new EpochReport(phase, epoch, lossSum / Math.Max(1, batches.Length), recall, mrr, seconds, examples.Count / seconds);
-        log?.Invoke($"{phase} epoch {epoch}/{epochs}: loss {report.Loss:0.000}" +
-                    (recall is null ? "" : $", validation R@10 {recall:0.000} MRR {mrr:0.000}") +
-                    $", {seconds:0.0} s, {report.ExamplesPerSecond:0} examples/s");
+        var (recall, mrr) =
+            validation.Count > 0 && options.ValidateEachEpoch
+                ? Validate(model, validation, device)
+                : (null as double?, null as double?);
+        var report = new EpochReport(
+            phase,
+            epoch,
+            lossSum / Math.Max(1, batches.Length),
+            recall,
+            mrr,
+            seconds,
+            examples.Count / seconds
+        );
+        log?.Invoke(
+            $"{phase} epoch {epoch}/{epochs}: loss {report.Loss:0.000}"
+                + (recall is null ? "" : $", validation R@10 {recall:0.000} MRR {mrr:0.000}")
+                + $", {seconds:0.0} s, {report.ExamplesPerSecond:0} examples/s"
+        );
         return report;
     }
 
@@ -86,7 +151,8 @@ public sealed class DualEncoderTrainer(IconclassThesaurus thesaurus, DualEncoder
         var labelTexts = new List<string>();
         int Add(string label, string language)
         {
-            if (labelIndex.TryGetValue(label, out int index)) return index;
+            if (labelIndex.TryGetValue(label, out int index))
+                return index;
             labelIndex[label] = labelTexts.Count;
             labelTexts.Add(LabelText(label, language));
             return labelTexts.Count - 1;
@@ -97,23 +163,29 @@ public sealed class DualEncoderTrainer(IconclassThesaurus thesaurus, DualEncoder
             foreach (var label in batch[q].Labels)
                 positives.Add((q, Add(label, batch[q].Language)));
         foreach (var example in batch)
-            foreach (var label in example.Labels)
-                foreach (var sibling in Siblings(label, random).Take(options.HardNegativesPerLabel))
-                    Add(sibling, example.Language);
+        foreach (var label in example.Labels)
+        foreach (var sibling in Siblings(label, random).Take(options.HardNegativesPerLabel))
+            Add(sibling, example.Language);
 
         var mask = new bool[batch.Length * labelTexts.Count];
-        foreach (var (q, l) in positives) mask[q * labelTexts.Count + l] = true;
+        foreach (var (q, l) in positives)
+            mask[q * labelTexts.Count + l] = true;
         var queries = model.Tower.Encode(batch.Select(e => e.Query).ToArray(), device);
         var labels = model.Tower.Encode(labelTexts, device);
         using var positiveMask = tensor(mask, [batch.Length, labelTexts.Count], device: device);
         return ContrastiveLoss.MultiPositiveInfoNce(queries, labels, positiveMask, model.LogScale);
     }
 
-    /// <summary>Labels sharing the label's parent, in random order: the near misses a ranker must learn to tell apart.</summary>
+    /// <summary>Labels sharing the label's parent, in random order: the near misses a ranker must learn to tell
+    /// apart.</summary>
     private IEnumerable<string> Siblings(string label, Random random)
     {
-        if (thesaurus.Tree.GetParent(label) is not { } parent) return [];
-        var siblings = thesaurus.Tree.GetChildren(parent).Where(s => s != label && thesaurus.Texts.HasDefinition(s, IconclassThesaurus.FallbackLanguage)).ToArray();
+        if (thesaurus.Tree.GetParent(label) is not { } parent)
+            return [];
+        var siblings = thesaurus
+            .Tree.GetChildren(parent)
+            .Where(s => s != label && thesaurus.Texts.HasDefinition(s, IconclassThesaurus.FallbackLanguage))
+            .ToArray();
         random.Shuffle(siblings);
         return siblings;
     }
@@ -133,13 +205,19 @@ public sealed class DualEncoderTrainer(IconclassThesaurus thesaurus, DualEncoder
         var mrr = new List<double>();
         foreach (var group in validation.GroupBy(e => e.Language))
         {
-            using var index = new DenseIndex(thesaurus.LabelSpace,
-                model.EncodeForIndex(thesaurus.LabelSpace.Select(l => LabelText(l, group.Key)).ToArray(), device), model.Tower.Dimension);
+            using var index = new DenseIndex(
+                thesaurus.LabelSpace,
+                model.EncodeForIndex(thesaurus.LabelSpace.Select(l => LabelText(l, group.Key)).ToArray(), device),
+                model.Tower.Dimension
+            );
             var queries = group.ToArray();
             var embeddings = model.EncodeForIndex(queries.Select(q => q.Query).ToArray(), device);
             for (int i = 0; i < queries.Length; i++)
             {
-                var ranking = index.Search(embeddings.AsSpan(i * index.Dimension, index.Dimension), RetrievalMetrics.Depth).Select(h => h.Code).ToArray();
+                var ranking = index
+                    .Search(embeddings.AsSpan(i * index.Dimension, index.Dimension), RetrievalMetrics.Depth)
+                    .Select(h => h.Code)
+                    .ToArray();
                 var metrics = RetrievalMetrics.Compute(ranking, queries[i].Labels.ToHashSet(), ["R@10", "MRR"]);
                 recall.Add(metrics["R@10"]);
                 mrr.Add(metrics["MRR"]);
@@ -150,7 +228,9 @@ public sealed class DualEncoderTrainer(IconclassThesaurus thesaurus, DualEncoder
     }
 
     private static List<TrainingExample> Sample(IReadOnlyList<TrainingExample> examples, int count, Random random) =>
-        count >= examples.Count ? examples.ToList() : Enumerable.Range(0, count).Select(_ => examples[random.Next(examples.Count)]).ToList();
+        count >= examples.Count
+            ? examples.ToList()
+            : Enumerable.Range(0, count).Select(_ => examples[random.Next(examples.Count)]).ToList();
 
     private static void Shuffle(List<TrainingExample> examples, Random random)
     {

@@ -16,22 +16,36 @@ internal static class HybridWeightTuner
     private static readonly float[] PriorGrid = [0, 0.05f, 0.1f, 0.25f];
     private static readonly float[] PrototypeGrid = [0, 0.5f, 1];
 
-    /// <summary>The best of several rankers (differing in their neighbour count, say), each with its best weights.</summary>
-    public static (HybridRanker Ranker, double Objective) TuneAll(IEnumerable<HybridRanker> rankers,
-        IReadOnlyList<(ArtworkRecord Record, IReadOnlyList<string> Gold)> validation, bool useMemory, CancellationToken cancellation = default) =>
+    /// <summary>The best of several rankers (differing in their neighbour count, say), each with its best
+    /// weights.</summary>
+    public static (HybridRanker Ranker, double Objective) TuneAll(
+        IEnumerable<HybridRanker> rankers,
+        IReadOnlyList<(ArtworkRecord Record, IReadOnlyList<string> Gold)> validation,
+        bool useMemory,
+        CancellationToken cancellation = default
+    ) =>
         rankers
             .Select(ranker => (ranker, tuned: Tune(ranker, validation, useMemory, cancellation)))
             .Select(pair => (pair.ranker.WithWeights(pair.tuned.Weights), pair.tuned.Objective))
             .MaxBy(pair => pair.Objective);
 
-    /// <summary>Memory, prior and prototypes stay off when <paramref name="useMemory"/> is false (a zero-shot model has no training records).</summary>
-    public static (HybridWeights Weights, double Objective) Tune(HybridRanker ranker,
-        IReadOnlyList<(ArtworkRecord Record, IReadOnlyList<string> Gold)> validation, bool useMemory, CancellationToken cancellation = default)
+    /// <summary>Memory, prior and prototypes stay off when <paramref name="useMemory"/> is false (a zero-shot model has
+    /// no training records).</summary>
+    public static (HybridWeights Weights, double Objective) Tune(
+        HybridRanker ranker,
+        IReadOnlyList<(ArtworkRecord Record, IReadOnlyList<string> Gold)> validation,
+        bool useMemory,
+        CancellationToken cancellation = default
+    )
     {
         // Scored in batches, as the model ranks: one matrix product per dense index for many records.
-        var records = validation.Chunk(256)
-            .SelectMany(batch => ranker.Components.ScoreBatch(batch.Select(v => v.Record).ToArray())
-                .Zip(batch, (scores, v) => new CandidateMatrix(scores, v.Gold)))
+        var records = validation
+            .Chunk(256)
+            .SelectMany(batch =>
+                ranker
+                    .Components.ScoreBatch(batch.Select(v => v.Record).ToArray())
+                    .Zip(batch, (scores, v) => new CandidateMatrix(scores, v.Gold))
+            )
             .ToArray();
         var best = (Weights: new HybridWeights(1, 0, 0, 0, 0), Objective: double.MinValue);
         var scores = new float[records.Select(r => r.Count).DefaultIfEmpty(0).Max()];
@@ -39,7 +53,8 @@ internal static class HybridWeightTuner
         {
             cancellation.ThrowIfCancellationRequested();
             double objective = records.Sum(record => record.Objective(weights, scores)) / Math.Max(1, records.Length);
-            if (objective > best.Objective + 1e-9) best = (weights, objective);
+            if (objective > best.Objective + 1e-9)
+                best = (weights, objective);
         }
         return best;
     }
@@ -77,8 +92,8 @@ internal static class HybridWeightTuner
             Count = candidates.Length;
             _values = new float[Count * Components.Length];
             for (int c = 0; c < Count; c++)
-                for (int j = 0; j < Components.Length; j++)
-                    _values[c * Components.Length + j] = scores.Get(Components[j], candidates[c]);
+            for (int j = 0; j < Components.Length; j++)
+                _values[c * Components.Length + j] = scores.Get(Components[j], candidates[c]);
             var goldSet = gold.ToHashSet(StringComparer.Ordinal);
             _goldCandidates = Enumerable.Range(0, Count).Where(c => goldSet.Contains(candidates[c])).ToArray();
             _goldCount = goldSet.Count;
@@ -90,22 +105,28 @@ internal static class HybridWeightTuner
         public double Objective(HybridWeights weights, float[] scores)
         {
             Span<float> w = stackalloc float[Components.Length];
-            for (int j = 0; j < Components.Length; j++) w[j] = weights[Components[j]];
+            for (int j = 0; j < Components.Length; j++)
+                w[j] = weights[Components[j]];
             for (int c = 0; c < Count; c++)
             {
                 float score = 0;
-                for (int j = 0; j < Components.Length; j++) score += w[j] * _values[c * Components.Length + j];
+                for (int j = 0; j < Components.Length; j++)
+                    score += w[j] * _values[c * Components.Length + j];
                 scores[c] = score;
             }
-            int inTopTen = 0, bestRank = int.MaxValue;
+            int inTopTen = 0,
+                bestRank = int.MaxValue;
             foreach (int g in _goldCandidates)
             {
                 float goldScore = scores[g];
-                if (goldScore <= 0) continue; // Combine drops candidates without a positive score
+                if (goldScore <= 0)
+                    continue; // Combine drops candidates without a positive score
                 int rank = 1;
                 for (int c = 0; c < Count; c++)
-                    if (scores[c] > goldScore || (scores[c] == goldScore && c < g)) rank++;
-                if (rank <= 10) inTopTen++;
+                    if (scores[c] > goldScore || (scores[c] == goldScore && c < g))
+                        rank++;
+                if (rank <= 10)
+                    inTopTen++;
                 bestRank = Math.Min(bestRank, rank);
             }
             double reciprocalRank = bestRank <= RetrievalMetrics.Depth ? 1.0 / bestRank : 0;

@@ -17,13 +17,19 @@ namespace MlNetIconclass.Training;
 /// ML.NET keeps its channel messages internal to its own components, so training progress is reported through
 /// <paramref name="log"/> and <paramref name="progress"/> instead.
 /// </remarks>
-public sealed class IconclassEstimator(MLContext mlContext, IconclassThesaurus thesaurus, DualEncoderOptions options, int top,
-    Action<string>? log = null, IProgress<TrainingProgress>? progress = null)
-    : IEstimator<IconclassTransformer>
+public sealed class IconclassEstimator(
+    MLContext mlContext,
+    IconclassThesaurus thesaurus,
+    DualEncoderOptions options,
+    int top,
+    Action<string>? log = null,
+    IProgress<TrainingProgress>? progress = null
+) : IEstimator<IconclassTransformer>
 {
     public IconclassTransformer Fit(IDataView input) => Fit(input, CancellationToken.None);
 
-    /// <summary>Trains; cancelling stops at the next training step with an <see cref="OperationCanceledException"/>.</summary>
+    /// <summary>Trains; cancelling stops at the next training step with an <see
+    /// cref="OperationCanceledException"/>.</summary>
     public IconclassTransformer Fit(IDataView input, CancellationToken cancellation)
     {
         ArtworkColumns.Check(input.Schema, training: true);
@@ -31,7 +37,10 @@ public sealed class IconclassEstimator(MLContext mlContext, IconclassThesaurus t
         seeded.Seed ??= ((IHostEnvironment)mlContext).Register(nameof(IconclassEstimator)).Rand.Next();
         var records = mlContext.Data.ToArtworks(input).ToList();
         log?.Invoke($"training the {seeded.Encoder} dual encoder on {records.Count} records (seed {seeded.Seed})");
-        return new IconclassTransformer(IconclassTrainer.Fit(thesaurus, records, seeded, log, progress, cancellation), top);
+        return new IconclassTransformer(
+            IconclassTrainer.Fit(thesaurus, records, seeded, log, progress, cancellation),
+            top
+        );
     }
 
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
@@ -39,18 +48,26 @@ public sealed class IconclassEstimator(MLContext mlContext, IconclassThesaurus t
         ArtworkColumns.Check(inputSchema, training: true);
         // SchemaShape columns cannot be made outside ML.NET; a custom mapping with no inputs reports exactly the two
         // columns the transformer adds, as its output class declares them.
-        return mlContext.Transforms.CustomMapping<NoColumns, IconclassPrediction>((_, _) => { }, contractName: null)
+        return mlContext
+            .Transforms.CustomMapping<NoColumns, IconclassPrediction>((_, _) => { }, contractName: null)
             .GetOutputSchema(inputSchema);
     }
 
     private sealed class NoColumns;
 }
 
-/// <summary>The estimator in ML.NET's catalog style: <c>mlContext.Iconclass().DualEncoder(thesaurus, options)</c>.</summary>
+/// <summary>The estimator in ML.NET's catalog style: <c>mlContext.Iconclass().DualEncoder(thesaurus,
+/// options)</c>.</summary>
 public static class IconclassTrainingCatalog
 {
-    /// <summary>An estimator that trains the dual encoder and its hybrid ranker; each row gets <paramref name="top"/> codes.</summary>
-    public static IconclassEstimator DualEncoder(this IconclassCatalog catalog, IconclassThesaurus thesaurus, DualEncoderOptions? options = null,
-        int top = 20, Action<string>? log = null, IProgress<TrainingProgress>? progress = null) =>
-        new(catalog.Context, thesaurus, options ?? new DualEncoderOptions(), top, log, progress);
+    /// <summary>An estimator that trains the dual encoder and its hybrid ranker; each row gets <paramref name="top"/>
+    /// codes.</summary>
+    public static IconclassEstimator DualEncoder(
+        this IconclassCatalog catalog,
+        IconclassThesaurus thesaurus,
+        DualEncoderOptions? options = null,
+        int top = 20,
+        Action<string>? log = null,
+        IProgress<TrainingProgress>? progress = null
+    ) => new(catalog.Context, thesaurus, options ?? new DualEncoderOptions(), top, log, progress);
 }

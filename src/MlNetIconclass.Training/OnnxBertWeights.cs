@@ -11,7 +11,7 @@ namespace MlNetIconclass.Training;
 /// names and are stored <c>[in, out]</c>, so each is named after the bias its MatMul's output is added to, and
 /// transposed.
 /// </summary>
-public static class OnnxBertWeights
+internal static class OnnxBertWeights
 {
     /// <summary>Copies every parameter of <paramref name="encoder"/> from the graph's initializers.</summary>
     public static void Import(BertEncoder encoder, ModelProto model)
@@ -25,7 +25,10 @@ public static class OnnxBertWeights
             using var loaded = tensor(OnnxGraphs.FloatValues(source.Tensor), source.Tensor.Dims.ToArray());
             using var oriented = source.Transposed ? loaded.t() : loaded.alias();
             if (!oriented.shape.SequenceEqual(parameter.shape))
-                throw new InvalidDataException($"'{name}': the graph has [{string.Join(",", oriented.shape)}], the encoder [{string.Join(",", parameter.shape)}].");
+                throw new InvalidDataException(
+                    $"'{name}': the graph has [{string.Join(",", oriented.shape)}], the encoder "
+                        + $"[{string.Join(",", parameter.shape)}]."
+                );
             parameter.copy_(oriented);
         }
     }
@@ -51,18 +54,22 @@ public static class OnnxBertWeights
     private static Dictionary<string, Source> MapParameters(GraphProto graph)
     {
         var initializers = graph.Initializer.ToDictionary(t => t.Name);
-        var map = initializers.Values
-            .Where(t => OnnxGraphs.IsFloat(t) && !IsNumeric(t.Name))
+        var map = initializers
+            .Values.Where(t => OnnxGraphs.IsFloat(t) && !IsNumeric(t.Name))
             .ToDictionary(t => t.Name, t => new Source(t, false));
-        var addsByInput = graph.Node.Where(n => n.OpType == "Add")
+        var addsByInput = graph
+            .Node.Where(n => n.OpType == "Add")
             .SelectMany(add => add.Input.Select(input => (input, add)))
             .ToLookup(pair => pair.input, pair => pair.add);
         foreach (var matMul in graph.Node.Where(n => n.OpType == "MatMul" && initializers.ContainsKey(n.Input[1])))
         {
             var bias = addsByInput[matMul.Output[0]]
                 .SelectMany(add => add.Input)
-                .FirstOrDefault(input => input.EndsWith(".bias", StringComparison.Ordinal) && initializers.ContainsKey(input));
-            if (bias is not null) map[bias[..^".bias".Length] + ".weight"] = new Source(initializers[matMul.Input[1]], true);
+                .FirstOrDefault(input =>
+                    input.EndsWith(".bias", StringComparison.Ordinal) && initializers.ContainsKey(input)
+                );
+            if (bias is not null)
+                map[bias[..^".bias".Length] + ".weight"] = new Source(initializers[matMul.Input[1]], true);
         }
         return map;
     }

@@ -1,6 +1,6 @@
+using Microsoft.ML.Tokenizers;
 using MlNetIconclass.Features;
 using MlNetIconclass.Persistence;
-using Microsoft.ML.Tokenizers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace MlNetIconclass.Training;
 
 /// <summary>Turns texts into L2-normalised embeddings, differentiably.</summary>
-public abstract class TextTower(string name) : nn.Module(name)
+internal abstract class TextTower(string name) : nn.Module(name)
 {
     public abstract int Dimension { get; }
 
@@ -19,14 +19,15 @@ public abstract class TextTower(string name) : nn.Module(name)
 /// Hashed n-grams into a mean embedding bag, then a small residual network. Trained from scratch, so it learns
 /// whatever languages its training pairs hold.
 /// </summary>
-public sealed class NgramTower : TextTower
+internal sealed class NgramTower : TextTower
 {
     private readonly EmbeddingBag bag;
     private readonly Linear hidden;
     private readonly Linear output;
     private readonly HashedNgrams _features;
 
-    public NgramTower(int buckets = 1 << 16, int dimension = 128) : base(nameof(NgramTower))
+    public NgramTower(int buckets = 1 << 16, int dimension = 128)
+        : base(nameof(NgramTower))
     {
         _features = new HashedNgrams(buckets);
         bag = nn.EmbeddingBag(buckets, dimension, mode: EmbeddingBagMode.Mean);
@@ -60,19 +61,27 @@ public sealed class NgramTower : TextTower
             using var cpu = parameter.detach().cpu().contiguous();
             return HalfPrecision.Rounded(cpu.data<float>().ToArray());
         }
-        return new NgramEncoderWeights(_features.Buckets, Dimension, Values(bag.weight!), Values(hidden.weight!), Values(hidden.bias!),
-            Values(output.weight!), Values(output.bias!));
+        return new NgramEncoderWeights(
+            _features.Buckets,
+            Dimension,
+            Values(bag.weight!),
+            Values(hidden.weight!),
+            Values(hidden.bias!),
+            Values(output.weight!),
+            Values(output.bias!)
+        );
     }
 }
 
 /// <summary>The MiniLM <see cref="BertEncoder"/> with its WordPiece tokenizer, mean-pooled.</summary>
-public sealed class MiniLmTower : TextTower
+internal sealed class MiniLmTower : TextTower
 {
     private readonly BertEncoder bert;
     private readonly BertTokenizer _tokenizer;
     private readonly int _maxLength;
 
-    public MiniLmTower(BertEncoder bert, BertTokenizer tokenizer, int maxLength = MiniLmPackage.MaxTokens) : base(nameof(MiniLmTower))
+    public MiniLmTower(BertEncoder bert, BertTokenizer tokenizer, int maxLength = MiniLmPackage.MaxTokens)
+        : base(nameof(MiniLmTower))
     {
         this.bert = bert;
         _tokenizer = tokenizer;
@@ -89,7 +98,11 @@ public sealed class MiniLmTower : TextTower
         using var scope = NewDisposeScope();
         var batch = TokenBatch.Encode(_tokenizer, texts, _maxLength);
         long[] shape = [batch.Count, batch.Length];
-        return bert.Embed(tensor(batch.InputIds, shape, device: device), tensor(batch.AttentionMask, shape, device: device),
-            tensor(batch.TokenTypeIds, shape, device: device)).MoveToOuterDisposeScope();
+        return bert.Embed(
+                tensor(batch.InputIds, shape, device: device),
+                tensor(batch.AttentionMask, shape, device: device),
+                tensor(batch.TokenTypeIds, shape, device: device)
+            )
+            .MoveToOuterDisposeScope();
     }
 }

@@ -10,7 +10,8 @@ namespace MlNetIconclass.Training;
 /// </summary>
 public static class TorchSharpRuntime
 {
-#pragma warning disable CA2255 // A library's module initializer: the only hook that runs before TorchSharp's first P/Invoke.
+    // A library's module initializer: the only hook that runs before TorchSharp's first P/Invoke.
+#pragma warning disable CA2255
     [ModuleInitializer]
     internal static void RegisterNativeLibraries() => NativeLibraries.Register(typeof(torch).Assembly);
 #pragma warning restore CA2255
@@ -28,11 +29,15 @@ public static class TorchSharpRuntime
         }
         catch (TypeInitializationException exception)
         {
-            throw new InvalidOperationException(
-                "Training needs libtorch, and TorchSharp's native library does not load on this host. On hosts whose libstdc++ " +
-                "is older than GCC 13 (Debian 12) the build patches it: install patchelf and g++ (apt-get install -y patchelf g++) " +
-                "and build again. Ranking (predict, evaluate, score) does not need libtorch. " +
-                $"TorchSharp said: {exception.InnerException?.Message.Split('\n')[0]}", exception);
+            throw new PlatformNotSupportedException(
+                "Training needs libtorch, and TorchSharp's native library does not load on this host. On hosts whose "
+                    + "libstdc++ "
+                    + "is older than GCC 13 (Debian 12) the build patches it: install patchelf and g++ (apt-get "
+                    + "install -y patchelf g++) "
+                    + "and build again. Ranking (predict, evaluate, score) does not need libtorch. "
+                    + $"TorchSharp said: {exception.InnerException?.Message.Split('\n')[0]}",
+                exception
+            );
         }
     }
 
@@ -42,13 +47,17 @@ public static class TorchSharpRuntime
         EnsureLoaded();
         bool cuda = torch.cuda.is_available();
         if (preference == ComputeDevice.Cuda && !cuda)
-            throw new InvalidOperationException("CUDA was asked for, but TorchSharp finds no CUDA device (the libtorch-cpu package has none).");
+            throw new InvalidOperationException(
+                "CUDA was asked for, but TorchSharp finds no CUDA device (the libtorch-cpu package has none)."
+            );
         if (preference != ComputeDevice.Cpu && cuda)
         {
             log?.Invoke("TorchSharp: CUDA device 0");
             return torch.CUDA;
         }
-        log?.Invoke(preference == ComputeDevice.Cpu ? "TorchSharp: CPU (asked for)" : "TorchSharp: CPU (no CUDA device found)");
+        log?.Invoke(
+            preference == ComputeDevice.Cpu ? "TorchSharp: CPU (asked for)" : "TorchSharp: CPU (no CUDA device found)"
+        );
         return torch.CPU;
     }
 

@@ -9,24 +9,28 @@ namespace MlNetIconclass.Training;
 /// <summary>Which records a training run learns from.</summary>
 public enum TrainingSplit
 {
-    /// <summary>The protocol's train split: the test split is held out, and the model is evaluated on it against the baselines.</summary>
+    /// <summary>The protocol's train split: the test split is held out, and the model is evaluated on it against the
+    /// baselines.</summary>
     Train,
+
     /// <summary>Every record: the model to deploy, with no test split left to evaluate it on.</summary>
     All,
 }
 
 /// <summary>
 /// A training run described in a JSON file (comments allowed), as Model Builder's config: the data and its column
-/// mapping, the split, the output, and the model's settings, which are the properties of <see cref="DualEncoderOptions"/>
-/// read into <see cref="Options"/> from the same object (<c>"epochs": 8</c> beside <c>"data"</c>). Paths are relative to
-/// the file's folder. <see cref="Load"/> names the field of any mistake.
+/// mapping, the split, the output, and the model's settings, which are the properties of <see
+/// cref="DualEncoderOptions"/> read into <see cref="Options"/> from the same object (<c>"epochs": 8</c> beside
+/// <c>"data"</c>). Paths are relative to the file's folder. <see cref="Load"/> names the field of any mistake.
 /// </summary>
 public sealed record TrainingConfig
 {
     public IReadOnlyList<DataSource> Data { get; init; } = [];
     public TrainingSplit Split { get; init; } = TrainingSplit.Train;
     public string Output { get; init; } = "";
-    /// <summary>Folder for the report (JSON, learning curve); default: the model's path without extension, plus "-report".</summary>
+
+    /// <summary>Folder for the report (JSON, learning curve); default: the model's path without extension, plus
+    /// "-report".</summary>
     public string? Report { get; init; }
 
     /// <summary>The model's settings, read from the config's other fields.</summary>
@@ -40,6 +44,7 @@ public sealed record TrainingConfig
     public sealed record DataSource
     {
         public string Path { get; init; } = "";
+
         /// <summary>Null for Parquet in the project schema; csv, tsv, jsonl or rijksmuseum otherwise.</summary>
         public SourceFormat? Format { get; init; }
         public ColumnsConfig? Columns { get; init; }
@@ -48,6 +53,7 @@ public sealed record TrainingConfig
     public sealed record ColumnsConfig
     {
         public string? Id { get; init; }
+
         /// <summary>Language to column: <c>{ "nl": "titel" }</c>.</summary>
         public Dictionary<string, string> Titles { get; init; } = [];
         public Dictionary<string, string> Descriptions { get; init; } = [];
@@ -57,25 +63,34 @@ public sealed record TrainingConfig
         public string? TextSeparator { get; init; }
     }
 
-    /// <summary>How configs and options read and write JSON: camel case, comments, enums by name, no unknown fields.</summary>
-    public static JsonSerializerOptions Json { get; } = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        PropertyNameCaseInsensitive = true,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { ReadOptionsBesideTheRun } },
-    };
+    /// <summary>How configs and options read and write JSON: camel case, comments, enums by name, no unknown
+    /// fields.</summary>
+    public static JsonSerializerOptions Json { get; } =
+        new()
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            PropertyNameCaseInsensitive = true,
+            ReadCommentHandling = JsonCommentHandling.Skip,
+            AllowTrailingCommas = true,
+            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+            Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { ReadOptionsBesideTheRun } },
+        };
 
-    /// <summary>The settings of <see cref="DualEncoderOptions"/> as fields of the config object itself, set on <see cref="Options"/>.</summary>
+    /// <summary>The settings of <see cref="DualEncoderOptions"/> as fields of the config object itself, set on <see
+    /// cref="Options"/>.</summary>
     private static void ReadOptionsBesideTheRun(JsonTypeInfo config)
     {
-        if (config.Type != typeof(TrainingConfig)) return;
-        foreach (var setting in new DefaultJsonTypeInfoResolver().GetTypeInfo(typeof(DualEncoderOptions), config.Options).Properties)
+        if (config.Type != typeof(TrainingConfig))
+            return;
+        foreach (
+            var setting in new DefaultJsonTypeInfoResolver()
+                .GetTypeInfo(typeof(DualEncoderOptions), config.Options)
+                .Properties
+        )
         {
-            if (setting.Get is not { } get || setting.Set is not { } set) continue;
+            if (setting.Get is not { } get || setting.Set is not { } set)
+                continue;
             var field = config.CreateJsonPropertyInfo(setting.PropertyType, setting.Name);
             field.Get = run => get(((TrainingConfig)run).Options);
             field.Set = (run, value) => set(((TrainingConfig)run).Options, value);
@@ -83,20 +98,32 @@ public sealed record TrainingConfig
         }
     }
 
-    /// <summary>Reads and checks a config; a mistake throws <see cref="FormatException"/> naming the file and the field.</summary>
+    /// <summary>Reads and checks a config; a mistake throws <see cref="FormatException"/> naming the file and the
+    /// field.</summary>
     public static TrainingConfig Load(string path, IconclassThesaurus thesaurus)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"The config file '{path}' does not exist.", path);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"The config file '{path}' does not exist.", path);
         TrainingConfig config;
         try
         {
-            config = (JsonSerializer.Deserialize<TrainingConfig>(File.ReadAllText(path), Json) ?? throw new FormatException($"'{path}' is empty."))
-                with { Folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))! };
+            config = (
+                JsonSerializer.Deserialize<TrainingConfig>(File.ReadAllText(path), Json)
+                ?? throw new FormatException($"'{path}' is empty.")
+            ) with
+            {
+                Folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!,
+            };
         }
         catch (JsonException exception)
         {
-            string field = exception.Path is { Length: > 1 } jsonPath ? $"field {jsonPath.TrimStart('$', '.')}" : "the file";
-            throw new FormatException($"'{path}', {field} (line {exception.LineNumber + 1}): {Explain(exception)}", exception);
+            string field = exception.Path is { Length: > 1 } jsonPath
+                ? $"field {jsonPath.TrimStart('$', '.')}"
+                : "the file";
+            throw new FormatException(
+                $"'{path}', {field} (line {exception.LineNumber + 1}): {Explain(exception)}",
+                exception
+            );
         }
         var problems = config.Problems(thesaurus).ToArray();
         if (problems.Length > 0)
@@ -105,30 +132,40 @@ public sealed record TrainingConfig
     }
 
     private static string Explain(JsonException exception) =>
-        exception.Message.Contains("could not be converted") ? exception.Message.Split(". Path:")[0].Replace("System.", "")
-        : exception.Message.Split(" Path:")[0];
+        exception.Message.Contains("could not be converted")
+            ? exception.Message.Split(". Path:")[0].Replace("System.", "")
+            : exception.Message.Split(" Path:")[0];
 
-    /// <summary>Each mistake, as "field: what is wrong"; the model's settings are checked by <see cref="DualEncoderOptions.Problems"/>.</summary>
+    /// <summary>Each mistake, as "field: what is wrong"; the model's settings are checked by <see
+    /// cref="DualEncoderOptions.Problems"/>.</summary>
     public IEnumerable<string> Problems(IconclassThesaurus thesaurus)
     {
-        if (Data.Count == 0) yield return "data: name at least one collection";
+        if (Data.Count == 0)
+            yield return "data: name at least one collection";
         for (int i = 0; i < Data.Count; i++)
         {
             var source = Data[i];
-            if (string.IsNullOrWhiteSpace(source.Path)) yield return $"data[{i}].path: missing";
-            else if (!File.Exists(Resolve(source.Path))) yield return $"data[{i}].path: '{Resolve(source.Path)}' does not exist";
-            if (source.Format is not { } format) continue;
+            if (string.IsNullOrWhiteSpace(source.Path))
+                yield return $"data[{i}].path: missing";
+            else if (!File.Exists(Resolve(source.Path)))
+                yield return $"data[{i}].path: '{Resolve(source.Path)}' does not exist";
+            if (source.Format is not { } format)
+                continue;
             if (source.Columns is null && format != SourceFormat.Rijksmuseum)
                 yield return $"data[{i}].columns: a {format} file needs its column mapping";
             else if (MappingProblem(format, source.Columns) is { } problem)
                 yield return $"data[{i}].columns.{problem}";
         }
-        if (!Enum.IsDefined(Split)) yield return $"split: {Split} is not train or all";
-        foreach (var problem in Options.Problems(thesaurus)) yield return problem;
-        if (string.IsNullOrWhiteSpace(Output)) yield return "output: name the model file to write";
+        if (!Enum.IsDefined(Split))
+            yield return $"split: {Split} is not train or all";
+        foreach (var problem in Options.Problems(thesaurus))
+            yield return problem;
+        if (string.IsNullOrWhiteSpace(Output))
+            yield return "output: name the model file to write";
     }
 
-    public string Resolve(string path) => System.IO.Path.IsPathRooted(path) ? path : System.IO.Path.GetFullPath(System.IO.Path.Combine(Folder, path));
+    public string Resolve(string path) =>
+        System.IO.Path.IsPathRooted(path) ? path : System.IO.Path.GetFullPath(System.IO.Path.Combine(Folder, path));
 
     public string OutputPath => Resolve(Output);
 
@@ -138,13 +175,17 @@ public sealed record TrainingConfig
     public DualEncoderOptions TrainingOptions()
     {
         var options = Options.Clone();
-        if (options.ImageCacheFolder is { } cache) options.ImageCacheFolder = Resolve(cache);
+        if (options.ImageCacheFolder is { } cache)
+            options.ImageCacheFolder = Resolve(cache);
         return options;
     }
 
-    /// <summary>Every record of the configured collections (image paths made absolute), and the import problems.</summary>
-    public async Task<(List<ArtworkRecord> Records, IReadOnlyList<string> Problems)> ReadRecordsAsync(IconclassThesaurus thesaurus,
-        CancellationToken cancellation = default)
+    /// <summary>Every record of the configured collections (image paths made absolute), and the import
+    /// problems.</summary>
+    public async Task<(List<ArtworkRecord> Records, IReadOnlyList<string> Problems)> ReadRecordsAsync(
+        IconclassThesaurus thesaurus,
+        CancellationToken cancellation = default
+    )
     {
         var records = new List<ArtworkRecord>();
         var problems = new List<string>();
@@ -158,7 +199,14 @@ public sealed record TrainingConfig
             }
             var report = new ImportReport();
             string folder = System.IO.Path.GetDirectoryName(path)!;
-            foreach (var record in new CollectionImporter(thesaurus).Read(path, format, Mapping(format, source.Columns), report))
+            foreach (
+                var record in new CollectionImporter(thesaurus).Read(
+                    path,
+                    format,
+                    Mapping(format, source.Columns),
+                    report
+                )
+            )
             {
                 ArtworkParquet.ResolveImage(record, folder);
                 records.Add(record);
@@ -170,11 +218,17 @@ public sealed record TrainingConfig
         return (records, problems);
     }
 
-    private static ColumnMapping Mapping(SourceFormat format, ColumnsConfig? columns) => ColumnMapping.Create(format,
-        columns?.Id,
-        columns?.Titles.Select(pair => new LanguageColumn(pair.Key, pair.Value)).ToArray(),
-        columns?.Descriptions.Select(pair => new LanguageColumn(pair.Key, pair.Value)).ToArray(),
-        columns?.Image, columns?.Codes, columns?.CodesSeparator, columns?.TextSeparator);
+    private static ColumnMapping Mapping(SourceFormat format, ColumnsConfig? columns) =>
+        ColumnMapping.Create(
+            format,
+            columns?.Id,
+            columns?.Titles.Select(pair => new LanguageColumn(pair.Key, pair.Value)).ToArray(),
+            columns?.Descriptions.Select(pair => new LanguageColumn(pair.Key, pair.Value)).ToArray(),
+            columns?.Image,
+            columns?.Codes,
+            columns?.CodesSeparator,
+            columns?.TextSeparator
+        );
 
     private static string? MappingProblem(SourceFormat format, ColumnsConfig? columns)
     {

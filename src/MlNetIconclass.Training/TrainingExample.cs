@@ -4,15 +4,19 @@ using MlNetIconclass.Thesaurus;
 namespace MlNetIconclass.Training;
 
 /// <summary>A query text in a language and the labels it should retrieve.</summary>
-public sealed record TrainingExample(string Query, string Language, IReadOnlyList<string> Labels);
+internal sealed record TrainingExample(string Query, string Language, IReadOnlyList<string> Labels);
 
 /// <summary>Where training examples come from: a collection's records, and the thesaurus itself.</summary>
-public static class TrainingExamples
+internal static class TrainingExamples
 {
     /// <summary>One example per labelled record: its query text and its gold labels.</summary>
     public static IReadOnlyList<TrainingExample> FromRecords(LabeledRecords records, QueryFields fields) =>
-        records.Items
-            .Select(item => new TrainingExample(QueryText.Joined(item.Record, fields), QueryText.Language(item.Record), item.Labels))
+        records
+            .Items.Select(item => new TrainingExample(
+                QueryText.Joined(item.Record, fields),
+                QueryText.Language(item.Record),
+                item.Labels
+            ))
             .Where(example => example.Query.Length > 0)
             .ToArray();
 
@@ -20,7 +24,10 @@ public static class TrainingExamples
     /// The thesaurus as training pairs: every keyword and definition of every label in each language asked for,
     /// pointing at its label. This teaches the languages' words for each code, and reaches codes no collection shows.
     /// </summary>
-    public static IReadOnlyList<TrainingExample> FromThesaurus(IconclassThesaurus thesaurus, IEnumerable<string> languages)
+    public static IReadOnlyList<TrainingExample> FromThesaurus(
+        IconclassThesaurus thesaurus,
+        IEnumerable<string> languages
+    )
     {
         var examples = new List<TrainingExample>();
         foreach (var language in languages)
@@ -28,8 +35,10 @@ public static class TrainingExamples
             foreach (var label in thesaurus.LabelSpace)
             {
                 string[] labels = [label];
-                if (thesaurus.Texts.GetDefinition(label, language) is { } definition) examples.Add(new TrainingExample(definition, language, labels));
-                foreach (var keyword in thesaurus.Texts.GetKeywords(label, language)) examples.Add(new TrainingExample(keyword, language, labels));
+                if (thesaurus.Texts.GetDefinition(label, language) is { } definition)
+                    examples.Add(new TrainingExample(definition, language, labels));
+                foreach (var keyword in thesaurus.Texts.GetKeywords(label, language))
+                    examples.Add(new TrainingExample(keyword, language, labels));
             }
         }
         return examples;

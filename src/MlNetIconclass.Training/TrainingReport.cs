@@ -19,29 +19,41 @@ public static class TrainingReport
         var json = new JsonObject
         {
             ["model"] = Path.GetFullPath(modelPath),
-            ["manifest"] = JsonSerializer.SerializeToNode(manifest, new JsonSerializerOptions
-            {
-                Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
-            }),
+            ["manifest"] = JsonSerializer.SerializeToNode(
+                manifest,
+                new JsonSerializerOptions
+                {
+                    Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+                }
+            ),
             ["evaluation"] = evaluation is null ? null : EvaluationReports.ToJson(evaluation),
         };
-        File.WriteAllText(Path.Combine(folder, "report.json"), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(
+            Path.Combine(folder, "report.json"),
+            json.ToJsonString(new JsonSerializerOptions { WriteIndented = true })
+        );
         File.WriteAllBytes(Path.Combine(folder, "learning-curve.png"), LearningCurve(manifest));
     }
 
-    /// <summary>Training loss (left axis) and validation R@10 and MRR (right axis) by epoch, thesaurus pretraining first.</summary>
+    /// <summary>Training loss (left axis) and validation R@10 and MRR (right axis) by epoch, thesaurus pretraining
+    /// first.</summary>
     public static byte[] LearningCurve(ModelManifest manifest)
     {
         var epochs = manifest.Epochs;
         return Charts.Lines(
-            $"{manifest.Encoder} dual encoder: {manifest.TrainingRecords:N0} training records, {manifest.ValidationRecords:N0} validation",
-            epochs.Select(e => $"{(e.Phase.StartsWith("thesaurus", StringComparison.Ordinal) ? "T" : "")}{e.Epoch}").ToArray(),
+            $"{manifest.Encoder} dual encoder: {manifest.TrainingRecords:N0} training records, "
+                + $"{manifest.ValidationRecords:N0} validation",
+            epochs
+                .Select(e => $"{(e.Phase.StartsWith("thesaurus", StringComparison.Ordinal) ? "T" : "")}{e.Epoch}")
+                .ToArray(),
             [new Series("training loss", epochs.Select(e => e.Loss).ToArray())],
-            "epoch (T: thesaurus pretraining)", "loss",
+            "epoch (T: thesaurus pretraining)",
+            "loss",
             [
                 new Series("validation R@10", epochs.Select(e => e.ValidationRecallAt10 ?? double.NaN).ToArray()),
                 new Series("validation MRR", epochs.Select(e => e.ValidationMrr ?? double.NaN).ToArray()),
             ],
-            "R@10, MRR");
+            "R@10, MRR"
+        );
     }
 }

@@ -8,27 +8,43 @@ namespace MlNetIconclass.Training;
 
 /// <summary>
 /// One training run, as <c>iconclass train</c> and the notebooks run it: the protocol's split, the fit, the model
-/// file, the final evaluation against the baselines on the held-out test split (with <see cref="TrainingSplit.Train"/>),
-/// and the report beside the model (<see cref="TrainingReport"/>).
+/// file, the final evaluation against the baselines on the held-out test split (with <see
+/// cref="TrainingSplit.Train"/>), and the report beside the model (<see cref="TrainingReport"/>).
 /// </summary>
 public static class TrainingRun
 {
-    public static TrainingResult Run(IconclassThesaurus thesaurus, IReadOnlyList<ArtworkRecord> records, DualEncoderOptions options,
-        TrainingSplit split, string modelPath, string? reportFolder = null, Action<string>? log = null,
-        IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    public static TrainingResult Run(
+        IconclassThesaurus thesaurus,
+        IReadOnlyList<ArtworkRecord> records,
+        DualEncoderOptions options,
+        TrainingSplit split,
+        string modelPath,
+        string? reportFolder = null,
+        Action<string>? log = null,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellation = default
+    )
     {
         var trainRecords = split == TrainingSplit.Train ? ProtocolSplit.Split(records).Train : records;
         var model = IconclassTrainer.Fit(thesaurus, trainRecords, options, log, progress, cancellation);
         try
         {
             model.Save(modelPath);
-            log?.Invoke($"wrote {modelPath} ({new FileInfo(modelPath).Length / 1e6:0.0} MB); trained in {model.Manifest.TrainingSeconds:0} s; " +
-                        $"hybrid weights: {model.Manifest.Weights}");
+            log?.Invoke(
+                $"wrote {modelPath} ({new FileInfo(modelPath).Length / 1e6:0.0} MB); trained in "
+                    + $"{model.Manifest.TrainingSeconds:0} s; "
+                    + $"hybrid weights: {model.Manifest.Weights}"
+            );
             // The protocol's reference query is the titles; the model reads what it was trained on.
-            var evaluation = split == TrainingSplit.Train
-                ? new Evaluator(thesaurus).Evaluate(records, new EvaluationOptions { QueryFields = QueryFields.Titles, DataName = "training run" },
-                    baselines: true, _ => new ModelUnderTest(model, []))
-                : null;
+            var evaluation =
+                split == TrainingSplit.Train
+                    ? new Evaluator(thesaurus).Evaluate(
+                        records,
+                        new EvaluationOptions { QueryFields = QueryFields.Titles, DataName = "training run" },
+                        baselines: true,
+                        _ => new ModelUnderTest(model, [])
+                    )
+                    : null;
             string folder = reportFolder ?? DefaultReportFolder(modelPath);
             TrainingReport.Write(folder, model.Manifest, evaluation, modelPath);
             return new TrainingResult(model, evaluation, modelPath, folder);
@@ -40,12 +56,19 @@ public static class TrainingRun
         }
     }
 
-    /// <summary>Where a model's training report goes unless told: beside it, its name without extension plus "-report".</summary>
+    /// <summary>Where a model's training report goes unless told: beside it, its name without extension plus
+    /// "-report".</summary>
     public static string DefaultReportFolder(string modelPath) => Path.ChangeExtension(modelPath, null) + "-report";
 }
 
-/// <summary>What a training run made: the model (saved to <see cref="ModelPath"/>), its evaluation, and where its report is.</summary>
-public sealed record TrainingResult(IconclassModel Model, EvaluationResult? Evaluation, string ModelPath, string ReportFolder) : IDisposable
+/// <summary>What a training run made: the model (saved to <see cref="ModelPath"/>), its evaluation, and where its
+/// report is.</summary>
+public sealed record TrainingResult(
+    IconclassModel Model,
+    EvaluationResult? Evaluation,
+    string ModelPath,
+    string ReportFolder
+) : IDisposable
 {
     public void Dispose() => Model.Dispose();
 }

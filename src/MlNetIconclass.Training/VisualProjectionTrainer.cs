@@ -5,14 +5,20 @@ using static TorchSharp.torch;
 
 namespace MlNetIconclass.Training;
 
-/// <summary>A training record with a usable image: its features, its text embedding (if it has text), its labels.</summary>
-public sealed record VisualExample(float[] Features, float[]? Text, string Language, IReadOnlyList<string> Labels);
+/// <summary>A training record with a usable image: its features, its text embedding (if it has text), its
+/// labels.</summary>
+internal sealed record VisualExample(float[] Features, float[]? Text, string Language, IReadOnlyList<string> Labels);
 
 /// <summary>
 /// The vision model fine-tuned along with the projection: what it reads for each training example (in the same
 /// order), and how many passes over them. Holds 0.6 MB per example for ResNet18.
 /// </summary>
-public sealed record BackboneFineTuning(OnnxVisionBackbone Backbone, IReadOnlyList<float[]> Inputs, int Epochs, int BatchSize = 8);
+internal sealed record BackboneFineTuning(
+    OnnxVisionBackbone Backbone,
+    IReadOnlyList<float[]> Inputs,
+    int Epochs,
+    int BatchSize = 8
+);
 
 /// <summary>
 /// Trains the image side of the query tower against the frozen label tower: a linear projection of the image
@@ -20,20 +26,35 @@ public sealed record BackboneFineTuning(OnnxVisionBackbone Backbone, IReadOnlyLi
 /// alone and fused with its text, so that image-only and text-and-image queries both land near their labels.
 /// With a <see cref="BackboneFineTuning"/>, the vision model itself is then trained with them, in mini-batches.
 /// </summary>
-public static class VisualProjectionTrainer
+internal static class VisualProjectionTrainer
 {
     private const float Scale = 20f;
 
-    public static VisualFusion Train(IReadOnlyList<VisualExample> examples, Func<string, DenseIndex> labelIndex, int steps,
-        int seed, Device device, Action<string>? log = null, BackboneFineTuning? fineTuning = null, CancellationToken cancellation = default)
+    public static VisualFusion Train(
+        IReadOnlyList<VisualExample> examples,
+        Func<string, DenseIndex> labelIndex,
+        int steps,
+        int seed,
+        Device device,
+        Action<string>? log = null,
+        BackboneFineTuning? fineTuning = null,
+        CancellationToken cancellation = default
+    )
     {
-        if (examples.Count == 0) throw new ArgumentException("no example has an image", nameof(examples));
+        if (examples.Count == 0)
+            throw new ArgumentException("no example has an image", nameof(examples));
         if (fineTuning is not null && fineTuning.Inputs.Count != examples.Count)
-            throw new ArgumentException($"{fineTuning.Inputs.Count} backbone inputs for {examples.Count} examples", nameof(fineTuning));
+            throw new ArgumentException(
+                $"{fineTuning.Inputs.Count} backbone inputs for {examples.Count} examples",
+                nameof(fineTuning)
+            );
         torch.random.manual_seed(seed);
         int featureDimension = examples[0].Features.Length;
-        var groups = Enumerable.Range(0, examples.Count).GroupBy(i => examples[i].Language)
-            .Select(g => Batch(g.ToArray(), examples, labelIndex(g.Key), device)).ToArray();
+        var groups = Enumerable
+            .Range(0, examples.Count)
+            .GroupBy(i => examples[i].Language)
+            .Select(g => Batch(g.ToArray(), examples, labelIndex(g.Key), device))
+            .ToArray();
         int dimension = labelIndex(examples[0].Language).Dimension;
 
         using var projection = nn.Linear(featureDimension, dimension).to(device);
@@ -44,14 +65,17 @@ public static class VisualProjectionTrainer
             cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             optimizer.zero_grad();
-            var loss = groups.Select(g => Loss(g.Features, g, projection, gate)).Aggregate((a, b) => a + b) / groups.Length;
+            var loss =
+                groups.Select(g => Loss(g.Features, g, projection, gate)).Aggregate((a, b) => a + b) / groups.Length;
             loss.backward();
             optimizer.step();
             if (step == 1 || step == steps || step % 100 == 0)
                 log?.Invoke($"image projection step {step}/{steps}: loss {loss.item<float>():0.000}");
         }
-        if (fineTuning is not null) FineTune(fineTuning, groups, projection, gate, seed, device, log, cancellation);
-        foreach (var g in groups) g.Dispose();
+        if (fineTuning is not null)
+            FineTune(fineTuning, groups, projection, gate, seed, device, log, cancellation);
+        foreach (var g in groups)
+            g.Dispose();
 
         // Rounded to half precision as it is saved, so a loaded model ranks exactly as the fitted one.
         using var weights = projection.weight!.detach().cpu().to_type(ScalarType.Float16).to_type(ScalarType.Float32);
@@ -65,15 +89,25 @@ public static class VisualProjectionTrainer
     /// The backbone, projection and gate together, from where the projection alone got to. The backbone learns
     /// slowly (its ImageNet features are worth keeping on a few hundred artworks), the projection faster.
     /// </summary>
-    private static void FineTune(BackboneFineTuning fineTuning, LanguageBatch[] groups, Linear projection, Parameter gate, int seed,
-        Device device, Action<string>? log, CancellationToken cancellation)
+    private static void FineTune(
+        BackboneFineTuning fineTuning,
+        LanguageBatch[] groups,
+        Linear projection,
+        Parameter gate,
+        int seed,
+        Device device,
+        Action<string>? log,
+        CancellationToken cancellation
+    )
     {
         var backbone = fineTuning.Backbone.to(device);
         var optimizer = optim.AdamW(
-        [
-            new AdamW.ParamGroup(backbone.parameters(), new AdamW.Options { LearningRate = 1e-5 }),
-            new AdamW.ParamGroup(projection.parameters().Append(gate), new AdamW.Options { LearningRate = 1e-3 }),
-        ], weight_decay: 1e-2);
+            [
+                new AdamW.ParamGroup(backbone.parameters(), new AdamW.Options { LearningRate = 1e-5 }),
+                new AdamW.ParamGroup(projection.parameters().Append(gate), new AdamW.Options { LearningRate = 1e-3 }),
+            ],
+            weight_decay: 1e-2
+        );
         var random = new Random(seed);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         for (int epoch = 1; epoch <= fineTuning.Epochs; epoch++)
@@ -81,31 +115,55 @@ public static class VisualProjectionTrainer
             double total = 0;
             int batches = 0;
             foreach (var group in groups)
-                foreach (var chunk in Enumerable.Range(0, group.Examples.Length).OrderBy(_ => random.Next()).Chunk(fineTuning.BatchSize))
-                {
-                    cancellation.ThrowIfCancellationRequested();
-                    using var scope = NewDisposeScope();
-                    optimizer.zero_grad();
-                    var pixels = tensor(chunk.SelectMany(row => fineTuning.Inputs[group.Examples[row]]).ToArray(), device: device)
-                        .reshape([chunk.Length, .. fineTuning.Backbone.InputShape]);
-                    var rows = tensor(chunk.Select(row => (long)row).ToArray(), device: device);
-                    var loss = Loss(backbone.forward(pixels).flatten(1), group.Rows(rows), projection, gate);
-                    loss.backward();
-                    optimizer.step();
-                    total += loss.item<float>();
-                    batches++;
-                }
-            log?.Invoke($"image backbone epoch {epoch}/{fineTuning.Epochs}: loss {total / batches:0.000} ({clock.Elapsed.TotalSeconds:0} s)");
+            foreach (
+                var chunk in Enumerable
+                    .Range(0, group.Examples.Length)
+                    .OrderBy(_ => random.Next())
+                    .Chunk(fineTuning.BatchSize)
+            )
+            {
+                cancellation.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                optimizer.zero_grad();
+                var pixels = tensor(
+                        chunk.SelectMany(row => fineTuning.Inputs[group.Examples[row]]).ToArray(),
+                        device: device
+                    )
+                    .reshape([chunk.Length, .. fineTuning.Backbone.InputShape]);
+                var rows = tensor(chunk.Select(row => (long)row).ToArray(), device: device);
+                var loss = Loss(backbone.forward(pixels).flatten(1), group.Rows(rows), projection, gate);
+                loss.backward();
+                optimizer.step();
+                total += loss.item<float>();
+                batches++;
+            }
+            log?.Invoke(
+                $"image backbone epoch {epoch}/{fineTuning.Epochs}: loss {total / batches:0.000} "
+                    + $"({clock.Elapsed.TotalSeconds:0} s)"
+            );
         }
     }
 
-    /// <summary>The examples of one language (indices into the example list) and the tensors their losses need.</summary>
-    private sealed record LanguageBatch(int[] Examples, Tensor Features, Tensor Text, Tensor HasText, Tensor Labels, Tensor Positives) : IDisposable
+    /// <summary>The examples of one language (indices into the example list) and the tensors their losses
+    /// need.</summary>
+    private sealed record LanguageBatch(
+        int[] Examples,
+        Tensor Features,
+        Tensor Text,
+        Tensor HasText,
+        Tensor Labels,
+        Tensor Positives
+    ) : IDisposable
     {
         /// <summary>The rows of a mini-batch, with all the labels.</summary>
         public LanguageBatch Rows(Tensor rows) =>
-            this with { Features = Features.index_select(0, rows), Text = Text.index_select(0, rows), HasText = HasText.index_select(0, rows),
-                Positives = Positives.index_select(0, rows) };
+            this with
+            {
+                Features = Features.index_select(0, rows),
+                Text = Text.index_select(0, rows),
+                HasText = HasText.index_select(0, rows),
+                Positives = Positives.index_select(0, rows),
+            };
 
         public void Dispose()
         {
@@ -117,26 +175,39 @@ public static class VisualProjectionTrainer
         }
     }
 
-    private static LanguageBatch Batch(int[] indices, IReadOnlyList<VisualExample> all, DenseIndex labels, Device device)
+    private static LanguageBatch Batch(
+        int[] indices,
+        IReadOnlyList<VisualExample> all,
+        DenseIndex labels,
+        Device device
+    )
     {
         var examples = indices.Select(i => all[i]).ToArray();
         int dimension = labels.Dimension;
-        var rows = labels.Keys.Select((key, row) => (key, row)).ToDictionary(p => p.key, p => p.row, StringComparer.Ordinal);
+        var rows = labels
+            .Keys.Select((key, row) => (key, row))
+            .ToDictionary(p => p.key, p => p.row, StringComparer.Ordinal);
         var positives = new bool[examples.Length * labels.Keys.Count];
         var text = new float[examples.Length * dimension];
         for (int i = 0; i < examples.Length; i++)
         {
             foreach (var label in examples[i].Labels)
-                if (rows.TryGetValue(label, out int row)) positives[i * labels.Keys.Count + row] = true;
+                if (rows.TryGetValue(label, out int row))
+                    positives[i * labels.Keys.Count + row] = true;
             examples[i].Text?.CopyTo(text, i * dimension);
         }
-        var features = tensor(examples.SelectMany(e => e.Features).ToArray(), [examples.Length, examples[0].Features.Length]);
-        return new LanguageBatch(indices,
+        var features = tensor(
+            examples.SelectMany(e => e.Features).ToArray(),
+            [examples.Length, examples[0].Features.Length]
+        );
+        return new LanguageBatch(
+            indices,
             features.to(device),
             tensor(text, [examples.Length, dimension], device: device),
             tensor(examples.Select(e => e.Text is not null).ToArray(), device: device),
             tensor(labels.Vectors, [labels.Keys.Count, dimension], device: device),
-            tensor(positives, [examples.Length, labels.Keys.Count], device: device));
+            tensor(positives, [examples.Length, labels.Keys.Count], device: device)
+        );
     }
 
     /// <summary>Multi-positive softmax over every label, for the image-only and the fused query of each row.</summary>

@@ -7,7 +7,9 @@ namespace MlNetIconclass;
 public static class BundledFiles
 {
     public static string Folder { get; } =
-        Path.GetDirectoryName(typeof(BundledFiles).Assembly.Location) is { Length: > 0 } folder ? folder : AppContext.BaseDirectory;
+        Path.GetDirectoryName(typeof(BundledFiles).Assembly.Location) is { Length: > 0 } folder
+            ? folder
+            : AppContext.BaseDirectory;
 
     public static string PathOf(params string[] parts) => Path.Combine([Folder, .. parts]);
 }

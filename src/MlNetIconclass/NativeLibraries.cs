@@ -14,7 +14,8 @@ namespace MlNetIconclass;
 /// </summary>
 internal static class NativeLibraries
 {
-#pragma warning disable CA2255 // A library's module initializer: the only hook that runs before any dependency's first P/Invoke.
+    // A library's module initializer: the only hook that runs before any dependency's first P/Invoke.
+#pragma warning disable CA2255
     [ModuleInitializer]
     internal static void RegisterOwnDependencies() =>
         Register(typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly, typeof(SkiaSharp.SKBitmap).Assembly);
@@ -30,19 +31,31 @@ internal static class NativeLibraries
     internal static void Register(params Assembly[] dependencies)
     {
         lock (Hooked)
-            foreach (var context in dependencies.Select(AssemblyLoadContext.GetLoadContext).Append(AssemblyLoadContext.Default).OfType<AssemblyLoadContext>())
-                if (Hooked.Add(context)) context.ResolvingUnmanagedDll += Resolve;
+            foreach (
+                var context in dependencies
+                    .Select(AssemblyLoadContext.GetLoadContext)
+                    .Append(AssemblyLoadContext.Default)
+                    .OfType<AssemblyLoadContext>()
+            )
+                if (Hooked.Add(context))
+                    context.ResolvingUnmanagedDll += Resolve;
     }
 
     private static readonly string Folder = Path.Combine(BundledFiles.Folder, "runtimes", RuntimeId, "native");
 
     private static string RuntimeId =>
-        $"{(OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : "linux")}-{RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant()}";
+        $"{OperatingSystemName}-{RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant()}";
+
+    private static string OperatingSystemName =>
+        OperatingSystem.IsWindows() ? "win"
+        : OperatingSystem.IsMacOS() ? "osx"
+        : "linux";
 
     private static IntPtr Resolve(Assembly assembly, string name)
     {
         foreach (var file in new[] { name, $"lib{name}.so", $"{name}.so", $"{name}.dll", $"lib{name}.dylib" })
-            if (NativeLibrary.TryLoad(Path.Combine(Folder, file), out var handle)) return handle;
+            if (NativeLibrary.TryLoad(Path.Combine(Folder, file), out var handle))
+                return handle;
         return IntPtr.Zero;
     }
 }

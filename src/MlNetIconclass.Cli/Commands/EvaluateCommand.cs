@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using MlNetIconclass.Collections;
 using MlNetIconclass.Evaluation;
-using MlNetIconclass.Thesaurus;
 using MlNetIconclass.Models;
+using MlNetIconclass.Thesaurus;
 using Spectre.Console;
 
 namespace MlNetIconclass.Cli.Commands;
@@ -15,89 +15,168 @@ internal static class EvaluateCommand
     {
         var data = CommonOptions.Data();
         var baselines = new Option<bool>("--baselines") { Description = "Evaluate the prior, BM25 and kNN baselines" };
-        var model = new Option<string?>("--model") { Description = "The model file to evaluate (default: the bundled model)" };
+        var model = new Option<string?>("--model")
+        {
+            Description = "The model file to evaluate (default: the bundled model)",
+        };
         var noModel = new Option<bool>("--no-model") { Description = "Evaluate the baselines alone" };
-        var ks = new Option<string>("--k") { Description = "Cut-offs for R@k, P@k, F1@k, Hit@k, NDCG@k, comma-separated", DefaultValueFactory = _ => "1,5,10" };
+        var ks = new Option<string>("--k")
+        {
+            Description = "Cut-offs for R@k, P@k, F1@k, Hit@k, NDCG@k, comma-separated",
+            DefaultValueFactory = _ => "1,5,10",
+        };
         var report = new Option<string?>("--report") { Description = "Write the JSON report here" };
-        var perRecord = new Option<string?>("--per-record") { Description = "Write each record's ranking and metrics here (Parquet)" };
-        var perCode = new Option<string?>("--per-code") { Description = "Write each code's support, recall@10 and precision@10 here (Parquet)" };
+        var perRecord = new Option<string?>("--per-record")
+        {
+            Description = "Write each record's ranking and metrics here (Parquet)",
+        };
+        var perCode = new Option<string?>("--per-code")
+        {
+            Description = "Write each code's support, recall@10 and precision@10 here (Parquet)",
+        };
         var fields = CommonOptions.Fields();
 
-        var command = new Command("evaluate", "Fit on the train split, rank the test split, and report the protocol's metrics")
+        var command = new Command(
+            "evaluate",
+            "Fit on the train split, rank the test split, and report the protocol's metrics"
+        )
         {
-            data, baselines, model, noModel, ks, report, perRecord, perCode, fields,
+            data,
+            baselines,
+            model,
+            noModel,
+            ks,
+            report,
+            perRecord,
+            perCode,
+            fields,
         };
-        command.SetAction((result, cancellation) => CommandRunner.RunAsync(async () =>
-        {
-            bool withBaselines = result.GetValue(baselines);
-            string? modelPath = result.GetValue(noModel) ? null : result.GetValue(model) ?? BundledModels.Default;
-            if (modelPath is null && !withBaselines) throw new UsageException("nothing to evaluate: --no-model without --baselines.");
-            var cutoffs = ParseCutoffs(result.GetRequiredValue(ks));
-            string dataPath = result.GetRequiredValue(data);
-            var records = await ArtworkParquet.ReadCollectionsAsync([dataPath], cancellation);
-            var thesaurus = IconclassThesaurus.LoadBundled();
-            using var trained = modelPath is null ? null : IconclassModel.Load(modelPath, thesaurus,
-                new ModelLoadOptions { Log = message => AnsiConsole.WriteLine(message) });
-            if (trained is not null) EnsureNotTrainedOnTest(trained, records, modelPath!);
-            // --fields sets the baselines' query text; a model reads what it was trained on.
-            var options = new EvaluationOptions { QueryFields = result.GetValue(fields), Ks = cutoffs, DataName = dataPath };
-            Func<IReadOnlyList<ArtworkRecord>, ModelUnderTest>? underTest = trained is null ? null : _ => new ModelUnderTest(trained, trained.Ablations());
-
-            EvaluationResult? evaluation = null;
-            await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
-                    new RemainingTimeColumn())
-                .StartAsync(async context =>
+        command.SetAction(
+            (result, cancellation) =>
+                CommandRunner.RunAsync(async () =>
                 {
-                    var task = context.AddTask("ranking test records");
-                    var progress = new Progress<(int Done, int Total)>(p => { task.MaxValue = p.Total; task.Value = p.Done; });
-                    evaluation = await Task.Run(() => new Evaluator(thesaurus).Evaluate(records, options, withBaselines, underTest, progress), cancellation);
-                    task.Value = task.MaxValue;
-                });
+                    bool withBaselines = result.GetValue(baselines);
+                    string? modelPath = result.GetValue(noModel)
+                        ? null
+                        : result.GetValue(model) ?? BundledModels.Default;
+                    if (modelPath is null && !withBaselines)
+                        throw new UsageException("nothing to evaluate: --no-model without --baselines.");
+                    var cutoffs = ParseCutoffs(result.GetRequiredValue(ks));
+                    string dataPath = result.GetRequiredValue(data);
+                    var records = await ArtworkParquet.ReadCollectionsAsync([dataPath], cancellation);
+                    var thesaurus = IconclassThesaurus.LoadBundled();
+                    using var trained = modelPath is null
+                        ? null
+                        : IconclassModel.Load(
+                            modelPath,
+                            thesaurus,
+                            new ModelLoadOptions { Log = message => AnsiConsole.WriteLine(message) }
+                        );
+                    if (trained is not null)
+                        EnsureNotTrainedOnTest(trained, records, modelPath!);
+                    // --fields sets the baselines' query text; a model reads what it was trained on.
+                    var options = new EvaluationOptions
+                    {
+                        QueryFields = result.GetValue(fields),
+                        Ks = cutoffs,
+                        DataName = dataPath,
+                    };
+                    Func<IReadOnlyList<ArtworkRecord>, ModelUnderTest>? underTest = trained is null
+                        ? null
+                        : _ => new ModelUnderTest(trained, trained.Ablations());
 
-            Print(evaluation!);
-            if (result.GetValue(report) is { } reportPath)
-            {
-                EvaluationReports.WriteJson(evaluation!, reportPath);
-                AnsiConsole.WriteLine($"wrote {reportPath}");
-            }
-            if (result.GetValue(perRecord) is { } perRecordPath)
-            {
-                await EvaluationReports.WritePerRecordAsync(evaluation!, perRecordPath);
-                AnsiConsole.WriteLine($"wrote {perRecordPath}");
-            }
-            if (result.GetValue(perCode) is { } perCodePath)
-            {
-                await EvaluationReports.WritePerCodeAsync(evaluation!, perCodePath);
-                AnsiConsole.WriteLine($"wrote {perCodePath}");
-            }
-            return ExitCodes.Success;
-        }));
+                    EvaluationResult? evaluation = null;
+                    await AnsiConsole
+                        .Progress()
+                        .Columns(
+                            new TaskDescriptionColumn(),
+                            new ProgressBarColumn(),
+                            new PercentageColumn(),
+                            new RemainingTimeColumn()
+                        )
+                        .StartAsync(async context =>
+                        {
+                            var task = context.AddTask("ranking test records");
+                            var progress = new Progress<(int Done, int Total)>(p =>
+                            {
+                                task.MaxValue = p.Total;
+                                task.Value = p.Done;
+                            });
+                            evaluation = await Task.Run(
+                                () =>
+                                    new Evaluator(thesaurus).Evaluate(
+                                        records,
+                                        options,
+                                        withBaselines,
+                                        underTest,
+                                        progress
+                                    ),
+                                cancellation
+                            );
+                            task.Value = task.MaxValue;
+                        });
+
+                    Print(evaluation!);
+                    if (result.GetValue(report) is { } reportPath)
+                    {
+                        EvaluationReports.WriteJson(evaluation!, reportPath);
+                        AnsiConsole.WriteLine($"wrote {reportPath}");
+                    }
+                    if (result.GetValue(perRecord) is { } perRecordPath)
+                    {
+                        await EvaluationReports.WritePerRecordAsync(evaluation!, perRecordPath);
+                        AnsiConsole.WriteLine($"wrote {perRecordPath}");
+                    }
+                    if (result.GetValue(perCode) is { } perCodePath)
+                    {
+                        await EvaluationReports.WritePerCodeAsync(evaluation!, perCodePath);
+                        AnsiConsole.WriteLine($"wrote {perCodePath}");
+                    }
+                    return ExitCodes.Success;
+                })
+        );
         return command;
     }
 
     /// <summary>A model whose memory holds test records would be graded on what it has seen.</summary>
-    private static void EnsureNotTrainedOnTest(IconclassModel model, IEnumerable<ArtworkRecord> records, string modelPath)
+    private static void EnsureNotTrainedOnTest(
+        IconclassModel model,
+        IEnumerable<ArtworkRecord> records,
+        string modelPath
+    )
     {
-        var testIds = records.Where(r => ProtocolSplit.IsTest(r.Id)).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        var testIds = records
+            .Where(r => ProtocolSplit.IsTest(r.Id))
+            .Select(r => r.Id)
+            .ToHashSet(StringComparer.Ordinal);
         int seen = model.MemoryIds.Count(testIds.Contains);
         if (seen > 0)
-            throw new UsageException($"'{modelPath}' was trained on {seen} records of this collection's test split; " +
-                                     "train it with --split train to evaluate it here.");
+            throw new UsageException(
+                $"'{modelPath}' was trained on {seen} records of this collection's test split; "
+                    + "train it with --split train to evaluate it here."
+            );
     }
 
     private static int[] ParseCutoffs(string text) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(part => int.TryParse(part, out int k) && k > 0 ? k : throw new UsageException($"--k: '{part}' is not a positive whole number."))
+            .Select(part =>
+                int.TryParse(part, out int k) && k > 0
+                    ? k
+                    : throw new UsageException($"--k: '{part}' is not a positive whole number.")
+            )
             .ToArray();
 
     private static void Print(EvaluationResult evaluation)
     {
         var split = evaluation.Split;
         AnsiConsole.WriteLine($"data: {evaluation.Data}");
-        AnsiConsole.WriteLine($"split: {split.Train} train ({split.TrainWithoutGold} without resolvable gold), " +
-                              $"{split.Test} test ({split.TestWithoutGold} without resolvable gold); n = {evaluation.N}");
-        AnsiConsole.WriteLine($"unresolvable gold codes: {evaluation.Unresolvable.Codes} " +
-                              $"({string.Join(", ", evaluation.Unresolvable.Distinct.Take(10))}{(evaluation.Unresolvable.Distinct.Count > 10 ? ", ..." : "")})");
+        AnsiConsole.WriteLine(
+            $"split: {split.Train} train ({split.TrainWithoutGold} without resolvable gold), "
+                + $"{split.Test} test ({split.TestWithoutGold} without resolvable gold); n = {evaluation.N}"
+        );
+        var unresolvable = evaluation.Unresolvable.Distinct;
+        string examples = string.Join(", ", unresolvable.Take(10)) + (unresolvable.Count > 10 ? ", ..." : "");
+        AnsiConsole.WriteLine($"unresolvable gold codes: {evaluation.Unresolvable.Codes} ({examples})");
         PrintMetrics(evaluation);
     }
 
@@ -106,13 +185,18 @@ internal static class EvaluateCommand
     {
         var rankers = evaluation.Metrics.Keys.Except(evaluation.Ablations).ToArray();
         var table = new Table().AddColumn("metric");
-        foreach (var ranker in rankers) table.AddColumn(new TableColumn(ranker).RightAligned());
+        foreach (var ranker in rankers)
+            table.AddColumn(new TableColumn(ranker).RightAligned());
         foreach (var name in evaluation.MetricNames)
             table.AddRow(rankers.Select(ranker => Format(evaluation.Metrics[ranker][name])).Prepend(name).ToArray());
         AnsiConsole.Write(table);
-        if (evaluation.Ablations.Count == 0) return;
+        if (evaluation.Ablations.Count == 0)
+            return;
 
-        var ablation = new Table().AddColumns("ablation").AddColumn(new TableColumn("R@10").RightAligned()).AddColumn(new TableColumn("MRR").RightAligned());
+        var ablation = new Table()
+            .AddColumns("ablation")
+            .AddColumn(new TableColumn("R@10").RightAligned())
+            .AddColumn(new TableColumn("MRR").RightAligned());
         foreach (var name in evaluation.Ablations.Prepend(evaluation.Model!))
             ablation.AddRow(name, Format(evaluation.Metrics[name]["R@10"]), Format(evaluation.Metrics[name]["MRR"]));
         AnsiConsole.Write(ablation);

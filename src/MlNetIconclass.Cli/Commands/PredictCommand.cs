@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using MlNetIconclass.Collections;
+using MlNetIconclass.Models;
 using MlNetIconclass.Retrieval;
 using MlNetIconclass.Thesaurus;
-using MlNetIconclass.Models;
 using Spectre.Console;
 
 namespace MlNetIconclass.Cli.Commands;
@@ -18,67 +18,113 @@ internal static class PredictCommand
         var image = new Option<string?>("--image") { Description = "Path of a photograph of the artwork" };
         var data = CommonOptions.Data();
         var model = new Option<string?>("--model") { Description = "A model file (default: the bundled model)" };
-        var ranker = new Option<string?>("--ranker") { Description = "Rank with a baseline fitted on --data instead of a model: knn, bm25 or prior" };
+        var ranker = new Option<string?>("--ranker")
+        {
+            Description = "Rank with a baseline fitted on --data instead of a model: knn, bm25 or prior",
+        };
         ranker.AcceptOnlyFromAmong("knn", "bm25", "prior");
         var top = new Option<int>("--top") { Description = "How many codes to list", DefaultValueFactory = _ => 10 };
-        var language = new Option<string?>("--language") { Description = "Language of the definitions shown (default: the query's)" };
+        var language = new Option<string?>("--language")
+        {
+            Description = "Language of the definitions shown (default: the query's)",
+        };
         var fields = CommonOptions.Fields();
 
         var command = new Command("predict", "Rank Iconclass codes for one artwork")
         {
-            titles, descriptions, image, model, data, ranker, top, language, fields,
+            titles,
+            descriptions,
+            image,
+            model,
+            data,
+            ranker,
+            top,
+            language,
+            fields,
         };
-        command.SetAction((result, cancellation) => CommandRunner.RunAsync(async () =>
-        {
-            var record = new ArtworkRecord
-            {
-                Id = "query",
-                Titles = CommonOptions.ParseLanguageTexts(result.GetValue(titles)),
-                Descriptions = CommonOptions.ParseLanguageTexts(result.GetValue(descriptions)),
-                Image = result.GetValue(image),
-            };
-            if (record.Titles.Count == 0 && record.Descriptions.Count == 0 && record.Image is null)
-                throw new UsageException("give at least one --title LANG=TEXT, --description or --image.");
-            int count = result.GetValue(top);
-            if (count <= 0) throw new UsageException("--top must be positive.");
+        command.SetAction(
+            (result, cancellation) =>
+                CommandRunner.RunAsync(async () =>
+                {
+                    var record = new ArtworkRecord
+                    {
+                        Id = "query",
+                        Titles = CommonOptions.ParseLanguageTexts(result.GetValue(titles)),
+                        Descriptions = CommonOptions.ParseLanguageTexts(result.GetValue(descriptions)),
+                        Image = result.GetValue(image),
+                    };
+                    if (record.Titles.Count == 0 && record.Descriptions.Count == 0 && record.Image is null)
+                        throw new UsageException("give at least one --title LANG=TEXT, --description or --image.");
+                    int count = result.GetValue(top);
+                    if (count <= 0)
+                        throw new UsageException("--top must be positive.");
 
-            var thesaurus = IconclassThesaurus.LoadBundled();
-            string displayLanguage = result.GetValue(language) ?? QueryText.Language(record);
-            thesaurus.EnsureLanguage(displayLanguage);
-            IReadOnlyList<ScoredCode> ranking;
-            if (result.GetValue(ranker) is { } baseline)
-            {
-                var rankers = await FitAsync(thesaurus, result.GetRequiredValue(data), result.GetValue(fields), cancellation);
-                if (record.Image is not null) CommandRunner.Warn($"the {baseline} baseline reads text only; --image is not used.");
-                ranking = rankers.Single(r => r.Name == baseline).Rank(record, count);
-            }
-            else
-            {
-                using var trained = IconclassModel.Load(result.GetValue(model) ?? BundledModels.Default, thesaurus);
-                if (record.Image is not null && !trained.ReadsImages)
-                    CommandRunner.Warn("this model was trained without images; --image is not used (train with --images).");
-                ranking = trained.Rank(record, count);
-                if (trained.Images?.Problem(record) is { } problem) CommandRunner.Warn(problem);
-            }
+                    var thesaurus = IconclassThesaurus.LoadBundled();
+                    string displayLanguage = result.GetValue(language) ?? QueryText.Language(record);
+                    thesaurus.EnsureLanguage(displayLanguage);
+                    IReadOnlyList<ScoredCode> ranking;
+                    if (result.GetValue(ranker) is { } baseline)
+                    {
+                        var rankers = await FitAsync(
+                            thesaurus,
+                            result.GetRequiredValue(data),
+                            result.GetValue(fields),
+                            cancellation
+                        );
+                        if (record.Image is not null)
+                            CommandRunner.Warn($"the {baseline} baseline reads text only; --image is not used.");
+                        ranking = rankers.Single(r => r.Name == baseline).Rank(record, count);
+                    }
+                    else
+                    {
+                        using var trained = IconclassModel.Load(
+                            result.GetValue(model) ?? BundledModels.Default,
+                            thesaurus
+                        );
+                        if (record.Image is not null && !trained.ReadsImages)
+                            CommandRunner.Warn(
+                                "this model was trained without images; --image is not used (train with --images)."
+                            );
+                        ranking = trained.Rank(record, count);
+                        if (trained.Images?.Problem(record) is { } problem)
+                            CommandRunner.Warn(problem);
+                    }
 
-            var table = new Table().AddColumns("rank", "notation", "score", "definition");
-            foreach (var (code, index) in ranking.Select((code, index) => (code, index)))
-            {
-                var text = thesaurus.GetText(code.Code, displayLanguage);
-                string definition = text is null ? "" : text.IsFallback ? $"{text.Text} [{text.Language}]" : text.Text;
-                table.AddRow((index + 1).ToString(), Markup.Escape(code.Code), code.Score.ToString("0.000", CultureInfo.InvariantCulture), Markup.Escape(definition));
-            }
-            AnsiConsole.Write(table);
-            return ExitCodes.Success;
-        }));
+                    var table = new Table().AddColumns("rank", "notation", "score", "definition");
+                    foreach (var (code, index) in ranking.Select((code, index) => (code, index)))
+                    {
+                        var text = thesaurus.GetText(code.Code, displayLanguage);
+                        string definition =
+                            text is null ? ""
+                            : text.IsFallback ? $"{text.Text} [{text.Language}]"
+                            : text.Text;
+                        table.AddRow(
+                            (index + 1).ToString(),
+                            Markup.Escape(code.Code),
+                            code.Score.ToString("0.000", CultureInfo.InvariantCulture),
+                            Markup.Escape(definition)
+                        );
+                    }
+                    AnsiConsole.Write(table);
+                    return ExitCodes.Success;
+                })
+        );
         return command;
     }
 
     /// <summary>The baselines, fitted on every labelled record of the collection.</summary>
-    private static async Task<IReadOnlyList<ICodeRanker>> FitAsync(IconclassThesaurus thesaurus, string dataPath, QueryFields fields,
-        CancellationToken cancellation)
+    private static async Task<IReadOnlyList<ICodeRanker>> FitAsync(
+        IconclassThesaurus thesaurus,
+        string dataPath,
+        QueryFields fields,
+        CancellationToken cancellation
+    )
     {
         var records = await ArtworkParquet.ReadAllAsync(dataPath, cancellation);
-        return Evaluation.Baselines.Fit(thesaurus, new LabeledRecords(records, new GoldCodeNormalizer(thesaurus)), fields);
+        return Evaluation.Baselines.Fit(
+            thesaurus,
+            new LabeledRecords(records, new GoldCodeNormalizer(thesaurus)),
+            fields
+        );
     }
 }

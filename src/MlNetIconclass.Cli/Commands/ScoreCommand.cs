@@ -2,83 +2,174 @@ using System.CommandLine;
 using System.Diagnostics;
 using MlNetIconclass.Collections;
 using MlNetIconclass.Features;
+using MlNetIconclass.Models;
 using MlNetIconclass.Scoring;
 using MlNetIconclass.Thesaurus;
-using MlNetIconclass.Models;
 using Spectre.Console;
 
 namespace MlNetIconclass.Cli.Commands;
 
-/// <summary><c>iconclass score</c>: ranked codes for every record of a collection dump, streamed, resumable, shardable.</summary>
+/// <summary><c>iconclass score</c>: ranked codes for every record of a collection dump, streamed, resumable,
+/// shardable.</summary>
 internal static class ScoreCommand
 {
     public static Command Create()
     {
         var model = new Option<string?>("--model") { Description = "The model file (default: the bundled model)" };
-        var input = new Option<string>("--input") { Description = "The dump: a Parquet file or folder in the project schema, or a CSV, TSV or JSON Lines file with --format and the column options", Required = true };
-        var output = new Option<string>("--output") { Description = "The Parquet file to write (one row per input row)", Required = true };
-        var format = new Option<SourceFormat?>("--format") { Description = "csv, tsv, jsonl or rijksmuseum, for a dump that is not Parquet" };
+        var input = new Option<string>("--input")
+        {
+            Description =
+                "The dump: a Parquet file or folder in the project schema, or a CSV, TSV or JSON Lines file with "
+                + "--format and the column options",
+            Required = true,
+        };
+        var output = new Option<string>("--output")
+        {
+            Description = "The Parquet file to write (one row per input row)",
+            Required = true,
+        };
+        var format = new Option<SourceFormat?>("--format")
+        {
+            Description = "csv, tsv, jsonl or rijksmuseum, for a dump that is not Parquet",
+        };
         var top = new Option<int>("--top") { Description = "Codes kept per record", DefaultValueFactory = _ => 20 };
-        var language = new Option<string?>("--language") { Description = "Language of the definitions written (default: each record's)" };
-        var batch = new Option<int>("--batch") { Description = "Rows per chunk of a text dump (a Parquet dump's chunks are its row groups)", DefaultValueFactory = _ => ArtworkParquet.DefaultRowGroupSize };
-        var shard = new Option<string?>("--shard") { Description = "Score shard I of N (1-based, e.g. 2/4): every N-th chunk; merge the shards' outputs with 'iconclass merge'" };
-        var resume = new Option<bool>("--resume") { Description = "Continue a run that stopped, after its last complete chunk" };
-        var device = new Option<ComputeDevice>("--device") { Description = "Auto, Cpu or Cuda", DefaultValueFactory = _ => ComputeDevice.Auto };
+        var language = new Option<string?>("--language")
+        {
+            Description = "Language of the definitions written (default: each record's)",
+        };
+        var batch = new Option<int>("--batch")
+        {
+            Description = "Rows per chunk of a text dump (a Parquet dump's chunks are its row groups)",
+            DefaultValueFactory = _ => ArtworkParquet.DefaultRowGroupSize,
+        };
+        var shard = new Option<string?>("--shard")
+        {
+            Description =
+                "Score shard I of N (1-based, e.g. 2/4): every N-th chunk; merge the shards' outputs with 'iconclass "
+                + "merge'",
+        };
+        var resume = new Option<bool>("--resume")
+        {
+            Description = "Continue a run that stopped, after its last complete chunk",
+        };
+        var device = new Option<ComputeDevice>("--device")
+        {
+            Description = "Auto, Cpu or Cuda",
+            DefaultValueFactory = _ => ComputeDevice.Auto,
+        };
         var mapping = new MappingOptions();
 
         var command = new Command("score", "Rank Iconclass codes for every record of a collection dump")
         {
-            model, input, output, format, top, language, batch, shard, resume, device,
+            model,
+            input,
+            output,
+            format,
+            top,
+            language,
+            batch,
+            shard,
+            resume,
+            device,
         };
-        foreach (var option in mapping.All) command.Options.Add(option);
-        command.SetAction((result, cancellation) => CommandRunner.RunAsync(async () =>
-        {
-            var options = new ScoringOptions
-            {
-                Top = result.GetValue(top) > 0 ? result.GetValue(top) : throw new UsageException("--top must be positive."),
-                Language = result.GetValue(language),
-                Shard = result.GetValue(shard) is { } text ? ShardSpec.Parse(text) : ShardSpec.Whole,
-                Resume = result.GetValue(resume),
-            };
-            int chunkSize = result.GetValue(batch) > 0 ? result.GetValue(batch) : throw new UsageException("--batch must be positive.");
-            var thesaurus = IconclassThesaurus.LoadBundled();
-            string inputPath = result.GetRequiredValue(input);
-            var scoringInput = result.GetValue(format) is { } sourceFormat
-                ? ScoringInput.Text(inputPath, sourceFormat, mapping.Build(result, sourceFormat), new CollectionImporter(thesaurus), chunkSize)
-                : ScoringInput.Parquet(inputPath);
-            // Device lines and image problems go to standard error, keeping the progress bar on standard output clean.
-            using var trained = IconclassModel.Load(result.GetValue(model) ?? BundledModels.Default, thesaurus,
-                new ModelLoadOptions { Device = result.GetValue(device), Log = Console.Error.WriteLine });
-            string outputPath = result.GetRequiredValue(output);
-            // Checked before the model loads, so the mistake costs no time.
-            if (BatchScorer.HasUnfinishedRun(outputPath) && !options.Resume)
-                throw new UsageException($"'{BatchScorer.PartsFolder(outputPath)}' holds the parts of an earlier run: add --resume to continue it, or delete it to start again.");
-
-            var clock = Stopwatch.StartNew();
-            ScoringSummary? summary = null;
-            await AnsiConsole.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                .StartAsync(async context =>
+        foreach (var option in mapping.All)
+            command.Options.Add(option);
+        command.SetAction(
+            (result, cancellation) =>
+                CommandRunner.RunAsync(async () =>
                 {
-                    var task = context.AddTask($"scoring {Path.GetFileName(inputPath)}");
-                    var progress = new SynchronousProgress<ScoringProgress>(p =>
+                    var options = new ScoringOptions
                     {
-                        if (p.TotalRows is { } total) task.MaxValue = Math.Max(1, total);
-                        else task.IsIndeterminate = true;
-                        task.Value = p.Rows;
-                        task.Description = $"scoring: {p.Rows:N0} rows, {p.Rows / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):N0} rows/s, {p.Errors:N0} errors";
-                    });
-                    summary = await new BatchScorer(trained, thesaurus, trained.Images).ScoreAsync(scoringInput, outputPath, options, progress, cancellation);
-                    task.Value = task.MaxValue;
-                });
-            var s = summary!;
-            // Plain Console: Spectre wraps long lines, and scripts grep this one.
-            Console.WriteLine($"wrote {outputPath}: {s.Rows:N0} rows in {s.Chunks} chunks ({s.ChunksResumed} from an earlier run), " +
-                                  $"{s.Errors:N0} errors, {s.Warnings:N0} warnings; {clock.Elapsed.TotalSeconds:0.0} s, " +
-                                  $"{s.Rows / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):N0} rows/s; peak memory {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024):N0} MB");
-            if (s.Errors > 0) CommandRunner.Warn($"{s.Errors:N0} rows could not be scored: their reason is in the error column of {outputPath}.");
-            return ExitCodes.Success;
-        }));
+                        Top =
+                            result.GetValue(top) > 0
+                                ? result.GetValue(top)
+                                : throw new UsageException("--top must be positive."),
+                        Language = result.GetValue(language),
+                        Shard = result.GetValue(shard) is { } text ? ShardSpec.Parse(text) : ShardSpec.Whole,
+                        Resume = result.GetValue(resume),
+                    };
+                    int chunkSize =
+                        result.GetValue(batch) > 0
+                            ? result.GetValue(batch)
+                            : throw new UsageException("--batch must be positive.");
+                    var thesaurus = IconclassThesaurus.LoadBundled();
+                    string inputPath = result.GetRequiredValue(input);
+                    var scoringInput = result.GetValue(format) is { } sourceFormat
+                        ? ScoringInput.Text(
+                            inputPath,
+                            sourceFormat,
+                            mapping.Build(result, sourceFormat),
+                            new CollectionImporter(thesaurus),
+                            chunkSize
+                        )
+                        : ScoringInput.Parquet(inputPath);
+                    // Device lines and image problems go to standard error, keeping the progress bar on standard output
+                    // clean.
+                    using var trained = IconclassModel.Load(
+                        result.GetValue(model) ?? BundledModels.Default,
+                        thesaurus,
+                        new ModelLoadOptions { Device = result.GetValue(device), Log = Console.Error.WriteLine }
+                    );
+                    string outputPath = result.GetRequiredValue(output);
+                    // Checked before the model loads, so the mistake costs no time.
+                    if (BatchScorer.HasUnfinishedRun(outputPath) && !options.Resume)
+                        throw new UsageException(
+                            $"'{BatchScorer.PartsFolder(outputPath)}' holds the parts of an earlier run: add "
+                                + $"--resume to continue it, or delete it to start again."
+                        );
+
+                    var clock = Stopwatch.StartNew();
+                    ScoringSummary? summary = null;
+                    await AnsiConsole
+                        .Progress()
+                        .Columns(
+                            new TaskDescriptionColumn(),
+                            new ProgressBarColumn(),
+                            new PercentageColumn(),
+                            new RemainingTimeColumn(),
+                            new SpinnerColumn()
+                        )
+                        .StartAsync(async context =>
+                        {
+                            var task = context.AddTask($"scoring {Path.GetFileName(inputPath)}");
+                            var progress = new SynchronousProgress<ScoringProgress>(p =>
+                            {
+                                if (p.TotalRows is { } total)
+                                    task.MaxValue = Math.Max(1, total);
+                                else
+                                    task.IsIndeterminate = true;
+                                task.Value = p.Rows;
+                                task.Description =
+                                    $"scoring: {p.Rows:N0} rows, "
+                                    + $"{p.Rows / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):N0} rows/s, "
+                                    + $"{p.Errors:N0} errors";
+                            });
+                            summary = await new BatchScorer(trained, thesaurus, trained.Images).ScoreAsync(
+                                scoringInput,
+                                outputPath,
+                                options,
+                                progress,
+                                cancellation
+                            );
+                            task.Value = task.MaxValue;
+                        });
+                    var s = summary!;
+                    // Plain Console: Spectre wraps long lines, and scripts grep this one.
+                    Console.WriteLine(
+                        $"wrote {outputPath}: {s.Rows:N0} rows in {s.Chunks} chunks ({s.ChunksResumed} from an "
+                            + $"earlier run), "
+                            + $"{s.Errors:N0} errors, {s.Warnings:N0} warnings; {clock.Elapsed.TotalSeconds:0.0} s, "
+                            + $"{s.Rows / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):N0} rows/s; peak memory "
+                            + $"{Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024):N0} MB"
+                    );
+                    if (s.Errors > 0)
+                        CommandRunner.Warn(
+                            $"{s.Errors:N0} rows could not be scored: their reason is in the error column of "
+                                + $"{outputPath}."
+                        );
+                    return ExitCodes.Success;
+                })
+        );
         return command;
     }
 }

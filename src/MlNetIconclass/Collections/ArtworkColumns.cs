@@ -27,7 +27,13 @@ public static class ArtworkColumns
     /// <summary>The columns a ranking reads, or a training (which also needs each record's id and codes).</summary>
     public static IReadOnlyList<string> Required(bool training) =>
         training
-            ? [nameof(ArtworkRow.Id), nameof(ArtworkRow.Titles), nameof(ArtworkRow.TitleLanguages), nameof(ArtworkRow.Codes)]
+            ?
+            [
+                nameof(ArtworkRow.Id),
+                nameof(ArtworkRow.Titles),
+                nameof(ArtworkRow.TitleLanguages),
+                nameof(ArtworkRow.Codes),
+            ]
             : [nameof(ArtworkRow.Titles), nameof(ArtworkRow.TitleLanguages)];
 
     /// <summary>
@@ -42,10 +48,12 @@ public static class ArtworkColumns
             var column = schema.GetColumnOrNull(name);
             if (column is null)
             {
-                if (required.Contains(name)) throw Missing(name);
+                if (required.Contains(name))
+                    throw Missing(name);
                 continue;
             }
-            if (!Matches(column.Value.Type, type)) throw Mismatch(name, type.ToString()!, column.Value.Type.ToString()!);
+            if (!Matches(column.Value.Type, type))
+                throw Mismatch(name, type.ToString()!, column.Value.Type.ToString()!);
         }
     }
 
@@ -57,11 +65,14 @@ public static class ArtworkColumns
         {
             if (shape.FirstOrDefault(c => c.Name == name) is not { Name: not null } column)
             {
-                if (required.Contains(name)) throw Missing(name);
+                if (required.Contains(name))
+                    throw Missing(name);
                 continue;
             }
             bool vector = type is VectorDataViewType;
-            bool kindMatches = vector ? column.Kind != SchemaShape.Column.VectorKind.Scalar : column.Kind == SchemaShape.Column.VectorKind.Scalar;
+            bool kindMatches = vector
+                ? column.Kind != SchemaShape.Column.VectorKind.Scalar
+                : column.Kind == SchemaShape.Column.VectorKind.Scalar;
             if (!kindMatches || column.ItemType is not TextDataViewType || column.IsKey)
                 throw Mismatch(name, type.ToString()!, Describe(column));
         }
@@ -70,9 +81,10 @@ public static class ArtworkColumns
     private static string Describe(SchemaShape.Column column) =>
         column.Kind == SchemaShape.Column.VectorKind.Scalar ? $"{column.ItemType}" : $"Vector<{column.ItemType}>";
 
-    private static bool Matches(DataViewType actual, DataViewType expected) => expected is VectorDataViewType
-        ? actual is VectorDataViewType { ItemType: TextDataViewType }
-        : actual is TextDataViewType;
+    private static bool Matches(DataViewType actual, DataViewType expected) =>
+        expected is VectorDataViewType
+            ? actual is VectorDataViewType { ItemType: TextDataViewType }
+            : actual is TextDataViewType;
 
     private static ArgumentOutOfRangeException Missing(string name) =>
         new("inputSchema", $"Could not find input column '{name}'");
@@ -93,7 +105,9 @@ public static class ArtworkColumns
         ValueGetter<ReadOnlyMemory<char>>? Text(string name) =>
             row.Schema.GetColumnOrNull(name) is { } column ? row.GetGetter<ReadOnlyMemory<char>>(column) : null;
         ValueGetter<VBuffer<ReadOnlyMemory<char>>>? Texts(string name) =>
-            row.Schema.GetColumnOrNull(name) is { } column ? row.GetGetter<VBuffer<ReadOnlyMemory<char>>>(column) : null;
+            row.Schema.GetColumnOrNull(name) is { } column
+                ? row.GetGetter<VBuffer<ReadOnlyMemory<char>>>(column)
+                : null;
 
         var id = Text(nameof(ArtworkRow.Id));
         var titles = Texts(nameof(ArtworkRow.Titles));
@@ -107,25 +121,28 @@ public static class ArtworkColumns
 
         string ReadText(ValueGetter<ReadOnlyMemory<char>>? getter)
         {
-            if (getter is null) return "";
+            if (getter is null)
+                return "";
             getter(ref scalar);
             return scalar.ToString();
         }
         string[] ReadTexts(ValueGetter<VBuffer<ReadOnlyMemory<char>>>? getter)
         {
-            if (getter is null) return [];
+            if (getter is null)
+                return [];
             getter(ref vector);
             return vector.DenseValues().Select(value => value.ToString()).ToArray();
         }
-        return () => new ArtworkRow
-        {
-            Id = ReadText(id),
-            Titles = ReadTexts(titles),
-            TitleLanguages = ReadTexts(titleLanguages),
-            Descriptions = ReadTexts(descriptions),
-            DescriptionLanguages = ReadTexts(descriptionLanguages),
-            Image = ReadText(image),
-            Codes = ReadTexts(codes),
-        }.ToRecord();
+        return () =>
+            new ArtworkRow
+            {
+                Id = ReadText(id),
+                Titles = ReadTexts(titles),
+                TitleLanguages = ReadTexts(titleLanguages),
+                Descriptions = ReadTexts(descriptions),
+                DescriptionLanguages = ReadTexts(descriptionLanguages),
+                Image = ReadText(image),
+                Codes = ReadTexts(codes),
+            }.ToRecord();
     }
 }

@@ -16,10 +16,13 @@ public static class ArtworkDataViewCatalog
     public static IDataView LoadArtworksFromParquet(this DataOperationsCatalog catalog, string path)
     {
         ArtworkParquet.RowGroupSizesAsync(path).GetAwaiter().GetResult();
-        return catalog.LoadFromEnumerable(ArtworkParquet.ReadAsync(path).ToBlockingEnumerable().Select(ArtworkRow.From));
+        return catalog.LoadFromEnumerable(
+            ArtworkParquet.ReadAsync(path).ToBlockingEnumerable().Select(ArtworkRow.From)
+        );
     }
 
-    /// <summary>The records of an artwork <see cref="IDataView"/>, read lazily; optional columns may be missing.</summary>
+    /// <summary>The records of an artwork <see cref="IDataView"/>, read lazily; optional columns may be
+    /// missing.</summary>
     public static IEnumerable<ArtworkRecord> ToArtworks(this DataOperationsCatalog catalog, IDataView data)
     {
         ArtworkColumns.Check(data.Schema, training: false);
@@ -30,7 +33,8 @@ public static class ArtworkDataViewCatalog
     {
         using var cursor = data.GetRowCursor(ArtworkColumns.In(data.Schema));
         var read = ArtworkColumns.Reader(cursor);
-        while (cursor.MoveNext()) yield return read();
+        while (cursor.MoveNext())
+            yield return read();
     }
 
     /// <summary>Writes an artwork <see cref="IDataView"/> back to Parquet in the project schema.</summary>

@@ -30,9 +30,7 @@ public sealed class ArtworkRecord
 /// <summary>A text and its language (an ISO 639-1 code, as the thesaurus uses: en, nl, de, ...).</summary>
 public sealed class LocalizedText
 {
-    public LocalizedText()
-    {
-    }
+    public LocalizedText() { }
 
     public LocalizedText(string language, string text)
     {

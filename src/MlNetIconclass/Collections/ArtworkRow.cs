@@ -15,25 +15,27 @@ public class ArtworkRow
     public string Image { get; set; } = "";
     public string[] Codes { get; set; } = [];
 
-    public static ArtworkRow From(ArtworkRecord record) => new()
-    {
-        Id = record.Id,
-        Titles = record.Titles.Select(title => title.Text).ToArray(),
-        TitleLanguages = record.Titles.Select(title => title.Language).ToArray(),
-        Descriptions = record.Descriptions.Select(description => description.Text).ToArray(),
-        DescriptionLanguages = record.Descriptions.Select(description => description.Language).ToArray(),
-        Image = record.Image ?? "",
-        Codes = record.Codes.ToArray(),
-    };
+    public static ArtworkRow From(ArtworkRecord record) =>
+        new()
+        {
+            Id = record.Id,
+            Titles = record.Titles.Select(title => title.Text).ToArray(),
+            TitleLanguages = record.Titles.Select(title => title.Language).ToArray(),
+            Descriptions = record.Descriptions.Select(description => description.Text).ToArray(),
+            DescriptionLanguages = record.Descriptions.Select(description => description.Language).ToArray(),
+            Image = record.Image ?? "",
+            Codes = record.Codes.ToArray(),
+        };
 
-    public ArtworkRecord ToRecord() => new()
-    {
-        Id = Id,
-        Titles = Pair(TitleLanguages, Titles),
-        Descriptions = Pair(DescriptionLanguages, Descriptions),
-        Image = string.IsNullOrEmpty(Image) ? null : Image,
-        Codes = Codes.ToList(),
-    };
+    public ArtworkRecord ToRecord() =>
+        new()
+        {
+            Id = Id,
+            Titles = Pair(TitleLanguages, Titles),
+            Descriptions = Pair(DescriptionLanguages, Descriptions),
+            Image = string.IsNullOrEmpty(Image) ? null : Image,
+            Codes = Codes.ToList(),
+        };
 
     private static List<LocalizedText> Pair(string[]? languages, string[]? texts) =>
         (languages ?? []).Zip(texts ?? [], (language, text) => new LocalizedText(language, text)).ToList();

@@ -10,26 +10,40 @@ namespace MlNetIconclass.Collections;
 public sealed class CollectionImporter(GoldCodeNormalizer normalizer)
 {
     public CollectionImporter(IconclassThesaurus thesaurus)
-        : this(new GoldCodeNormalizer(thesaurus))
-    {
-    }
+        : this(new GoldCodeNormalizer(thesaurus)) { }
 
     /// <summary>Streams the records of a file; <paramref name="report"/> is complete once the sequence is.</summary>
-    public IEnumerable<ArtworkRecord> Read(string path, SourceFormat format, ColumnMapping mapping, ImportReport report) =>
-        ReadRows(path, format, mapping, report).Where(row => row.Record is not null).Select(row => row.Record!);
+    public IEnumerable<ArtworkRecord> Read(
+        string path,
+        SourceFormat format,
+        ColumnMapping mapping,
+        ImportReport report
+    ) => ReadRows(path, format, mapping, report).Where(row => row.Record is not null).Select(row => row.Record!);
 
-    /// <summary>Every row of a file, in order: its record, or why it was rejected (batch scoring reports each one).</summary>
-    public IEnumerable<ImportedRow> ReadRows(string path, SourceFormat format, ColumnMapping mapping, ImportReport report)
+    /// <summary>Every row of a file, in order: its record, or why it was rejected (batch scoring reports each
+    /// one).</summary>
+    public IEnumerable<ImportedRow> ReadRows(
+        string path,
+        SourceFormat format,
+        ColumnMapping mapping,
+        ImportReport report
+    )
     {
         var (columns, rows) = SourceRows.Open(path, format);
-        if (columns.Count > 0) CheckColumns(path, columns, mapping, report);
+        if (columns.Count > 0)
+            CheckColumns(path, columns, mapping, report);
         var seenIds = new HashSet<string>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
             report.RecordsRead++;
             var record = ToRecord(row, mapping, report, out var problem);
             if (problem is null && !seenIds.Add(record!.Id))
-                problem = new RecordProblem(row.Line, record.Id, $"id (column '{mapping.Id}')", "the id occurs earlier in the file");
+                problem = new RecordProblem(
+                    row.Line,
+                    record.Id,
+                    $"id (column '{mapping.Id}')",
+                    "the id occurs earlier in the file"
+                );
             if (problem is not null)
             {
                 report.Rejected.Add(problem);
@@ -44,32 +58,53 @@ public sealed class CollectionImporter(GoldCodeNormalizer normalizer)
     }
 
     /// <summary>Imports a file into a Parquet file in the project schema.</summary>
-    public async Task<ImportReport> ImportAsync(string path, SourceFormat format, ColumnMapping mapping, string outputPath,
-        CancellationToken cancellation = default)
+    public async Task<ImportReport> ImportAsync(
+        string path,
+        SourceFormat format,
+        ColumnMapping mapping,
+        string outputPath,
+        CancellationToken cancellation = default
+    )
     {
         var report = new ImportReport();
         await ArtworkParquet.WriteAsync(Read(path, format, mapping, report), outputPath, cancellation: cancellation);
         return report;
     }
 
-    private static void CheckColumns(string path, IReadOnlyList<string> columns, ColumnMapping mapping, ImportReport report)
+    private static void CheckColumns(
+        string path,
+        IReadOnlyList<string> columns,
+        ColumnMapping mapping,
+        ImportReport report
+    )
     {
         foreach (var (field, column) in mapping.Columns.Where(c => !columns.Contains(c.Column)))
         {
             if (field == "id")
                 throw new InvalidDataException(
-                    $"'{path}' has no column '{column}' for the id; its columns are: {string.Join(", ", columns)}.");
-            report.Warnings.Add($"'{path}' has no column '{column}' for the {field}; its columns are: {string.Join(", ", columns)}.");
+                    $"'{path}' has no column '{column}' for the id; its columns are: {string.Join(", ", columns)}."
+                );
+            report.Warnings.Add(
+                $"'{path}' has no column '{column}' for the {field}; its columns are: {string.Join(", ", columns)}."
+            );
         }
     }
 
-    private ArtworkRecord? ToRecord(SourceRow row, ColumnMapping mapping, ImportReport report, out RecordProblem? problem)
+    private ArtworkRecord? ToRecord(
+        SourceRow row,
+        ColumnMapping mapping,
+        ImportReport report,
+        out RecordProblem? problem
+    )
     {
         string? id = Values(row, mapping.Id, null).FirstOrDefault();
-        problem = row.Error is not null ? new RecordProblem(row.Line, id, "row", row.Error)
-            : string.IsNullOrWhiteSpace(id) ? new RecordProblem(row.Line, null, $"id (column '{mapping.Id}')", "the id is empty")
+        problem =
+            row.Error is not null ? new RecordProblem(row.Line, id, "row", row.Error)
+            : string.IsNullOrWhiteSpace(id)
+                ? new RecordProblem(row.Line, null, $"id (column '{mapping.Id}')", "the id is empty")
             : null;
-        if (problem is not null) return null;
+        if (problem is not null)
+            return null;
 
         var record = new ArtworkRecord
         {
@@ -81,12 +116,17 @@ public sealed class CollectionImporter(GoldCodeNormalizer normalizer)
         if (record.Titles.Count == 0 && record.Image is null)
         {
             string titleColumns = string.Join(", ", mapping.Titles.Select(t => $"'{t.Column}'"));
-            problem = new RecordProblem(row.Line, record.Id, $"title (column {titleColumns})", "the title is empty and there is no image");
+            problem = new RecordProblem(
+                row.Line,
+                record.Id,
+                $"title (column {titleColumns})",
+                "the title is empty and there is no image"
+            );
             return null;
         }
         foreach (var column in mapping.Codes)
-            foreach (var code in Values(row, column, mapping.CodesSeparator))
-                AddCode(record, code, $"codes (column '{column}')", row.Line, report);
+        foreach (var code in Values(row, column, mapping.CodesSeparator))
+            AddCode(record, code, $"codes (column '{column}')", row.Line, report);
         return record;
     }
 
@@ -101,13 +141,19 @@ public sealed class CollectionImporter(GoldCodeNormalizer normalizer)
                 return;
             }
             if (normalizer.Resolve(notation) is null)
-                report.UnresolvableCodes.Add(new RecordProblem(line, record.Id, field, $"'{part.Trim()}' is not in the thesaurus"));
+                report.UnresolvableCodes.Add(
+                    new RecordProblem(line, record.Id, field, $"'{part.Trim()}' is not in the thesaurus")
+                );
         }
         record.Codes.Add(code);
     }
 
     private static List<LocalizedText> Texts(SourceRow row, IEnumerable<LanguageColumn> columns, string? separator) =>
-        columns.SelectMany(column => Values(row, column.Column, separator).Select(text => new LocalizedText(column.Language, text))).ToList();
+        columns
+            .SelectMany(column =>
+                Values(row, column.Column, separator).Select(text => new LocalizedText(column.Language, text))
+            )
+            .ToList();
 
     /// <summary>The non-empty, trimmed values of a column, split on the separator when one is given.</summary>
     private static IEnumerable<string> Values(SourceRow row, string column, string? separator) =>

@@ -23,29 +23,39 @@ public sealed partial record ColumnMapping
     public string? TextSeparator { get; init; }
 
     /// <summary>The Rijksmuseum collection export: Dutch titles and descriptions, <c>$</c>-separated values.</summary>
-    public static ColumnMapping Rijksmuseum { get; } = new()
-    {
-        Id = "objectnummer",
-        Titles = [new LanguageColumn("nl", "titel")],
-        Descriptions = [new LanguageColumn("nl", "beschrijving")],
-        Codes = ["inhoud.classificatie.code"],
-        CodesSeparator = "$",
-        TextSeparator = "$",
-    };
+    public static ColumnMapping Rijksmuseum { get; } =
+        new()
+        {
+            Id = "objectnummer",
+            Titles = [new LanguageColumn("nl", "titel")],
+            Descriptions = [new LanguageColumn("nl", "beschrijving")],
+            Codes = ["inhoud.classificatie.code"],
+            CodesSeparator = "$",
+            TextSeparator = "$",
+        };
 
     /// <summary>
     /// The one way a mapping is made, from the command line or a training config: the columns given, and for what is
-    /// not given the preset of the format (the Rijksmuseum export has one). A mistake is a <see cref="FormatException"/>
-    /// that starts with the field (<c>id: ...</c>, <c>titles: ...</c>), for the caller to name as its user wrote it.
+    /// not given the preset of the format (the Rijksmuseum export has one). A mistake is a <see
+    /// cref="FormatException"/> that starts with the field (<c>id: ...</c>, <c>titles: ...</c>), for the caller to name
+    /// as its user wrote it.
     /// </summary>
-    public static ColumnMapping Create(SourceFormat format, string? id = null, IReadOnlyList<LanguageColumn>? titles = null,
-        IReadOnlyList<LanguageColumn>? descriptions = null, string? image = null, IReadOnlyList<string>? codes = null,
-        string? codesSeparator = null, string? textSeparator = null)
+    public static ColumnMapping Create(
+        SourceFormat format,
+        string? id = null,
+        IReadOnlyList<LanguageColumn>? titles = null,
+        IReadOnlyList<LanguageColumn>? descriptions = null,
+        string? image = null,
+        IReadOnlyList<string>? codes = null,
+        string? codesSeparator = null,
+        string? textSeparator = null
+    )
     {
         var preset = format == SourceFormat.Rijksmuseum ? Rijksmuseum : null;
         var mapping = new ColumnMapping
         {
-            Id = NonBlank(id) ?? preset?.Id ?? throw new FormatException("id: name the column that holds the record id"),
+            Id =
+                NonBlank(id) ?? preset?.Id ?? throw new FormatException("id: name the column that holds the record id"),
             Titles = NonEmpty(titles) ?? preset?.Titles ?? [],
             Descriptions = NonEmpty(descriptions) ?? preset?.Descriptions ?? [],
             Image = NonBlank(image) ?? preset?.Image,
@@ -72,7 +82,8 @@ public sealed partial record ColumnMapping
     [GeneratedRegex("^[a-z]{2,3}$")]
     private static partial Regex LanguageCode();
 
-    /// <summary>Parses <c>LANG=COLUMN</c>, with a clear error for a missing part or a language that is not a code.</summary>
+    /// <summary>Parses <c>LANG=COLUMN</c>, with a clear error for a missing part or a language that is not a
+    /// code.</summary>
     public static LanguageColumn ParseLanguageColumn(string text)
     {
         var (language, column) = ParseLanguageValue(text, "nl=titel");
@@ -87,7 +98,9 @@ public sealed partial record ColumnMapping
             throw new FormatException($"'{text}' is not LANG=VALUE (for example {example}).");
         string language = text[..equals].Trim().ToLowerInvariant();
         if (!LanguageCode().IsMatch(language))
-            throw new FormatException($"'{text[..equals]}' in '{text}' is not a language code: use ISO 639-1, such as en, nl or de.");
+            throw new FormatException(
+                $"'{text[..equals]}' in '{text}' is not a language code: use ISO 639-1, such as en, nl or de."
+            );
         return (language, text[(equals + 1)..].Trim());
     }
 }

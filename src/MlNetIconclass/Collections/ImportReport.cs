@@ -7,10 +7,13 @@ public sealed class ImportReport
     public int RecordsWritten { get; internal set; }
     public int CodesWritten { get; internal set; }
     public List<RecordProblem> Rejected { get; } = [];
+
     /// <summary>Malformed codes that were dropped from records that were kept.</summary>
     public List<RecordProblem> DroppedCodes { get; } = [];
+
     /// <summary>Well-formed codes that the protocol's gold normalisation cannot place in the label space.</summary>
     public List<RecordProblem> UnresolvableCodes { get; } = [];
+
     /// <summary>File-level remarks, such as an optional mapped column the file lacks.</summary>
     public List<string> Warnings { get; } = [];
     public HashSet<string> DistinctCodes { get; } = new(StringComparer.Ordinal);

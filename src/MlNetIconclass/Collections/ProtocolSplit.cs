@@ -17,15 +17,19 @@ public static class ProtocolSplit
         Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
         SHA1.HashData(Encoding.UTF8.GetBytes(id), hash);
         int remainder = 0;
-        foreach (var b in hash) remainder = (remainder * 256 + b) % 10;
+        foreach (var b in hash)
+            remainder = (remainder * 256 + b) % 10;
         return remainder;
     }
 
-    public static (IReadOnlyList<ArtworkRecord> Train, IReadOnlyList<ArtworkRecord> Test) Split(IEnumerable<ArtworkRecord> records)
+    public static (IReadOnlyList<ArtworkRecord> Train, IReadOnlyList<ArtworkRecord> Test) Split(
+        IEnumerable<ArtworkRecord> records
+    )
     {
         var train = new List<ArtworkRecord>();
         var test = new List<ArtworkRecord>();
-        foreach (var record in records) (IsTest(record.Id) ? test : train).Add(record);
+        foreach (var record in records)
+            (IsTest(record.Id) ? test : train).Add(record);
         return (train, test);
     }
 }

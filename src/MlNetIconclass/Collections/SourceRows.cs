@@ -12,6 +12,7 @@ public enum SourceFormat
     Csv,
     Tsv,
     Jsonl,
+
     /// <summary>The Rijksmuseum export: semicolon-separated CSV with <see cref="ColumnMapping.Rijksmuseum"/>.</summary>
     Rijksmuseum,
 }
@@ -22,14 +23,15 @@ internal sealed record SourceRow(long Line, IReadOnlyDictionary<string, IReadOnl
 /// <summary>Reads CSV, TSV or JSON Lines into <see cref="SourceRow"/>s; the header gives the columns.</summary>
 internal static class SourceRows
 {
-    public static (IReadOnlyList<string> Columns, IEnumerable<SourceRow> Rows) Open(string path, SourceFormat format) => format switch
-    {
-        SourceFormat.Csv => OpenDelimited(path, ","),
-        SourceFormat.Tsv => OpenDelimited(path, "\t"),
-        SourceFormat.Rijksmuseum => OpenDelimited(path, ";"),
-        SourceFormat.Jsonl => OpenJsonLines(path),
-        _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
-    };
+    public static (IReadOnlyList<string> Columns, IEnumerable<SourceRow> Rows) Open(string path, SourceFormat format) =>
+        format switch
+        {
+            SourceFormat.Csv => OpenDelimited(path, ","),
+            SourceFormat.Tsv => OpenDelimited(path, "\t"),
+            SourceFormat.Rijksmuseum => OpenDelimited(path, ";"),
+            SourceFormat.Jsonl => OpenJsonLines(path),
+            _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
+        };
 
     private static (IReadOnlyList<string>, IEnumerable<SourceRow>) OpenDelimited(string path, string delimiter)
     {
@@ -59,10 +61,10 @@ internal static class SourceRows
             {
                 var values = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
                 int count = csv.Parser.Count;
-                for (int i = 0; i < Math.Min(count, header.Length); i++) values[header[i]] = [csv.Parser[i] ?? ""];
-                string? error = count < header.Length
-                    ? $"the row has {count} fields where the header has {header.Length}"
-                    : null;
+                for (int i = 0; i < Math.Min(count, header.Length); i++)
+                    values[header[i]] = [csv.Parser[i] ?? ""];
+                string? error =
+                    count < header.Length ? $"the row has {count} fields where the header has {header.Length}" : null;
                 yield return new SourceRow(csv.Parser.RawRow, values, error);
             }
         }
@@ -70,7 +72,8 @@ internal static class SourceRows
 
     private static (IReadOnlyList<string>, IEnumerable<SourceRow>) OpenJsonLines(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"'{path}' does not exist.", path);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"'{path}' does not exist.", path);
         return ([], ReadJsonLines(path));
     }
 
@@ -80,14 +83,19 @@ internal static class SourceRows
         foreach (var text in File.ReadLines(path))
         {
             line++;
-            if (string.IsNullOrWhiteSpace(text)) continue;
+            if (string.IsNullOrWhiteSpace(text))
+                continue;
             Dictionary<string, IReadOnlyList<string>>? values = null;
             string? error = null;
             try
             {
                 using var document = JsonDocument.Parse(text);
-                if (document.RootElement.ValueKind != JsonValueKind.Object) error = "the line is not a JSON object";
-                else values = document.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => JsonValues(p.Value), StringComparer.Ordinal);
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                    error = "the line is not a JSON object";
+                else
+                    values = document
+                        .RootElement.EnumerateObject()
+                        .ToDictionary(p => p.Name, p => JsonValues(p.Value), StringComparer.Ordinal);
             }
             catch (JsonException exception)
             {
@@ -97,11 +105,12 @@ internal static class SourceRows
         }
     }
 
-    private static IReadOnlyList<string> JsonValues(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.Array => value.EnumerateArray().SelectMany(JsonValues).ToArray(),
-        JsonValueKind.Null or JsonValueKind.Undefined => [],
-        JsonValueKind.String => [value.GetString()!],
-        _ => [value.GetRawText()],
-    };
+    private static IReadOnlyList<string> JsonValues(JsonElement value) =>
+        value.ValueKind switch
+        {
+            JsonValueKind.Array => value.EnumerateArray().SelectMany(JsonValues).ToArray(),
+            JsonValueKind.Null or JsonValueKind.Undefined => [],
+            JsonValueKind.String => [value.GetString()!],
+            _ => [value.GetRawText()],
+        };
 }

@@ -8,11 +8,14 @@ public static class ValidationSplit
 {
     public static bool IsValidation(string id) => ProtocolSplit.Remainder(id) == 2;
 
-    public static (IReadOnlyList<ArtworkRecord> Train, IReadOnlyList<ArtworkRecord> Validation) Split(IEnumerable<ArtworkRecord> records)
+    public static (IReadOnlyList<ArtworkRecord> Train, IReadOnlyList<ArtworkRecord> Validation) Split(
+        IEnumerable<ArtworkRecord> records
+    )
     {
         var train = new List<ArtworkRecord>();
         var validation = new List<ArtworkRecord>();
-        foreach (var record in records) (IsValidation(record.Id) ? validation : train).Add(record);
+        foreach (var record in records)
+            (IsValidation(record.Id) ? validation : train).Add(record);
         return (train, validation);
     }
 }

@@ -7,7 +7,8 @@ using Parquet.Serialization;
 
 namespace MlNetIconclass.Evaluation;
 
-/// <summary>Writes an <see cref="EvaluationResult"/> out: the JSON report, and per-record rankings as Parquet.</summary>
+/// <summary>Writes an <see cref="EvaluationResult"/> out: the JSON report, and per-record rankings as
+/// Parquet.</summary>
 public static class EvaluationReports
 {
     private static readonly string[] BaselineNames = ["prior", "bm25", "knn"];
@@ -40,7 +41,14 @@ public static class EvaluationReports
                 ["distinct"] = new JsonArray(result.Unresolvable.Distinct.Select(code => (JsonNode?)code).ToArray()),
             },
             ["metrics"] = result.Model is { } model ? MetricsJson(result.Metrics[model]) : null,
-            ["ablation"] = new JsonObject(result.Ablations.Select(name => KeyValuePair.Create(name, (JsonNode?)new JsonObject { ["metrics"] = MetricsJson(result.Metrics[name]) }))),
+            ["ablation"] = new JsonObject(
+                result.Ablations.Select(name =>
+                    KeyValuePair.Create(
+                        name,
+                        (JsonNode?)new JsonObject { ["metrics"] = MetricsJson(result.Metrics[name]) }
+                    )
+                )
+            ),
             ["baselines"] = baselines,
         };
     }
@@ -51,7 +59,8 @@ public static class EvaluationReports
     private static JsonObject MetricsJson(IReadOnlyDictionary<string, double> metrics) =>
         new(metrics.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)Math.Round(m.Value, 4))));
 
-    /// <summary>One row per record and ranker: gold labels, the top <paramref name="top"/> labels with scores, metrics.</summary>
+    /// <summary>One row per record and ranker: gold labels, the top <paramref name="top"/> labels with scores,
+    /// metrics.</summary>
     public static async Task WritePerRecordAsync(EvaluationResult result, string path, int top = 20)
     {
         var rows = result.PerRecord.Select(r => new PerRecordRow
@@ -73,50 +82,99 @@ public static class EvaluationReports
     /// </summary>
     public static async Task WritePerCodeAsync(EvaluationResult result, string path, int k = 10)
     {
-        var rows = result.PerRecord.GroupBy(r => r.Ranker).SelectMany(byRanker =>
-        {
-            var support = byRanker.SelectMany(r => r.Gold).CountBy(code => code).ToDictionary();
-            var predicted = byRanker.SelectMany(r => r.Ranking.Take(k).Select(c => c.Code)).CountBy(code => code).ToDictionary();
-            var found = byRanker.SelectMany(r => r.Ranking.Take(k).Select(c => c.Code).Intersect(r.Gold)).CountBy(code => code).ToDictionary();
-            return support.Keys.Union(predicted.Keys).Order(StringComparer.Ordinal).Select(code =>
+        var rows = result
+            .PerRecord.GroupBy(r => r.Ranker)
+            .SelectMany(byRanker =>
             {
-                int hits = found.GetValueOrDefault(code), gold = support.GetValueOrDefault(code), guessed = predicted.GetValueOrDefault(code);
-                double recall = gold == 0 ? 0 : (double)hits / gold, precision = guessed == 0 ? 0 : (double)hits / guessed;
-                return new PerCodeRow
-                {
-                    Ranker = byRanker.Key, Code = code, Support = gold, Predicted = guessed, Hits = hits, Recall = recall,
-                    Precision = precision, F1 = recall + precision == 0 ? 0 : 2 * recall * precision / (recall + precision),
-                };
+                var support = byRanker.SelectMany(r => r.Gold).CountBy(code => code).ToDictionary();
+                var predicted = byRanker
+                    .SelectMany(r => r.Ranking.Take(k).Select(c => c.Code))
+                    .CountBy(code => code)
+                    .ToDictionary();
+                var found = byRanker
+                    .SelectMany(r => r.Ranking.Take(k).Select(c => c.Code).Intersect(r.Gold))
+                    .CountBy(code => code)
+                    .ToDictionary();
+                return support
+                    .Keys.Union(predicted.Keys)
+                    .Order(StringComparer.Ordinal)
+                    .Select(code =>
+                    {
+                        int hits = found.GetValueOrDefault(code),
+                            gold = support.GetValueOrDefault(code),
+                            guessed = predicted.GetValueOrDefault(code);
+                        double recall = gold == 0 ? 0 : (double)hits / gold,
+                            precision = guessed == 0 ? 0 : (double)hits / guessed;
+                        return new PerCodeRow
+                        {
+                            Ranker = byRanker.Key,
+                            Code = code,
+                            Support = gold,
+                            Predicted = guessed,
+                            Hits = hits,
+                            Recall = recall,
+                            Precision = precision,
+                            F1 = recall + precision == 0 ? 0 : 2 * recall * precision / (recall + precision),
+                        };
+                    });
             });
-        });
         await AtomicFile.WriteAsync(path, stream => ParquetSerializer.SerializeAsync(rows, stream));
     }
 
     private sealed class PerCodeRow
     {
-        [JsonPropertyName("ranker")] public string Ranker { get; set; } = "";
-        [JsonPropertyName("code")] public string Code { get; set; } = "";
-        [JsonPropertyName("support")] public int Support { get; set; }
-        [JsonPropertyName("predicted")] public int Predicted { get; set; }
-        [JsonPropertyName("hits")] public int Hits { get; set; }
-        [JsonPropertyName("recall")] public double Recall { get; set; }
-        [JsonPropertyName("precision")] public double Precision { get; set; }
-        [JsonPropertyName("f1")] public double F1 { get; set; }
+        [JsonPropertyName("ranker")]
+        public string Ranker { get; set; } = "";
+
+        [JsonPropertyName("code")]
+        public string Code { get; set; } = "";
+
+        [JsonPropertyName("support")]
+        public int Support { get; set; }
+
+        [JsonPropertyName("predicted")]
+        public int Predicted { get; set; }
+
+        [JsonPropertyName("hits")]
+        public int Hits { get; set; }
+
+        [JsonPropertyName("recall")]
+        public double Recall { get; set; }
+
+        [JsonPropertyName("precision")]
+        public double Precision { get; set; }
+
+        [JsonPropertyName("f1")]
+        public double F1 { get; set; }
     }
 
     private sealed class PerRecordRow
     {
-        [JsonPropertyName("id")] public string Id { get; set; } = "";
-        [JsonPropertyName("ranker")] public string Ranker { get; set; } = "";
-        [JsonPropertyName("gold")] public List<string> Gold { get; set; } = [];
-        [JsonPropertyName("predicted")] public List<string> Predicted { get; set; } = [];
-        [JsonPropertyName("scores")] public List<float> Scores { get; set; } = [];
-        [JsonPropertyName("metrics")] public List<MetricValue> Metrics { get; set; } = [];
+        [JsonPropertyName("id")]
+        public string Id { get; set; } = "";
+
+        [JsonPropertyName("ranker")]
+        public string Ranker { get; set; } = "";
+
+        [JsonPropertyName("gold")]
+        public List<string> Gold { get; set; } = [];
+
+        [JsonPropertyName("predicted")]
+        public List<string> Predicted { get; set; } = [];
+
+        [JsonPropertyName("scores")]
+        public List<float> Scores { get; set; } = [];
+
+        [JsonPropertyName("metrics")]
+        public List<MetricValue> Metrics { get; set; } = [];
     }
 
     private sealed class MetricValue
     {
-        [JsonPropertyName("name")] public string Name { get; set; } = "";
-        [JsonPropertyName("value")] public double Value { get; set; }
+        [JsonPropertyName("name")]
+        public string Name { get; set; } = "";
+
+        [JsonPropertyName("value")]
+        public double Value { get; set; }
     }
 }

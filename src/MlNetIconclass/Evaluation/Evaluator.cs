@@ -30,15 +30,23 @@ public sealed class Evaluator(IconclassThesaurus thesaurus)
     /// Fits the baselines on the train split (and the model, if <paramref name="fitModel"/> is given: it gets the
     /// train records), then scores every test record with each, and with the model's ablations.
     /// </summary>
-    public EvaluationResult Evaluate(IReadOnlyList<ArtworkRecord> records, EvaluationOptions options, bool baselines,
-        Func<IReadOnlyList<ArtworkRecord>, ModelUnderTest>? fitModel = null, IProgress<(int Done, int Total)>? progress = null)
+    public EvaluationResult Evaluate(
+        IReadOnlyList<ArtworkRecord> records,
+        EvaluationOptions options,
+        bool baselines,
+        Func<IReadOnlyList<ArtworkRecord>, ModelUnderTest>? fitModel = null,
+        IProgress<(int Done, int Total)>? progress = null
+    )
     {
         var (trainRecords, testRecords) = ProtocolSplit.Split(records);
         var training = new LabeledRecords(trainRecords, _normalizer);
         var model = fitModel?.Invoke(trainRecords);
         var ablations = model?.Ablations ?? [];
         var rankers = (baselines ? Baselines.Fit(thesaurus, training, options.QueryFields) : [])
-            .Prepend(model?.Model).Concat(ablations).OfType<ICodeRanker>().ToArray();
+            .Prepend(model?.Model)
+            .Concat(ablations)
+            .OfType<ICodeRanker>()
+            .ToArray();
 
         var test = testRecords.Select(record => (record, gold: _normalizer.Normalize(record.Codes))).ToArray();
         var evaluated = test.Where(t => t.gold.Labels.Count > 0).ToArray();
@@ -46,7 +54,8 @@ public sealed class Evaluator(IconclassThesaurus thesaurus)
         int depth = Math.Max(RetrievalMetrics.Depth, options.Ks.DefaultIfEmpty(0).Max());
 
         var perRecord = new List<RecordResult>();
-        int done = 0, total = evaluated.Length * rankers.Length;
+        int done = 0,
+            total = evaluated.Length * rankers.Length;
         foreach (var ranker in rankers)
         {
             foreach (var batch in evaluated.Chunk(RankingBatch))
@@ -55,8 +64,15 @@ public sealed class Evaluator(IconclassThesaurus thesaurus)
                 foreach (var ((record, gold), ranking) in batch.Zip(rankings))
                 {
                     var codes = ranking.Select(c => c.Code).ToArray();
-                    perRecord.Add(new RecordResult(record.Id, ranker.Name, gold.Labels, ranking,
-                        RetrievalMetrics.Compute(codes, gold.Labels.ToHashSet(StringComparer.Ordinal), names)));
+                    perRecord.Add(
+                        new RecordResult(
+                            record.Id,
+                            ranker.Name,
+                            gold.Labels,
+                            ranking,
+                            RetrievalMetrics.Compute(codes, gold.Labels.ToHashSet(StringComparer.Ordinal), names)
+                        )
+                    );
                 }
                 done += batch.Length;
                 progress?.Report((done, total));
@@ -71,16 +87,27 @@ public sealed class Evaluator(IconclassThesaurus thesaurus)
             Model = model?.Model.Name,
             Ablations = ablations.Select(a => a.Name).ToArray(),
             Data = options.DataName,
-            Split = new SplitSummary(trainRecords.Count, testRecords.Count, training.WithoutLabels, test.Length - evaluated.Length),
+            Split = new SplitSummary(
+                trainRecords.Count,
+                testRecords.Count,
+                training.WithoutLabels,
+                test.Length - evaluated.Length
+            ),
             N = evaluated.Length,
-            Unresolvable = new UnresolvableSummary(unresolvable.Length, unresolvable.Distinct().Order(StringComparer.Ordinal).ToArray()),
+            Unresolvable = new UnresolvableSummary(
+                unresolvable.Length,
+                unresolvable.Distinct().Order(StringComparer.Ordinal).ToArray()
+            ),
             MetricNames = names,
             Metrics = rankers.ToDictionary(r => r.Name, r => Average(perRecord.Where(p => p.Ranker == r.Name), names)),
             PerRecord = perRecord,
         };
     }
 
-    private static IReadOnlyDictionary<string, double> Average(IEnumerable<RecordResult> results, IReadOnlyList<string> names)
+    private static IReadOnlyDictionary<string, double> Average(
+        IEnumerable<RecordResult> results,
+        IReadOnlyList<string> names
+    )
     {
         var list = results.ToArray();
         return names.ToDictionary(name => name, name => list.Length == 0 ? 0 : list.Average(r => r.Metrics[name]));
@@ -98,7 +125,12 @@ public sealed record UnresolvableSummary(int Codes, IReadOnlyList<string> Distin
 
 /// <summary>One record's ranking by one ranker and its metrics.</summary>
 public sealed record RecordResult(
-    string Id, string Ranker, IReadOnlyList<string> Gold, IReadOnlyList<ScoredCode> Ranking, IReadOnlyDictionary<string, double> Metrics);
+    string Id,
+    string Ranker,
+    IReadOnlyList<string> Gold,
+    IReadOnlyList<ScoredCode> Ranking,
+    IReadOnlyDictionary<string, double> Metrics
+);
 
 public sealed class EvaluationResult
 {

@@ -11,18 +11,40 @@ public static class RetrievalMetrics
     public const int Depth = 100;
 
     /// <summary>The metric names reported always, in order.</summary>
-    public static readonly IReadOnlyList<string> StandardNames = ["R@1", "R@5", "R@10", "P@5", "F1@5", "Hit@1", "Hit@10", "MRR", "MAP@100", "NDCG@10"];
+    public static readonly IReadOnlyList<string> StandardNames =
+    [
+        "R@1",
+        "R@5",
+        "R@10",
+        "P@5",
+        "F1@5",
+        "Hit@1",
+        "Hit@10",
+        "MRR",
+        "MAP@100",
+        "NDCG@10",
+    ];
 
     private static readonly int[] StandardCutoffs = [1, 5, 10];
 
-    /// <summary>The standard names, then R@k, P@k, F1@k, Hit@k and NDCG@k for each k asked for beyond 1, 5 and 10.</summary>
+    /// <summary>The standard names, then R@k, P@k, F1@k, Hit@k and NDCG@k for each k asked for beyond 1, 5 and
+    /// 10.</summary>
     public static IReadOnlyList<string> Names(IEnumerable<int> ks) =>
         StandardNames
-            .Concat(ks.Except(StandardCutoffs).Distinct().Order().SelectMany(k => new[] { $"R@{k}", $"P@{k}", $"F1@{k}", $"Hit@{k}", $"NDCG@{k}" }))
+            .Concat(
+                ks.Except(StandardCutoffs)
+                    .Distinct()
+                    .Order()
+                    .SelectMany(k => new[] { $"R@{k}", $"P@{k}", $"F1@{k}", $"Hit@{k}", $"NDCG@{k}" })
+            )
             .ToArray();
 
     /// <summary>Every metric of <paramref name="names"/> for one record's ranking against its gold labels.</summary>
-    public static Dictionary<string, double> Compute(IReadOnlyList<string> ranking, IReadOnlySet<string> gold, IEnumerable<string> names)
+    public static Dictionary<string, double> Compute(
+        IReadOnlyList<string> ranking,
+        IReadOnlySet<string> gold,
+        IEnumerable<string> names
+    )
     {
         var hits = ranking.Take(Depth).Select(gold.Contains).ToArray();
         return names.ToDictionary(name => name, name => Compute(name, hits, gold.Count));
@@ -30,8 +52,10 @@ public static class RetrievalMetrics
 
     private static double Compute(string name, bool[] hits, int goldCount)
     {
-        if (name == "MRR") return ReciprocalRank(hits);
-        if (name == "MAP@100") return AveragePrecision(hits, goldCount);
+        if (name == "MRR")
+            return ReciprocalRank(hits);
+        if (name == "MAP@100")
+            return AveragePrecision(hits, goldCount);
         int at = name.IndexOf('@');
         int k = int.Parse(name.AsSpan(at + 1));
         return name[..at] switch
@@ -49,7 +73,8 @@ public static class RetrievalMetrics
 
     private static double F1(int hitCount, int k, int goldCount)
     {
-        double precision = (double)hitCount / k, recall = (double)hitCount / goldCount;
+        double precision = (double)hitCount / k,
+            recall = (double)hitCount / goldCount;
         return precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
     }
 
@@ -64,16 +89,20 @@ public static class RetrievalMetrics
         double sum = 0;
         int found = 0;
         for (int i = 0; i < hits.Length; i++)
-            if (hits[i]) sum += (double)++found / (i + 1);
+            if (hits[i])
+                sum += (double)++found / (i + 1);
         return sum / goldCount;
     }
 
     private static double Ndcg(bool[] hits, int k, int goldCount)
     {
-        double dcg = 0, ideal = 0;
+        double dcg = 0,
+            ideal = 0;
         for (int i = 0; i < Math.Min(k, hits.Length); i++)
-            if (hits[i]) dcg += 1 / Math.Log2(i + 2);
-        for (int i = 0; i < Math.Min(k, goldCount); i++) ideal += 1 / Math.Log2(i + 2);
+            if (hits[i])
+                dcg += 1 / Math.Log2(i + 2);
+        for (int i = 0; i < Math.Min(k, goldCount); i++)
+            ideal += 1 / Math.Log2(i + 2);
         return dcg / ideal;
     }
 }

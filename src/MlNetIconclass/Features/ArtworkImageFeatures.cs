@@ -7,7 +7,8 @@ namespace MlNetIconclass.Features;
 /// <see cref="ImageFeaturizer"/> and kept, so a record's features are computed once however often it is ranked.
 /// Images that cannot be used are reported through <see cref="Problem"/> and the record goes on without one.
 /// </summary>
-public sealed class ArtworkImageFeatures(ImageFeaturizer featurizer, string? baseFolder, Action<string>? warn = null) : IDisposable
+public sealed class ArtworkImageFeatures(ImageFeaturizer featurizer, string? baseFolder, Action<string>? warn = null)
+    : IDisposable
 {
     private readonly Dictionary<string, float[]?> _features = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _problems = new(StringComparer.Ordinal);
@@ -18,22 +19,32 @@ public sealed class ArtworkImageFeatures(ImageFeaturizer featurizer, string? bas
     /// <summary>Featurizes the images of these records that are not known yet, in one pipeline pass.</summary>
     public void Prepare(IEnumerable<ArtworkRecord> records)
     {
-        var pending = records.Where(r => !string.IsNullOrWhiteSpace(r.Image))
+        var pending = records
+            .Where(r => !string.IsNullOrWhiteSpace(r.Image))
             .DistinctBy(r => r.Image)
-            .Where(r => { lock (_lock) return !_features.ContainsKey(r.Image!); })
+            .Where(r =>
+            {
+                lock (_lock)
+                    return !_features.ContainsKey(r.Image!);
+            })
             .ToArray();
-        if (pending.Length == 0) return;
-        WithImagesOf(pending, loaded =>
-        {
-            var features = featurizer.Featurize(loaded);
-            lock (_lock)
-                for (int i = 0; i < loaded.Length; i++)
-                {
-                    _features[loaded[i].Reference] = features[i];
-                    if (loaded[i].Problem is { } problem) Report(loaded[i].RecordId, loaded[i].Reference, problem);
-                }
-            return 0;
-        });
+        if (pending.Length == 0)
+            return;
+        WithImagesOf(
+            pending,
+            loaded =>
+            {
+                var features = featurizer.Featurize(loaded);
+                lock (_lock)
+                    for (int i = 0; i < loaded.Length; i++)
+                    {
+                        _features[loaded[i].Reference] = features[i];
+                        if (loaded[i].Problem is { } problem)
+                            Report(loaded[i].RecordId, loaded[i].Reference, problem);
+                    }
+                return 0;
+            }
+        );
     }
 
     /// <summary>
@@ -41,9 +52,24 @@ public sealed class ArtworkImageFeatures(ImageFeaturizer featurizer, string? bas
     /// images decoded at a time; every record must have a usable image.
     /// </summary>
     public float[][] ModelInputs(IEnumerable<ArtworkRecord> records) =>
-        records.Chunk(32).SelectMany(chunk => WithImagesOf(chunk, loaded =>
-            featurizer.ModelInputs(loaded).Select((input, i) =>
-                input ?? throw new InvalidDataException($"record '{chunk[i].Id}', image: {loaded[i].Problem}")).ToArray()))
+        records
+            .Chunk(32)
+            .SelectMany(chunk =>
+                WithImagesOf(
+                    chunk,
+                    loaded =>
+                        featurizer
+                            .ModelInputs(loaded)
+                            .Select(
+                                (input, i) =>
+                                    input
+                                    ?? throw new InvalidDataException(
+                                        $"record '{chunk[i].Id}', image: {loaded[i].Problem}"
+                                    )
+                            )
+                            .ToArray()
+                )
+            )
             .ToArray();
 
     /// <summary>Decodes the records' images for <paramref name="use"/>, and frees them after.</summary>
@@ -56,25 +82,31 @@ public sealed class ArtworkImageFeatures(ImageFeaturizer featurizer, string? bas
         }
         finally
         {
-            foreach (var image in loaded) image.Image?.Dispose();
+            foreach (var image in loaded)
+                image.Image?.Dispose();
         }
     }
 
     /// <summary>The record's image features; null when it has no usable image.</summary>
     public float[]? For(ArtworkRecord record)
     {
-        if (string.IsNullOrWhiteSpace(record.Image)) return null;
+        if (string.IsNullOrWhiteSpace(record.Image))
+            return null;
         lock (_lock)
-            if (_features.TryGetValue(record.Image, out var known)) return known;
+            if (_features.TryGetValue(record.Image, out var known))
+                return known;
         Prepare([record]);
-        lock (_lock) return _features[record.Image];
+        lock (_lock)
+            return _features[record.Image];
     }
 
     /// <summary>Why the record's image was not used, if it was not.</summary>
     public string? Problem(ArtworkRecord record)
     {
-        if (string.IsNullOrWhiteSpace(record.Image)) return null;
-        lock (_lock) return _problems.GetValueOrDefault(record.Image);
+        if (string.IsNullOrWhiteSpace(record.Image))
+            return null;
+        lock (_lock)
+            return _problems.GetValueOrDefault(record.Image);
     }
 
     private void Report(string recordId, string reference, string problem)

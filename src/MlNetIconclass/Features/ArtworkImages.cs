@@ -5,7 +5,13 @@ using SkiaSharp;
 namespace MlNetIconclass.Features;
 
 /// <summary>An artwork's image decoded into 8-bit BGRA, or the reason it could not be.</summary>
-public sealed record LoadedImage(string RecordId, string Reference, MLImage? Image, string? ContentHash, string? Problem);
+public sealed record LoadedImage(
+    string RecordId,
+    string Reference,
+    MLImage? Image,
+    string? ContentHash,
+    string? Problem
+);
 
 /// <summary>
 /// Opens the images records point to, so that no image can stop a batch: a URI, a missing file, an unreadable or
@@ -31,18 +37,28 @@ public static class ArtworkImages
                 return (null, $"'{reference}' is a {uri.Scheme} URI; images must be local files (download them first)");
             reference = uri.LocalPath;
         }
-        string path = Path.IsPathRooted(reference) || baseFolder is null ? reference : Path.Combine(baseFolder, reference);
-        if (!File.Exists(path)) return (null, $"the image file '{path}' does not exist");
+        string path =
+            Path.IsPathRooted(reference) || baseFolder is null ? reference : Path.Combine(baseFolder, reference);
+        if (!File.Exists(path))
+            return (null, $"the image file '{path}' does not exist");
         return (path, null);
     }
 
     public static LoadedImage Load(string recordId, string reference, string? baseFolder)
     {
         var (path, problem) = Resolve(reference, baseFolder);
-        if (path is null) return new LoadedImage(recordId, reference, null, null, problem);
+        if (path is null)
+            return new LoadedImage(recordId, reference, null, null, problem);
         long length = new FileInfo(path).Length;
         if (length > MaxFileBytes)
-            return new LoadedImage(recordId, reference, null, null, $"the image file '{path}' is {length / (1024 * 1024)} MB, over the {MaxFileBytes / (1024 * 1024)} MB limit");
+            return new LoadedImage(
+                recordId,
+                reference,
+                null,
+                null,
+                $"the image file '{path}' is {length / (1024 * 1024)} MB, over the {MaxFileBytes / (1024 * 1024)} MB "
+                    + $"limit"
+            );
         byte[] bytes;
         try
         {
@@ -50,7 +66,13 @@ public static class ArtworkImages
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            return new LoadedImage(recordId, reference, null, null, $"the image file '{path}' cannot be read: {exception.Message}");
+            return new LoadedImage(
+                recordId,
+                reference,
+                null,
+                null,
+                $"the image file '{path}' cannot be read: {exception.Message}"
+            );
         }
         var (image, decodeProblem) = Decode(bytes);
         return decodeProblem is null
@@ -63,29 +85,46 @@ public static class ArtworkImages
     {
         using var data = SKData.CreateCopy(bytes);
         using var codec = SKCodec.Create(data);
-        if (codec is null) return (null, "is not a readable image (unknown format or corrupt)");
+        if (codec is null)
+            return (null, "is not a readable image (unknown format or corrupt)");
         var size = codec.Info.Size;
-        if (size.Width <= 0 || size.Height <= 0) return (null, "has no pixels");
+        if (size.Width <= 0 || size.Height <= 0)
+            return (null, "has no pixels");
         float scale = MathF.Min(1f, MathF.Sqrt(MaxDecodedPixels / ((float)size.Width * size.Height)));
-        if (scale < 1f) size = codec.GetScaledDimensions(scale);
+        if (scale < 1f)
+            size = codec.GetScaledDimensions(scale);
         if ((long)size.Width * size.Height > 4L * MaxDecodedPixels)
-            return (null, $"is too large to decode ({codec.Info.Width} x {codec.Info.Height} pixels, and its format cannot be decoded at a smaller scale)");
+            return (
+                null,
+                $"is too large to decode ({codec.Info.Width} x {codec.Info.Height} pixels, and its format cannot be "
+                    + $"decoded at a smaller scale)"
+            );
 
-        using var decoded = new SKBitmap(new SKImageInfo(size.Width, size.Height, SKColorType.Bgra8888, SKAlphaType.Premul));
+        using var decoded = new SKBitmap(
+            new SKImageInfo(size.Width, size.Height, SKColorType.Bgra8888, SKAlphaType.Premul)
+        );
         var result = codec.GetPixels(decoded.Info, decoded.GetPixels());
-        if (result == SKCodecResult.IncompleteInput) return (null, "is truncated");
-        if (result != SKCodecResult.Success) return (null, $"cannot be decoded ({result})");
+        if (result == SKCodecResult.IncompleteInput)
+            return (null, "is truncated");
+        if (result != SKCodecResult.Success)
+            return (null, $"cannot be decoded ({result})");
 
-        // Within the pixel limit (codecs decode at coarse scales only), transparent pixels over white as a page shows them.
+        // Within the pixel limit (codecs decode at coarse scales only), transparent pixels over white as a page shows
+        // them.
         float fit = MathF.Min(1f, MathF.Sqrt(MaxDecodedPixels / ((float)size.Width * size.Height)));
         var target = new SKSizeI(Math.Max(1, (int)(size.Width * fit)), Math.Max(1, (int)(size.Height * fit)));
-        using var opaque = new SKBitmap(new SKImageInfo(target.Width, target.Height, SKColorType.Bgra8888, SKAlphaType.Opaque));
+        using var opaque = new SKBitmap(
+            new SKImageInfo(target.Width, target.Height, SKColorType.Bgra8888, SKAlphaType.Opaque)
+        );
         using (var canvas = new SKCanvas(opaque))
         using (var paint = new SKPaint { FilterQuality = SKFilterQuality.Medium })
         {
             canvas.Clear(SKColors.White);
             canvas.DrawBitmap(decoded, new SKRect(0, 0, target.Width, target.Height), paint);
         }
-        return (MLImage.CreateFromPixels(target.Width, target.Height, MLPixelFormat.Bgra32, opaque.GetPixelSpan()), null);
+        return (
+            MLImage.CreateFromPixels(target.Width, target.Height, MLPixelFormat.Bgra32, opaque.GetPixelSpan()),
+            null
+        );
     }
 }

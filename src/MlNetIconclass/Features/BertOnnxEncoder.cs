@@ -14,8 +14,13 @@ public sealed class BertOnnxEncoder : ITextEmbedder, IDisposable
     private readonly BertTokenizer _tokenizer;
     private readonly int _maxLength;
 
-    public BertOnnxEncoder(byte[] onnxModel, BertTokenizer tokenizer, ComputeDevice device = ComputeDevice.Auto, int maxLength = 128,
-        Action<string>? log = null)
+    public BertOnnxEncoder(
+        byte[] onnxModel,
+        BertTokenizer tokenizer,
+        ComputeDevice device = ComputeDevice.Auto,
+        int maxLength = 128,
+        Action<string>? log = null
+    )
     {
         _session = OnnxSessions.Create(onnxModel, device, log);
         _tokenizer = tokenizer;
@@ -33,7 +38,8 @@ public sealed class BertOnnxEncoder : ITextEmbedder, IDisposable
         {
             var batch = TokenBatch.Encode(_tokenizer, texts.Skip(start).Take(batchSize).ToArray(), _maxLength);
             var pooled = EncodeBatch(batch);
-            for (int i = 0; i < batch.Count; i++) embeddings[start + i] = pooled[i];
+            for (int i = 0; i < batch.Count; i++)
+                embeddings[start + i] = pooled[i];
         }
         return embeddings;
     }
@@ -42,7 +48,7 @@ public sealed class BertOnnxEncoder : ITextEmbedder, IDisposable
     public float[] Embed(IReadOnlyList<string> texts) => Encode(texts).SelectMany(row => row).ToArray();
 
     /// <summary>The pooled, normalised embeddings of one tokenized batch.</summary>
-    public float[][] EncodeBatch(TokenBatch batch)
+    internal float[][] EncodeBatch(TokenBatch batch)
     {
         int[] shape = [batch.Count, batch.Length];
         var inputs = new[]
@@ -60,9 +66,11 @@ public sealed class BertOnnxEncoder : ITextEmbedder, IDisposable
             int tokens = 0;
             for (int position = 0; position < batch.Length; position++)
             {
-                if (batch.AttentionMask[row * batch.Length + position] == 0) continue;
+                if (batch.AttentionMask[row * batch.Length + position] == 0)
+                    continue;
                 tokens++;
-                for (int d = 0; d < Dimension; d++) sum[d] += hidden[row, position, d];
+                for (int d = 0; d < Dimension; d++)
+                    sum[d] += hidden[row, position, d];
             }
             pooled[row] = Normalize(sum, Math.Max(tokens, 1));
         }
@@ -78,7 +86,8 @@ public sealed class BertOnnxEncoder : ITextEmbedder, IDisposable
             norm += sum[d] * sum[d];
         }
         float scale = (float)(1 / Math.Max(Math.Sqrt(norm), 1e-12));
-        for (int d = 0; d < sum.Length; d++) sum[d] *= scale;
+        for (int d = 0; d < sum.Length; d++)
+            sum[d] *= scale;
         return sum;
     }
 

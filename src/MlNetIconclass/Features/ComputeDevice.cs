@@ -8,18 +8,21 @@ public enum ComputeDevice
     /// <summary>CUDA when it loads, otherwise the CPU, with a log line saying which and why.</summary>
     Auto,
     Cpu,
+
     /// <summary>CUDA or an error.</summary>
     Cuda,
 }
 
-/// <summary>Creates ONNX Runtime sessions on the device asked for, falling back to the CPU with a clear message.</summary>
+/// <summary>Creates ONNX Runtime sessions on the device asked for, falling back to the CPU with a clear
+/// message.</summary>
 internal static class OnnxSessions
 {
     /// <summary>Whether ONNX Runtime's CUDA provider loads here, and if not why; probed once per process.</summary>
     private static readonly Lazy<string?> CudaProblem = new(ProbeCuda);
 
     /// <summary>
-    /// Whether the CUDA provider will be used for <paramref name="device"/>, for code that hands ONNX models to ML.NET's
+    /// Whether the CUDA provider will be used for <paramref name="device"/>, for code that hands ONNX models to
+    /// ML.NET's
     /// <c>ApplyOnnxModel</c> (which falls back to the CPU silently); says which device it will be.
     /// </summary>
     public static bool CudaLoads(ComputeDevice device, Action<string>? log = null)
@@ -32,7 +35,9 @@ internal static class OnnxSessions
         if (CudaProblem.Value is { } problem)
         {
             if (device == ComputeDevice.Cuda)
-                throw new InvalidOperationException($"CUDA was asked for, but ONNX Runtime's CUDA provider does not load: {problem}");
+                throw new InvalidOperationException(
+                    $"CUDA was asked for, but ONNX Runtime's CUDA provider does not load: {problem}"
+                );
             log?.Invoke($"ONNX Runtime: CPU (the CUDA provider did not load: {problem})");
             return false;
         }
@@ -57,7 +62,10 @@ internal static class OnnxSessions
                 log?.Invoke($"ONNX Runtime: CPU (no session on CUDA device 0: {FirstLine(exception.Message)})");
             }
         }
-        return new InferenceSession(model, new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL });
+        return new InferenceSession(
+            model,
+            new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL }
+        );
     }
 
     private static string? ProbeCuda()
@@ -72,7 +80,8 @@ internal static class OnnxSessions
             options.AppendExecutionProvider_CUDA(0);
             return null;
         }
-        catch (Exception exception) when (exception is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+        catch (Exception exception)
+            when (exception is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
         {
             return FirstLine(exception.Message);
         }

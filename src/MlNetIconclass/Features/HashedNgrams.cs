@@ -5,7 +5,7 @@ namespace MlNetIconclass.Features;
 /// marks), hashed into a fixed number of buckets. A stable hash (FNV-1a), so a model's buckets mean the same on
 /// every machine and run.
 /// </summary>
-public sealed class HashedNgrams(int buckets, int minN = 3, int maxN = 5)
+internal sealed class HashedNgrams(int buckets, int minN = 3, int maxN = 5)
 {
     public int Buckets { get; } = buckets;
 
@@ -18,10 +18,11 @@ public sealed class HashedNgrams(int buckets, int minN = 3, int maxN = 5)
             ids.Add(Bucket("w:", word));
             string marked = "<" + word + ">";
             for (int n = minN; n <= maxN; n++)
-                for (int start = 0; start + n <= marked.Length; start++)
-                    ids.Add(Bucket("c:", marked.AsSpan(start, n)));
+            for (int start = 0; start + n <= marked.Length; start++)
+                ids.Add(Bucket("c:", marked.AsSpan(start, n)));
         }
-        if (ids.Count == 0) ids.Add(0);
+        if (ids.Count == 0)
+            ids.Add(0);
         return ids;
     }
 
@@ -33,7 +34,8 @@ public sealed class HashedNgrams(int buckets, int minN = 3, int maxN = 5)
         for (int i = 0; i < texts.Count; i++)
         {
             offsets[i] = ids.Count;
-            foreach (var id in Featurize(texts[i])) ids.Add(id);
+            foreach (var id in Featurize(texts[i]))
+                ids.Add(id);
         }
         return (ids.ToArray(), offsets);
     }
@@ -44,7 +46,8 @@ public sealed class HashedNgrams(int buckets, int minN = 3, int maxN = 5)
         for (int i = 0; i <= text.Length; i++)
         {
             bool inWord = i < text.Length && char.IsLetterOrDigit(text[i]);
-            if (inWord && start < 0) start = i;
+            if (inWord && start < 0)
+                start = i;
             else if (!inWord && start >= 0)
             {
                 yield return text[start..i].ToLowerInvariant();
@@ -56,8 +59,10 @@ public sealed class HashedNgrams(int buckets, int minN = 3, int maxN = 5)
     private int Bucket(string prefix, ReadOnlySpan<char> value)
     {
         ulong hash = 14695981039346656037UL;
-        foreach (char c in prefix) hash = (hash ^ c) * 1099511628211UL;
-        foreach (char c in value) hash = (hash ^ c) * 1099511628211UL;
+        foreach (char c in prefix)
+            hash = (hash ^ c) * 1099511628211UL;
+        foreach (char c in value)
+            hash = (hash ^ c) * 1099511628211UL;
         return (int)(hash % (ulong)Buckets);
     }
 }

@@ -13,6 +13,7 @@ public enum TextEncoderKind
 {
     /// <summary>Hashed character n-grams and words, trained from scratch: language-agnostic and small.</summary>
     Ngram,
+
     /// <summary>The packaged MiniLM (English-pretrained BERT), fine-tuned end to end.</summary>
     MiniLm,
 }

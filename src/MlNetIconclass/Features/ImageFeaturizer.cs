@@ -4,18 +4,33 @@ using Microsoft.ML.Transforms.Image;
 
 namespace MlNetIconclass.Features;
 
-/// <summary>ML.NET image featurization: resize, extract pixels, run the ONNX vision model (and its preprocessing).</summary>
+/// <summary>ML.NET image featurization: resize, extract pixels, run the ONNX vision model (and its
+/// preprocessing).</summary>
 public static class ImageFeaturizerCatalog
 {
     /// <summary>
     /// An estimator from an image column (ImageAnalytics' image type, for instance from <c>LoadImages</c>) to a
     /// vector column of <see cref="ImageModelOptions.Dimension"/> features.
     /// </summary>
-    public static IEstimator<ITransformer> FeaturizeImages(this TransformsCatalog transforms, ImageModelOptions model,
-        string outputColumnName, string inputColumnName, bool useCuda = false)
+    public static IEstimator<ITransformer> FeaturizeImages(
+        this TransformsCatalog transforms,
+        ImageModelOptions model,
+        string outputColumnName,
+        string inputColumnName,
+        bool useCuda = false
+    )
     {
-        return transforms.PrepareImageModelInput(model, inputColumnName, useCuda)
-            .Append(transforms.ApplyOnnxModel([model.OutputName], [model.InputName], model.ModelPath, useCuda ? 0 : null, fallbackToCpu: true))
+        return transforms
+            .PrepareImageModelInput(model, inputColumnName, useCuda)
+            .Append(
+                transforms.ApplyOnnxModel(
+                    [model.OutputName],
+                    [model.InputName],
+                    model.ModelPath,
+                    useCuda ? 0 : null,
+                    fallbackToCpu: true
+                )
+            )
             .Append(transforms.CopyColumns(outputColumnName, model.OutputName));
     }
 
@@ -23,19 +38,49 @@ public static class ImageFeaturizerCatalog
     /// The first half of <see cref="FeaturizeImages"/>: resize, extract pixels and run the preprocessing model, into
     /// the column named <see cref="ImageModelOptions.InputName"/> that the vision model reads.
     /// </summary>
-    public static IEstimator<ITransformer> PrepareImageModelInput(this TransformsCatalog transforms, ImageModelOptions model,
-        string inputColumnName, bool useCuda = false)
+    public static IEstimator<ITransformer> PrepareImageModelInput(
+        this TransformsCatalog transforms,
+        ImageModelOptions model,
+        string inputColumnName,
+        bool useCuda = false
+    )
     {
-        string pixels = model.PreprocessModelPath is null ? model.InputName : model.PreprocessInputName
-            ?? throw new ArgumentException("a preprocessing model needs its input name", nameof(model));
-        var pipeline = transforms.ResizeImages("ResizedImage", model.Width, model.Height, inputColumnName,
-                ImageResizingEstimator.ResizingKind.IsoCrop)
-            .Append(transforms.ExtractPixels(pixels, "ResizedImage", interleavePixelColors: model.Interleave,
-                offsetImage: model.Offset, scaleImage: model.Scale));
-        if (model.PreprocessModelPath is null) return pipeline;
-        string preprocessed = model.PreprocessOutputName ?? throw new ArgumentException("a preprocessing model needs its output name", nameof(model));
+        string pixels = model.PreprocessModelPath is null
+            ? model.InputName
+            : model.PreprocessInputName
+                ?? throw new ArgumentException("a preprocessing model needs its input name", nameof(model));
+        var pipeline = transforms
+            .ResizeImages(
+                "ResizedImage",
+                model.Width,
+                model.Height,
+                inputColumnName,
+                ImageResizingEstimator.ResizingKind.IsoCrop
+            )
+            .Append(
+                transforms.ExtractPixels(
+                    pixels,
+                    "ResizedImage",
+                    interleavePixelColors: model.Interleave,
+                    offsetImage: model.Offset,
+                    scaleImage: model.Scale
+                )
+            );
+        if (model.PreprocessModelPath is null)
+            return pipeline;
+        string preprocessed =
+            model.PreprocessOutputName
+            ?? throw new ArgumentException("a preprocessing model needs its output name", nameof(model));
         return pipeline
-            .Append(transforms.ApplyOnnxModel([preprocessed], [pixels], model.PreprocessModelPath, useCuda ? 0 : null, fallbackToCpu: true))
+            .Append(
+                transforms.ApplyOnnxModel(
+                    [preprocessed],
+                    [pixels],
+                    model.PreprocessModelPath,
+                    useCuda ? 0 : null,
+                    fallbackToCpu: true
+                )
+            )
             .Append(transforms.CopyColumns(model.InputName, preprocessed));
     }
 }
@@ -51,16 +96,29 @@ public sealed class ImageFeaturizer : IDisposable
     private readonly Lazy<ITransformer> _modelInput;
     private readonly ImageFeatureCache? _cache;
 
-    public ImageFeaturizer(ImageModelOptions model, ComputeDevice device = ComputeDevice.Auto, string? cacheFolder = null, Action<string>? log = null)
+    public ImageFeaturizer(
+        ImageModelOptions model,
+        ComputeDevice device = ComputeDevice.Auto,
+        string? cacheFolder = null,
+        Action<string>? log = null
+    )
     {
-        if (!File.Exists(model.ModelPath)) throw new FileNotFoundException($"The image model '{model.ModelPath}' does not exist.", model.ModelPath);
+        if (!File.Exists(model.ModelPath))
+            throw new FileNotFoundException($"The image model '{model.ModelPath}' does not exist.", model.ModelPath);
         Model = model;
-        bool cuda = OnnxSessions.CudaLoads(device, log is null ? null : line => log($"image model {model.Name}: {line}"));
-        _pipeline = _ml.Transforms.FeaturizeImages(model, nameof(FeatureRow.Features), nameof(ImageRow.Image), cuda)
+        bool cuda = OnnxSessions.CudaLoads(
+            device,
+            log is null ? null : line => log($"image model {model.Name}: {line}")
+        );
+        _pipeline = _ml
+            .Transforms.FeaturizeImages(model, nameof(FeatureRow.Features), nameof(ImageRow.Image), cuda)
             .Fit(ImageRows([]));
-        _modelInput = new(() => _ml.Transforms.PrepareImageModelInput(model, nameof(ImageRow.Image), cuda)
-            .Append(_ml.Transforms.CopyColumns(nameof(FeatureRow.Features), model.InputName))
-            .Fit(ImageRows([])));
+        _modelInput = new(() =>
+            _ml
+                .Transforms.PrepareImageModelInput(model, nameof(ImageRow.Image), cuda)
+                .Append(_ml.Transforms.CopyColumns(nameof(FeatureRow.Features), model.InputName))
+                .Fit(ImageRows([]))
+        );
         _cache = cacheFolder is null ? null : new ImageFeatureCache(cacheFolder, model.Name);
     }
 
@@ -73,11 +131,15 @@ public sealed class ImageFeaturizer : IDisposable
         var toCompute = new List<int>();
         for (int i = 0; i < images.Count; i++)
         {
-            if (images[i].Image is null) continue;
-            if (_cache?.TryGet(images[i].ContentHash!) is { } cached) features[i] = cached;
-            else toCompute.Add(i);
+            if (images[i].Image is null)
+                continue;
+            if (_cache?.TryGet(images[i].ContentHash!) is { } cached)
+                features[i] = cached;
+            else
+                toCompute.Add(i);
         }
-        if (toCompute.Count == 0) return features;
+        if (toCompute.Count == 0)
+            return features;
 
         var output = _pipeline.Transform(ImageRows(toCompute.Select(i => new ImageRow { Image = images[i].Image })));
         int next = 0;
@@ -98,7 +160,9 @@ public sealed class ImageFeaturizer : IDisposable
     {
         var inputs = new float[]?[images.Count];
         var usable = Enumerable.Range(0, images.Count).Where(i => images[i].Image is not null).ToArray();
-        var output = _modelInput.Value.Transform(ImageRows(usable.Select(i => new ImageRow { Image = images[i].Image })));
+        var output = _modelInput.Value.Transform(
+            ImageRows(usable.Select(i => new ImageRow { Image = images[i].Image }))
+        );
         int next = 0;
         foreach (var row in _ml.Data.CreateEnumerable<FeatureRow>(output, reuseRowObject: false))
             inputs[usable[next++]] = row.Features;
@@ -120,7 +184,8 @@ public sealed class ImageFeaturizer : IDisposable
     public void Dispose()
     {
         (_pipeline as IDisposable)?.Dispose();
-        if (_modelInput.IsValueCreated) (_modelInput.Value as IDisposable)?.Dispose();
+        if (_modelInput.IsValueCreated)
+            (_modelInput.Value as IDisposable)?.Dispose();
     }
 
     private sealed class ImageRow
@@ -142,9 +207,12 @@ internal sealed class ImageFeatureCache(string folder, string modelName)
     public float[]? TryGet(string contentHash)
     {
         string path = PathOf(contentHash);
-        if (!File.Exists(path)) return null;
+        if (!File.Exists(path))
+            return null;
         var bytes = File.ReadAllBytes(path);
-        return bytes.Length % sizeof(float) == 0 ? System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).ToArray() : null;
+        return bytes.Length % sizeof(float) == 0
+            ? System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).ToArray()
+            : null;
     }
 
     public void Put(string contentHash, float[] features)
@@ -152,7 +220,10 @@ internal sealed class ImageFeatureCache(string folder, string modelName)
         Directory.CreateDirectory(_folder);
         string path = PathOf(contentHash);
         string temporary = $"{path}.{Environment.ProcessId}.tmp";
-        File.WriteAllBytes(temporary, System.Runtime.InteropServices.MemoryMarshal.AsBytes(features.AsSpan()).ToArray());
+        File.WriteAllBytes(
+            temporary,
+            System.Runtime.InteropServices.MemoryMarshal.AsBytes(features.AsSpan()).ToArray()
+        );
         File.Move(temporary, path, overwrite: true);
     }
 

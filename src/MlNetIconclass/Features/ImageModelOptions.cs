@@ -26,36 +26,40 @@ public sealed record ImageModelOptions
 
     public int Height { get; init; } = 224;
 
-    /// <summary>Pixels (0 to 255, planar RGB unless <see cref="Interleave"/>) become <c>(pixel + Offset) * Scale</c>.</summary>
+    /// <summary>Pixels (0 to 255, planar RGB unless <see cref="Interleave"/>) become <c>(pixel + Offset) *
+    /// Scale</c>.</summary>
     public float Offset { get; init; }
 
     public float Scale { get; init; } = 1f;
 
     public bool Interleave { get; init; }
 
-    /// <summary>An ONNX model run on the pixels before the main one (ResNet18's subtracts a mean image in BGR order).</summary>
+    /// <summary>An ONNX model run on the pixels before the main one (ResNet18's subtracts a mean image in BGR
+    /// order).</summary>
     public string? PreprocessModelPath { get; init; }
 
     public string? PreprocessInputName { get; init; }
 
     public string? PreprocessOutputName { get; init; }
 
-    /// <summary>Whether <see cref="ModelPath"/> holds weights fine-tuned on a collection (see <see cref="WithFineTunedModel"/>).</summary>
+    /// <summary>Whether <see cref="ModelPath"/> holds weights fine-tuned on a collection (see <see
+    /// cref="WithFineTunedModel"/>).</summary>
     public bool IsFineTuned { get; init; }
 
     private static string PackagedModels => BundledFiles.PathOf("DnnImageModels");
 
-    public static ImageModelOptions ResNet18 { get; } = new()
-    {
-        Name = "resnet18-imagenet",
-        ModelPath = Path.Combine(PackagedModels, "ResNet18Onnx", "ResNet18.onnx"),
-        InputName = "Input247",
-        OutputName = "Pooling395_Output_0",
-        Dimension = 512,
-        PreprocessModelPath = Path.Combine(PackagedModels, "ResNetPrepOnnx", "ResNetPreprocess.onnx"),
-        PreprocessInputName = "OriginalInput",
-        PreprocessOutputName = "PreprocessedInput",
-    };
+    public static ImageModelOptions ResNet18 { get; } =
+        new()
+        {
+            Name = "resnet18-imagenet",
+            ModelPath = Path.Combine(PackagedModels, "ResNet18Onnx", "ResNet18.onnx"),
+            InputName = "Input247",
+            OutputName = "Pooling395_Output_0",
+            Dimension = 512,
+            PreprocessModelPath = Path.Combine(PackagedModels, "ResNetPrepOnnx", "ResNetPreprocess.onnx"),
+            PreprocessInputName = "OriginalInput",
+            PreprocessOutputName = "PreprocessedInput",
+        };
 
     /// <summary>The vision models that ship with the library, by name.</summary>
     public static IReadOnlyList<ImageModelOptions> Packaged { get; } = [ResNet18];
@@ -67,11 +71,14 @@ public sealed record ImageModelOptions
     public static ImageModelOptions Resolve(string name, ImageModelOptions? given = null)
     {
         if (given is not null)
-            return given.Name == name ? given
+            return given.Name == name
+                ? given
                 : throw new InvalidDataException($"the model reads images with '{name}', not '{given.Name}'");
         return Packaged.FirstOrDefault(model => model.Name == name)
-            ?? throw new InvalidDataException($"the model reads images with '{name}', which is not packaged with this library " +
-                                              $"({string.Join(", ", Packaged.Select(model => model.Name))}); pass its ImageModelOptions");
+            ?? throw new InvalidDataException(
+                $"the model reads images with '{name}', which is not packaged with this library "
+                    + $"({string.Join(", ", Packaged.Select(model => model.Name))}); pass its ImageModelOptions"
+            );
     }
 
     /// <summary>

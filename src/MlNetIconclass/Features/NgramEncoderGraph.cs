@@ -1,6 +1,6 @@
 using Onnx;
-using DataType = Onnx.TensorProto.Types.DataType;
 using static MlNetIconclass.Features.OnnxGraphs;
+using DataType = Onnx.TensorProto.Types.DataType;
 
 namespace MlNetIconclass.Features;
 
@@ -8,23 +8,36 @@ namespace MlNetIconclass.Features;
 /// The weights of the n-gram text encoder: an embedding bag (mean) over hashed n-grams, a residual two-layer network
 /// with an exact GELU, and L2 normalisation. Linear weights are <c>[out, in]</c>, as TorchSharp keeps them.
 /// </summary>
-public sealed record NgramEncoderWeights(int Buckets, int Dimension, float[] Bag, float[] HiddenWeight, float[] HiddenBias,
-    float[] OutputWeight, float[] OutputBias)
+internal sealed record NgramEncoderWeights(
+    int Buckets,
+    int Dimension,
+    float[] Bag,
+    float[] HiddenWeight,
+    float[] HiddenBias,
+    float[] OutputWeight,
+    float[] OutputBias
+)
 {
     /// <summary>Throws when the arrays do not have the sizes the bucket count and dimension call for.</summary>
     public void Check()
     {
         if (Buckets <= 0 || Dimension <= 0)
-            throw new InvalidDataException($"an n-gram encoder needs positive buckets and dimension, not {Buckets} and {Dimension}");
+            throw new InvalidDataException(
+                $"an n-gram encoder needs positive buckets and dimension, not {Buckets} and {Dimension}"
+            );
         (string Name, float[] Values, long Size)[] parts =
         [
-            ("bag", Bag, (long)Buckets * Dimension), ("hidden weight", HiddenWeight, (long)Dimension * Dimension),
-            ("hidden bias", HiddenBias, Dimension), ("output weight", OutputWeight, (long)Dimension * Dimension),
+            ("bag", Bag, (long)Buckets * Dimension),
+            ("hidden weight", HiddenWeight, (long)Dimension * Dimension),
+            ("hidden bias", HiddenBias, Dimension),
+            ("output weight", OutputWeight, (long)Dimension * Dimension),
             ("output bias", OutputBias, Dimension),
         ];
         foreach (var (name, values, size) in parts)
             if (values.LongLength != size)
-                throw new InvalidDataException($"the n-gram encoder's {name} has {values.Length} values where {size} are needed");
+                throw new InvalidDataException(
+                    $"the n-gram encoder's {name} has {values.Length} values where {size} are needed"
+                );
     }
 }
 
@@ -36,7 +49,7 @@ public sealed record NgramEncoderWeights(int Buckets, int Dimension, float[] Bag
 /// sum divided by the count, each text summed on its own, so the result does not depend on the batch. Weights are
 /// stored at half precision and cast to floats once, when ONNX Runtime folds the constants.
 /// </summary>
-public static class NgramEncoderGraph
+internal static class NgramEncoderGraph
 {
     public const string Ids = "ids";
     public const string Mask = "mask";
@@ -92,8 +105,10 @@ public static class NgramEncoderGraph
 
     /// <summary>The bucket count of a graph built by <see cref="Build"/> (the hashing must use the same).</summary>
     public static int BucketsOf(ModelProto model) =>
-        (int)(model.Graph.Initializer.FirstOrDefault(t => t.Name == "bag_half")?.Dims[0]
-              ?? throw new InvalidDataException("the graph is not an n-gram encoder (it has no bag_half initializer)"));
+        (int)(
+            model.Graph.Initializer.FirstOrDefault(t => t.Name == "bag_half")?.Dims[0]
+            ?? throw new InvalidDataException("the graph is not an n-gram encoder (it has no bag_half initializer)")
+        );
 
     /// <summary>
     /// Reads the weights the first model format stored (<c>encoder.f16</c>: each TorchSharp parameter's name, shape and
@@ -103,25 +118,37 @@ public static class NgramEncoderGraph
     {
         using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         int count = reader.ReadInt32();
-        if (count is < 0 or > 64) throw new InvalidDataException($"{count} parameters is not an n-gram encoder.");
+        if (count is < 0 or > 64)
+            throw new InvalidDataException($"{count} parameters is not an n-gram encoder.");
         var parameters = new Dictionary<string, (long[] Shape, float[] Values)>(StringComparer.Ordinal);
         for (int i = 0; i < count; i++)
         {
             string name = reader.ReadString();
             int rank = reader.ReadInt32();
-            if (rank is < 0 or > 4) throw new InvalidDataException($"'{name}' has rank {rank}.");
+            if (rank is < 0 or > 4)
+                throw new InvalidDataException($"'{name}' has rank {rank}.");
             var shape = new long[rank];
-            for (int axis = 0; axis < rank; axis++) shape[axis] = reader.ReadInt64();
+            for (int axis = 0; axis < rank; axis++)
+                shape[axis] = reader.ReadInt64();
             long size = shape.Aggregate(1L, (a, b) => b < 0 ? -1 : a * b);
             parameters[name] = (shape, Persistence.HalfPrecision.ReadValues(reader, size));
         }
-        (long[] Shape, float[] Values) Get(string name) => parameters.TryGetValue(name, out var parameter)
-            ? parameter
-            : throw new InvalidDataException($"the weights have no '{name}'.");
+        (long[] Shape, float[] Values) Get(string name) =>
+            parameters.TryGetValue(name, out var parameter)
+                ? parameter
+                : throw new InvalidDataException($"the weights have no '{name}'.");
         var bag = Get("tower.bag.weight");
-        if (bag.Shape.Length != 2) throw new InvalidDataException("tower.bag.weight is not a matrix.");
-        var weights = new NgramEncoderWeights((int)bag.Shape[0], (int)bag.Shape[1], bag.Values, Get("tower.hidden.weight").Values,
-            Get("tower.hidden.bias").Values, Get("tower.output.weight").Values, Get("tower.output.bias").Values);
+        if (bag.Shape.Length != 2)
+            throw new InvalidDataException("tower.bag.weight is not a matrix.");
+        var weights = new NgramEncoderWeights(
+            (int)bag.Shape[0],
+            (int)bag.Shape[1],
+            bag.Values,
+            Get("tower.hidden.weight").Values,
+            Get("tower.hidden.bias").Values,
+            Get("tower.output.weight").Values,
+            Get("tower.output.bias").Values
+        );
         weights.Check();
         return weights;
     }

@@ -8,9 +8,10 @@ namespace MlNetIconclass.Features;
 /// through the graph of <see cref="NgramEncoderGraph"/>, on the GPU when there is one. Texts are run in batches of
 /// similar length, so that little of each padded batch is padding.
 /// </summary>
-public sealed class NgramOnnxEncoder : ITextEmbedder, IDisposable
+internal sealed class NgramOnnxEncoder : ITextEmbedder, IDisposable
 {
-    /// <summary>Padded ids per run: bounds the gathered vectors (ids x dimension floats) to a few tens of megabytes.</summary>
+    /// <summary>Padded ids per run: bounds the gathered vectors (ids x dimension floats) to a few tens of
+    /// megabytes.</summary>
     private const int IdsPerRun = 1 << 16;
 
     private readonly InferenceSession _session;
@@ -30,11 +31,12 @@ public sealed class NgramOnnxEncoder : ITextEmbedder, IDisposable
         var ids = texts.Select(_ngrams.Featurize).ToArray();
         var result = new float[texts.Count * Dimension];
         var byLength = Enumerable.Range(0, texts.Count).OrderBy(i => ids[i].Count).ToArray();
-        for (int start = 0; start < byLength.Length;)
+        for (int start = 0; start < byLength.Length; )
         {
             // The batch grows while the padded batch (its count times its longest, the last in length order) fits.
             int end = start + 1;
-            while (end < byLength.Length && (long)(end + 1 - start) * ids[byLength[end]].Count <= IdsPerRun) end++;
+            while (end < byLength.Length && (long)(end + 1 - start) * ids[byLength[end]].Count <= IdsPerRun)
+                end++;
             var batch = byLength[start..end];
             var embeddings = EmbedBatch(batch.Select(i => ids[i]).ToArray());
             for (int j = 0; j < batch.Length; j++)
@@ -63,8 +65,12 @@ public sealed class NgramOnnxEncoder : ITextEmbedder, IDisposable
         using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, [texts.Count, length]);
         using var countValue = OrtValue.CreateTensorValueFromMemory(counts, [counts.Length]);
         using var options = new RunOptions();
-        using var results = _session.Run(options, [NgramEncoderGraph.Ids, NgramEncoderGraph.Mask, NgramEncoderGraph.Counts],
-            [idValue, maskValue, countValue], [NgramEncoderGraph.Embeddings]);
+        using var results = _session.Run(
+            options,
+            [NgramEncoderGraph.Ids, NgramEncoderGraph.Mask, NgramEncoderGraph.Counts],
+            [idValue, maskValue, countValue],
+            [NgramEncoderGraph.Embeddings]
+        );
         return results[0].GetTensorDataAsSpan<float>().ToArray();
     }
 

@@ -11,12 +11,18 @@ namespace MlNetIconclass.Features;
 /// </summary>
 internal static class OnnxGraphs
 {
-    /// <summary>Opset 17: ScatterND with reduction, TopK with k as an input, Gemm and Erf, all on CPU and CUDA.</summary>
+    /// <summary>Opset 17: ScatterND with reduction, TopK with k as an input, Gemm and Erf, all on CPU and
+    /// CUDA.</summary>
     private const int Opset = 17;
 
     public static ModelProto Model(GraphProto graph)
     {
-        var model = new ModelProto { IrVersion = 8, ProducerName = "MlNetIconclass", Graph = graph };
+        var model = new ModelProto
+        {
+            IrVersion = 8,
+            ProducerName = "MlNetIconclass",
+            Graph = graph,
+        };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
         return model;
     }
@@ -26,13 +32,18 @@ internal static class OnnxGraphs
     {
         var shape = new TensorShapeProto();
         foreach (var dimension in dimensions)
-            shape.Dim.Add(dimension is string symbol
-                ? new TensorShapeProto.Types.Dimension { DimParam = symbol }
-                : new TensorShapeProto.Types.Dimension { DimValue = Convert.ToInt64(dimension) });
+            shape.Dim.Add(
+                dimension is string symbol
+                    ? new TensorShapeProto.Types.Dimension { DimParam = symbol }
+                    : new TensorShapeProto.Types.Dimension { DimValue = Convert.ToInt64(dimension) }
+            );
         return new ValueInfoProto
         {
             Name = name,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } },
+            Type = new TypeProto
+            {
+                TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape },
+            },
         };
     }
 
@@ -46,7 +57,12 @@ internal static class OnnxGraphs
     }
 
     public static AttributeProto Attribute(string name, long value) =>
-        new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+        new()
+        {
+            Name = name,
+            Type = AttributeProto.Types.AttributeType.Int,
+            I = value,
+        };
 
     public static AttributeProto Attribute(string name, long[] values)
     {
@@ -56,10 +72,20 @@ internal static class OnnxGraphs
     }
 
     public static AttributeProto Attribute(string name, string value) =>
-        new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
+        new()
+        {
+            Name = name,
+            Type = AttributeProto.Types.AttributeType.String,
+            S = ByteString.CopyFromUtf8(value),
+        };
 
     public static AttributeProto Attribute(string name, TensorProto value) =>
-        new() { Name = name, Type = AttributeProto.Types.AttributeType.Tensor, T = value };
+        new()
+        {
+            Name = name,
+            Type = AttributeProto.Types.AttributeType.Tensor,
+            T = value,
+        };
 
     public static TensorProto Floats(string name, ReadOnlySpan<float> values, params long[] dimensions) =>
         Tensor(name, DataType.Float, MemoryMarshal.AsBytes(values), dimensions);
@@ -68,7 +94,8 @@ internal static class OnnxGraphs
     public static TensorProto Halves(string name, ReadOnlySpan<float> values, params long[] dimensions)
     {
         var halves = new Half[values.Length];
-        for (int i = 0; i < values.Length; i++) halves[i] = (Half)values[i];
+        for (int i = 0; i < values.Length; i++)
+            halves[i] = (Half)values[i];
         return Tensor(name, DataType.Float16, MemoryMarshal.AsBytes(halves.AsSpan()), dimensions);
     }
 
@@ -77,17 +104,24 @@ internal static class OnnxGraphs
 
     private static TensorProto Tensor(string name, DataType type, ReadOnlySpan<byte> raw, long[] dimensions)
     {
-        var tensor = new TensorProto { Name = name, DataType = (int)type, RawData = ByteString.CopyFrom(raw) };
+        var tensor = new TensorProto
+        {
+            Name = name,
+            DataType = (int)type,
+            RawData = ByteString.CopyFrom(raw),
+        };
         tensor.Dims.AddRange(dimensions);
         return tensor;
     }
 
     public static bool IsFloat(TensorProto tensor) => tensor.DataType == (int)DataType.Float;
 
-    /// <summary>A float initializer's values, whichever of the two encodings (raw bytes or a float list) it uses.</summary>
-    public static float[] FloatValues(TensorProto tensor) => tensor.RawData.Length > 0
-        ? MemoryMarshal.Cast<byte, float>(tensor.RawData.Span).ToArray()
-        : tensor.FloatData.ToArray();
+    /// <summary>A float initializer's values, whichever of the two encodings (raw bytes or a float list) it
+    /// uses.</summary>
+    public static float[] FloatValues(TensorProto tensor) =>
+        tensor.RawData.Length > 0
+            ? MemoryMarshal.Cast<byte, float>(tensor.RawData.Span).ToArray()
+            : tensor.FloatData.ToArray();
 
     /// <summary>Replaces a float initializer's values, stored as raw bytes (the compact encoding).</summary>
     public static void SetFloatValues(TensorProto tensor, ReadOnlySpan<float> values)
@@ -103,7 +137,8 @@ internal static class OnnxGraphs
             throw new InvalidDataException($"The initializer '{tensor.Name}' is not half precision.");
         var halves = MemoryMarshal.Cast<byte, Half>(tensor.RawData.Span);
         var values = new float[halves.Length];
-        for (int i = 0; i < halves.Length; i++) values[i] = (float)halves[i];
+        for (int i = 0; i < halves.Length; i++)
+            values[i] = (float)halves[i];
         return values;
     }
 }

@@ -10,11 +10,12 @@ namespace MlNetIconclass.Features;
 /// <see cref="NgramEncoderGraph"/>, or MiniLM's fine-tuned weights in a copy of the packaged graph), which ONNX
 /// Runtime runs on the CPU or a GPU. Saves itself as <c>encoder.onnx</c>.
 /// </summary>
-public sealed class TextEncoderGraph
+internal sealed class TextEncoderGraph
 {
     private const string Entry = "encoder.onnx";
 
-    /// <summary>What the first model format kept of an n-gram encoder: its TorchSharp weights at half precision.</summary>
+    /// <summary>What the first model format kept of an n-gram encoder: its TorchSharp weights at half
+    /// precision.</summary>
     private const string TorchWeightsEntry = "encoder.f16";
 
     public TextEncoderGraph(TextEncoderKind kind, byte[] onnx)
@@ -32,12 +33,19 @@ public sealed class TextEncoderGraph
         new(TextEncoderKind.Ngram, NgramEncoderGraph.Build(weights).ToByteArray());
 
     /// <summary>The encoder that ranks with this graph: exactly what was trained, on the device asked for.</summary>
-    public ITextEmbedder CreateEmbedder(ComputeDevice device, Action<string>? log = null) => Kind switch
-    {
-        TextEncoderKind.Ngram => new NgramOnnxEncoder(ModelProto.Parser.ParseFrom(Onnx), device, log),
-        TextEncoderKind.MiniLm => new BertOnnxEncoder(Onnx, MiniLmPackage.CreateTokenizer(), device, MiniLmPackage.MaxTokens, log),
-        _ => throw new InvalidDataException($"unknown text encoder kind {Kind}"),
-    };
+    public ITextEmbedder CreateEmbedder(ComputeDevice device, Action<string>? log = null) =>
+        Kind switch
+        {
+            TextEncoderKind.Ngram => new NgramOnnxEncoder(ModelProto.Parser.ParseFrom(Onnx), device, log),
+            TextEncoderKind.MiniLm => new BertOnnxEncoder(
+                Onnx,
+                MiniLmPackage.CreateTokenizer(),
+                device,
+                MiniLmPackage.MaxTokens,
+                log
+            ),
+            _ => throw new InvalidDataException($"unknown text encoder kind {Kind}"),
+        };
 
     internal void Save(IModelEntryWriter writer)
     {

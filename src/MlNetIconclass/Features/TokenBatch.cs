@@ -6,7 +6,7 @@ namespace MlNetIconclass.Features;
 /// Texts as BERT inputs, row-major <c>[Count, Length]</c>, padded to the longest text of the batch and truncated
 /// to <c>maxLength</c> tokens ([CLS] and [SEP] included).
 /// </summary>
-public sealed record TokenBatch(long[] InputIds, long[] AttentionMask, long[] TokenTypeIds, int Count, int Length)
+internal sealed record TokenBatch(long[] InputIds, long[] AttentionMask, long[] TokenTypeIds, int Count, int Length)
 {
     public static TokenBatch Encode(BertTokenizer tokenizer, IReadOnlyList<string> texts, int maxLength = 128)
     {

@@ -33,7 +33,12 @@ public sealed class IconclassCatalog
     /// <summary>The context the catalog's components belong to (for extensions such as the estimator).</summary>
     public MLContext Context { get; }
 
-    /// <summary>A transformer over a model file saved by <see cref="IconclassModel.Save"/> (or <c>iconclass train</c>).</summary>
-    public IconclassTransformer LoadModel(string path, IconclassThesaurus thesaurus, ModelLoadOptions? options = null, int top = 20) =>
-        new(IconclassModel.Load(path, thesaurus, options), top);
+    /// <summary>A transformer over a model file saved by <see cref="IconclassModel.Save"/> (or <c>iconclass
+    /// train</c>).</summary>
+    public IconclassTransformer LoadModel(
+        string path,
+        IconclassThesaurus thesaurus,
+        ModelLoadOptions? options = null,
+        int top = 20
+    ) => new(IconclassModel.Load(path, thesaurus, options), top);
 }

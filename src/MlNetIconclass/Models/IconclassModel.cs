@@ -15,7 +15,13 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
 {
     private readonly HybridComponents _components;
 
-    internal IconclassModel(ModelManifest manifest, TextEncoderGraph encoder, QueryTower queries, LabelIndexes labels, LabeledRecords memory)
+    internal IconclassModel(
+        ModelManifest manifest,
+        TextEncoderGraph encoder,
+        QueryTower queries,
+        LabelIndexes labels,
+        LabeledRecords memory
+    )
     {
         Manifest = manifest;
         Encoder = encoder;
@@ -51,7 +57,8 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
     /// <summary>Whether the query tower reads images (the model was trained with them).</summary>
     public bool ReadsImages => Queries.Visual is not null;
 
-    /// <summary>The image features of the model's queries, when it reads images: to prepare a batch, and to ask why an image was not used.</summary>
+    /// <summary>The image features of the model's queries, when it reads images: to prepare a batch, and to ask why an
+    /// image was not used.</summary>
     public ArtworkImageFeatures? Images => Queries.Visual?.Images;
 
     /// <summary>
@@ -61,9 +68,16 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
     public IReadOnlyList<ICodeRanker> Ablations() =>
         Enum.GetValues<HybridComponent>()
             .Where(component => Manifest.Weights[component] > 0)
-            .Select(ICodeRanker (component) => Ranker.WithWeights(Manifest.Weights.Without(component), $"{Name} without {component}"))
+            .Select(
+                ICodeRanker (component) =>
+                    Ranker.WithWeights(Manifest.Weights.Without(component), $"{Name} without {component}")
+            )
             .Append(Ranker.WithWeights(new HybridWeights(1, 0, 0, 0, 0), $"{Name}, dense only"))
-            .Concat(ReadsImages ? [new ModalityRanker(Ranker, Modality.TextOnly), new ModalityRanker(Ranker, Modality.ImageOnly)] : [])
+            .Concat(
+                ReadsImages
+                    ? [new ModalityRanker(Ranker, Modality.TextOnly), new ModalityRanker(Ranker, Modality.ImageOnly)]
+                    : []
+            )
             .ToArray();
 
     public void Save(string path) => ModelFile.Save(this, path);

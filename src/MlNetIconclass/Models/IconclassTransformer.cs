@@ -49,21 +49,25 @@ public sealed class IconclassTransformer : ITransformer, IDisposable
 
     public IDataView Transform(IDataView input) => new RankedDataView(this, input, GetOutputSchema(input.Schema));
 
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new RankingRowMapper(this, inputSchema, GetOutputSchema(inputSchema));
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
+        new RankingRowMapper(this, inputSchema, GetOutputSchema(inputSchema));
 
-    /// <summary>Saves the model alone, to one model file (<c>iconclass</c> and <see cref="IconclassModel.Load"/> read it).</summary>
+    /// <summary>Saves the model alone, to one model file (<c>iconclass</c> and <see cref="IconclassModel.Load"/> read
+    /// it).</summary>
     public void Save(string path) => Model.Save(path);
 
     void ICanSaveModel.Save(ModelSaveContext context) => MlNetPersistence.Save(context, this);
 
-    /// <summary>What <c>mlContext.Model.Load</c> calls, through the loader <see cref="MlNetPersistence"/> registers.</summary>
+    /// <summary>What <c>mlContext.Model.Load</c> calls, through the loader <see cref="MlNetPersistence"/>
+    /// registers.</summary>
     internal static IconclassTransformer Load(IHostEnvironment environment, object context) =>
         MlNetPersistence.Load(environment, context);
 
     public void Dispose() => Model.Dispose();
 
     /// <summary>The ranked codes of a batch of records, at most <see cref="Top"/> each.</summary>
-    internal IReadOnlyList<IReadOnlyList<Retrieval.ScoredCode>> Rank(IReadOnlyList<ArtworkRecord> records) => Model.RankBatch(records, Top);
+    internal IReadOnlyList<IReadOnlyList<Retrieval.ScoredCode>> Rank(IReadOnlyList<ArtworkRecord> records) =>
+        Model.RankBatch(records, Top);
 }
 
 /// <summary>What the Iconclass transformer adds to a row; the output class of its <c>PredictionEngine</c>.</summary>

@@ -52,8 +52,15 @@ internal static class MlNetPersistence
         };
         if (!(bool)Invoke(context, "TryLoadBinaryStream", ModelStream, readModel)! || bytes is null)
             throw new InvalidDataException($"The ML.NET model has no {ModelStream} for its Iconclass transformer.");
-        var thesaurus = Registered.TryGetValue(environment.ComponentCatalog, out var registered) ? registered : BundledThesaurus.Value;
-        var model = ModelFile.Load(new MemoryStream(bytes), "the Iconclass model inside the ML.NET model", thesaurus, new ModelLoadOptions());
+        var thesaurus = Registered.TryGetValue(environment.ComponentCatalog, out var registered)
+            ? registered
+            : BundledThesaurus.Value;
+        var model = ModelFile.Load(
+            new MemoryStream(bytes),
+            "the Iconclass model inside the ML.NET model",
+            thesaurus,
+            new ModelLoadOptions()
+        );
         return new IconclassTransformer(model, top);
     }
 
@@ -67,38 +74,72 @@ internal static class MlNetPersistence
         {
             bool known = Registered.TryGetValue(catalog, out _);
             Registered.AddOrUpdate(catalog, thesaurus ?? BundledThesaurus.Value);
-            if (known) return;
+            if (known)
+                return;
         }
         var signature = Type("Microsoft.ML.SignatureLoadModel");
-        var attribute = Type("Microsoft.ML.LoadableClassAttribute")
-            .GetConstructor([typeof(Type), typeof(Type), typeof(Type), typeof(string), typeof(string[])])
-            ?.Invoke([typeof(IconclassTransformer), null, signature, "Iconclass transformer", new[] { LoaderSignature }])
+        var attribute =
+            Type("Microsoft.ML.LoadableClassAttribute")
+                .GetConstructor([typeof(Type), typeof(Type), typeof(Type), typeof(string), typeof(string[])])
+                ?.Invoke([
+                    typeof(IconclassTransformer),
+                    null,
+                    signature,
+                    "Iconclass transformer",
+                    new[] { LoaderSignature },
+                ])
             ?? throw Unsupported("LoadableClassAttribute");
-        var create = typeof(IconclassTransformer).GetMethod(nameof(IconclassTransformer.Load), BindingFlags.NonPublic | BindingFlags.Static)!;
-        var info = typeof(ComponentCatalog).GetNestedType("LoadableClassInfo", BindingFlags.NonPublic)
-            ?.GetConstructors(BindingFlags.NonPublic | BindingFlags.Instance).SingleOrDefault(c => c.GetParameters().Length == 5)
-            ?.Invoke([attribute, null, null, create, true])
+        var create = typeof(IconclassTransformer).GetMethod(
+            nameof(IconclassTransformer.Load),
+            BindingFlags.NonPublic | BindingFlags.Static
+        )!;
+        var info =
+            typeof(ComponentCatalog)
+                .GetNestedType("LoadableClassInfo", BindingFlags.NonPublic)
+                ?.GetConstructors(BindingFlags.NonPublic | BindingFlags.Instance)
+                .SingleOrDefault(c => c.GetParameters().Length == 5)
+                ?.Invoke([attribute, null, null, create, true])
             ?? throw Unsupported("LoadableClassInfo");
         Invoke(catalog, "AddClass", info, new[] { LoaderSignature }, false);
     }
 
     private static object VersionInfo() =>
-        Type("Microsoft.ML.VersionInfo").GetConstructors(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)
+        Type("Microsoft.ML.VersionInfo")
+            .GetConstructors(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)
             .SingleOrDefault(c => c.GetParameters().Length == 7)
-            ?.Invoke([ModelSignature, Version, Version, Version, typeof(MlNetPersistence).Assembly.FullName, LoaderSignature, null])
+            ?.Invoke([
+                ModelSignature,
+                Version,
+                Version,
+                Version,
+                typeof(MlNetPersistence).Assembly.FullName,
+                LoaderSignature,
+                null,
+            ])
         ?? throw Unsupported("VersionInfo");
 
     private static Type Type(string name) => MlCore.GetType(name) ?? throw Unsupported(name);
 
     private static object Field(object target, string name) =>
-        target.GetType().GetField(name, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)?.GetValue(target)
+        target
+            .GetType()
+            .GetField(name, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)
+            ?.GetValue(target)
         ?? throw Unsupported($"{target.GetType().Name}.{name}");
 
     private static object? Invoke(object target, string name, params object?[] arguments)
     {
-        var method = target.GetType().GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)
-            .SingleOrDefault(m => m.Name == name && m.GetParameters().Length == arguments.Length
-                                  && m.GetParameters().Zip(arguments).All(p => p.Second is null || p.First.ParameterType.IsInstanceOfType(p.Second)))
+        var method =
+            target
+                .GetType()
+                .GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)
+                .SingleOrDefault(m =>
+                    m.Name == name
+                    && m.GetParameters().Length == arguments.Length
+                    && m.GetParameters()
+                        .Zip(arguments)
+                        .All(p => p.Second is null || p.First.ParameterType.IsInstanceOfType(p.Second))
+                )
             ?? throw Unsupported($"{target.GetType().Name}.{name}");
         try
         {
@@ -112,6 +153,9 @@ internal static class MlNetPersistence
     }
 
     private static NotSupportedException Unsupported(string member) =>
-        new($"This ML.NET version has no {member} as ML.NET 5.0.1 has: an ML.NET model holding an Iconclass transformer cannot be " +
-            "saved or loaded with it. Save the transformer with IconclassTransformer.Save(path) instead.");
+        new(
+            $"This ML.NET version has no {member} as ML.NET 5.0.1 has: an ML.NET model holding an Iconclass "
+                + $"transformer cannot be "
+                + "saved or loaded with it. Save the transformer with IconclassTransformer.Save(path) instead."
+        );
 }

@@ -19,55 +19,87 @@ internal static class ModelFile
 {
     private const string ManifestEntry = "manifest.json";
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+    };
 
     /// <summary>Writes the file atomically: a run killed while saving leaves the earlier file, or none.</summary>
     public static void Save(IconclassModel model, string path) =>
-        AtomicFile.WriteAsync(path, stream =>
-        {
-            Save(model, stream);
-            return Task.CompletedTask;
-        }).GetAwaiter().GetResult();
+        AtomicFile
+            .WriteAsync(
+                path,
+                stream =>
+                {
+                    Save(model, stream);
+                    return Task.CompletedTask;
+                }
+            )
+            .GetAwaiter()
+            .GetResult();
 
     public static void Save(IconclassModel model, Stream stream)
     {
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
         var entries = new ZipEntries(zip);
-        using (var manifest = entries.Create(ManifestEntry)) JsonSerializer.Serialize(manifest, model.Manifest, Json);
+        using (var manifest = entries.Create(ManifestEntry))
+            JsonSerializer.Serialize(manifest, model.Manifest, Json);
         model.Encoder.Save(entries);
-        if (model.Encoder.Kind == TextEncoderKind.MiniLm) model.Labels.Save(entries, model.Manifest.Languages);
+        if (model.Encoder.Kind == TextEncoderKind.MiniLm)
+            model.Labels.Save(entries, model.Manifest.Languages);
         model.Queries.Visual?.Save(entries);
         model.Memory.Save(entries);
     }
 
     public static IconclassModel Load(string path, IconclassThesaurus thesaurus, ModelLoadOptions options)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"The model file '{path}' does not exist.", path);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"The model file '{path}' does not exist.", path);
         using var stream = File.OpenRead(path);
         return Load(stream, $"'{path}'", thesaurus, options);
     }
 
-    /// <summary>Loads a model from a stream; <paramref name="description"/> names it in errors (its path, or where it came from).</summary>
-    public static IconclassModel Load(Stream stream, string description, IconclassThesaurus thesaurus, ModelLoadOptions options)
+    /// <summary>Loads a model from a stream; <paramref name="description"/> names it in errors (its path, or where it
+    /// came from).</summary>
+    public static IconclassModel Load(
+        Stream stream,
+        string description,
+        IconclassThesaurus thesaurus,
+        ModelLoadOptions options
+    )
     {
         var parts = new List<IDisposable>();
         try
         {
             using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
             var entries = new ZipEntries(zip);
-            var manifest = entries.Read(ManifestEntry, stream => JsonSerializer.Deserialize<ModelManifest>(stream, Json))
+            var manifest =
+                entries.Read(ManifestEntry, stream => JsonSerializer.Deserialize<ModelManifest>(stream, Json))
                 ?? throw new InvalidDataException($"{ManifestEntry} is empty.");
             if (!ModelManifest.ReadableFormats.Contains(manifest.Format))
-                throw new InvalidDataException($"model format {manifest.Format}; this library reads formats " +
-                                               $"{string.Join(" and ", ModelManifest.ReadableFormats)}.");
+                throw new InvalidDataException(
+                    $"model format {manifest.Format}; this library reads formats "
+                        + $"{string.Join(" and ", ModelManifest.ReadableFormats)}."
+                );
             if (manifest.LabelSetHash != ModelManifest.HashLabels(thesaurus.LabelSpace))
-                throw new InvalidDataException("the model was built for another label set (another thesaurus version or language selection).");
+                throw new InvalidDataException(
+                    "the model was built for another label set (another thesaurus version or language selection)."
+                );
 
             var encoder = TextEncoderGraph.Load(entries, manifest.Encoder);
             var text = Own(parts, encoder.CreateEmbedder(options.Device, options.Log));
             var visual = manifest.ImageModel is { } imageModel
-                ? Own(parts, VisualQuery.Load(entries, ImageModelOptions.Resolve(imageModel.Name, options.ImageModel), options.Device,
-                    options.Log, options.ImageFolder))
+                ? Own(
+                    parts,
+                    VisualQuery.Load(
+                        entries,
+                        ImageModelOptions.Resolve(imageModel.Name, options.ImageModel),
+                        options.Device,
+                        options.Log,
+                        options.ImageFolder
+                    )
+                )
                 : null;
             var queries = new QueryTower(text, manifest.QueryFields, visual);
             var labels = Own(parts, new LabelIndexes(thesaurus, text, options.Device));
@@ -75,17 +107,27 @@ internal static class ModelFile
             var memory = LabeledRecords.Load(entries, new GoldCodeNormalizer(thesaurus));
             return new IconclassModel(manifest, encoder, queries, labels, memory);
         }
-        catch (Exception exception) when (exception is InvalidDataException or JsonException or EndOfStreamException or
-                                              Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+        catch (Exception exception)
+            when (exception
+                    is InvalidDataException
+                        or JsonException
+                        or EndOfStreamException
+                        or Microsoft.ML.OnnxRuntime.OnnxRuntimeException
+            )
         {
-            foreach (var part in parts) part.Dispose();
-            throw new InvalidDataException($"{description} is not a usable MlNetIconclass model: {exception.Message}", exception);
+            foreach (var part in parts)
+                part.Dispose();
+            throw new InvalidDataException(
+                $"{description} is not a usable MlNetIconclass model: {exception.Message}",
+                exception
+            );
         }
     }
 
     private static T Own<T>(List<IDisposable> parts, T part)
     {
-        if (part is IDisposable disposable) parts.Add(disposable);
+        if (part is IDisposable disposable)
+            parts.Add(disposable);
         return part;
     }
 
@@ -97,7 +139,8 @@ internal static class ModelFile
 
         public bool Contains(string entry) => zip.GetEntry(entry) is not null;
 
-        public Stream Open(string entry) => (zip.GetEntry(entry) ?? throw new InvalidDataException($"{entry} is missing.")).Open();
+        public Stream Open(string entry) =>
+            (zip.GetEntry(entry) ?? throw new InvalidDataException($"{entry} is missing.")).Open();
     }
 }
 

@@ -5,10 +5,12 @@ using MlNetIconclass.Retrieval;
 
 namespace MlNetIconclass.Models;
 
-/// <summary>What a saved model is: versions, options, the label set it ranks, its hybrid weights and training figures.</summary>
+/// <summary>What a saved model is: versions, options, the label set it ranks, its hybrid weights and training
+/// figures.</summary>
 public sealed record ModelManifest
 {
-    /// <summary>2: every text encoder is an ONNX graph (<c>encoder.onnx</c>). 1 kept n-gram weights as <c>encoder.f16</c>.</summary>
+    /// <summary>2: every text encoder is an ONNX graph (<c>encoder.onnx</c>). 1 kept n-gram weights as
+    /// <c>encoder.f16</c>.</summary>
     public const int CurrentFormat = 2;
 
     /// <summary>The formats this library reads.</summary>
@@ -16,6 +18,7 @@ public sealed record ModelManifest
 
     public int Format { get; init; } = CurrentFormat;
     public string Library { get; init; } = typeof(ModelManifest).Assembly.GetName().Version?.ToString() ?? "";
+
     /// <summary>The TorchSharp version that trained the model.</summary>
     public string TorchSharp { get; init; } = "";
     public DateTimeOffset Created { get; init; } = DateTimeOffset.UtcNow;
@@ -29,26 +32,41 @@ public sealed record ModelManifest
     public required string LabelSetHash { get; init; }
     public required int LabelCount { get; init; }
     public required HybridWeights Weights { get; init; }
+
     /// <summary>Nearest training records that vote in each memory component.</summary>
     public int Neighbours { get; init; } = 20;
+
     /// <summary>R@10 + MRR of the hybrid on the validation records, with the chosen weights.</summary>
     public double ValidationObjective { get; init; }
     public int TrainingRecords { get; init; }
     public int ValidationRecords { get; init; }
     public double TrainingSeconds { get; init; }
     public IReadOnlyList<EpochReport> Epochs { get; init; } = [];
+
     /// <summary>The vision model the query tower fuses with the text; null for a text-only model.</summary>
     public ImageModelOptions? ImageModel { get; init; }
+
     /// <summary>Training records whose image was used to train the projection.</summary>
     public int ImageRecords { get; init; }
-    /// <summary>Passes that fine-tuned the vision model; above 0, its weights are in the model file (vision-backbone.onnx).</summary>
+
+    /// <summary>Passes that fine-tuned the vision model; above 0, its weights are in the model file
+    /// (vision-backbone.onnx).</summary>
     public int ImageBackboneEpochs { get; init; }
 
-    /// <summary>SHA-256 of the label space, one label a line: a model only ranks the label set it was built for.</summary>
+    /// <summary>SHA-256 of the label space, one label a line: a model only ranks the label set it was built
+    /// for.</summary>
     public static string HashLabels(IEnumerable<string> labels) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', labels))));
 }
 
-/// <summary>One epoch's figures: loss, validation (dense ranking alone) where there is a validation set, and speed.</summary>
-public sealed record EpochReport(string Phase, int Epoch, double Loss, double? ValidationRecallAt10, double? ValidationMrr,
-    double Seconds, double ExamplesPerSecond);
+/// <summary>One epoch's figures: loss, validation (dense ranking alone) where there is a validation set, and
+/// speed.</summary>
+public sealed record EpochReport(
+    string Phase,
+    int Epoch,
+    double Loss,
+    double? ValidationRecallAt10,
+    double? ValidationMrr,
+    double Seconds,
+    double ExamplesPerSecond
+);

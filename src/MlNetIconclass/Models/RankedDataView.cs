@@ -11,7 +11,8 @@ namespace MlNetIconclass.Models;
 /// records and ranks them together; the row cursor then serves them one by one. A cursor that reads only input
 /// columns ranks nothing.
 /// </summary>
-internal sealed class RankedDataView(IconclassTransformer transformer, IDataView input, DataViewSchema schema) : IDataView
+internal sealed class RankedDataView(IconclassTransformer transformer, IDataView input, DataViewSchema schema)
+    : IDataView
 {
     public DataViewSchema Schema => schema;
 
@@ -30,8 +31,11 @@ internal sealed class RankedDataView(IconclassTransformer transformer, IDataView
         return new Cursor(transformer, schema, inputCursor, readAhead, needed);
     }
 
-    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
-        [GetRowCursor(columnsNeeded, rand)];
+    public DataViewRowCursor[] GetRowCursorSet(
+        IEnumerable<DataViewSchema.Column> columnsNeeded,
+        int n,
+        Random? rand = null
+    ) => [GetRowCursor(columnsNeeded, rand)];
 
     private sealed class Cursor : DataViewRowCursor
     {
@@ -43,8 +47,13 @@ internal sealed class RankedDataView(IconclassTransformer transformer, IDataView
         private IReadOnlyList<IReadOnlyList<ScoredCode>> _rankings = [];
         private long _firstRanked;
 
-        public Cursor(IconclassTransformer transformer, DataViewSchema schema, DataViewRowCursor input, DataViewRowCursor? readAhead,
-            HashSet<int> active)
+        public Cursor(
+            IconclassTransformer transformer,
+            DataViewSchema schema,
+            DataViewRowCursor input,
+            DataViewRowCursor? readAhead,
+            HashSet<int> active
+        )
         {
             _transformer = transformer;
             Schema = schema;
@@ -62,15 +71,18 @@ internal sealed class RankedDataView(IconclassTransformer transformer, IDataView
 
         public override bool MoveNext()
         {
-            if (!_input.MoveNext()) return false;
-            if (_readAhead is not null && Position >= _firstRanked + _rankings.Count) RankNextBatch();
+            if (!_input.MoveNext())
+                return false;
+            if (_readAhead is not null && Position >= _firstRanked + _rankings.Count)
+                RankNextBatch();
             return true;
         }
 
         private void RankNextBatch()
         {
             var records = new List<ArtworkRecord>(IconclassTransformer.RankingBatch);
-            while (records.Count < IconclassTransformer.RankingBatch && _readAhead!.MoveNext()) records.Add(_read!());
+            while (records.Count < IconclassTransformer.RankingBatch && _readAhead!.MoveNext())
+                records.Add(_read!());
             _firstRanked = Position;
             _rankings = _transformer.Rank(records);
         }
@@ -81,7 +93,8 @@ internal sealed class RankedDataView(IconclassTransformer transformer, IDataView
 
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
         {
-            if (column.Index < _input.Schema.Count) return _input.GetGetter<TValue>(_input.Schema[column.Index]);
+            if (column.Index < _input.Schema.Count)
+                return _input.GetGetter<TValue>(_input.Schema[column.Index]);
             return RankingGetters.For<TValue>(column, () => Current);
         }
 
@@ -106,13 +119,26 @@ internal static class RankingGetters
     {
         Delegate getter = column.Name switch
         {
-            IconclassTransformer.PredictedCodesColumn => (ValueGetter<VBuffer<ReadOnlyMemory<char>>>)((ref VBuffer<ReadOnlyMemory<char>> value) =>
-                value = new VBuffer<ReadOnlyMemory<char>>(current().Count, current().Select(code => code.Code.AsMemory()).ToArray())),
-            IconclassTransformer.ScoresColumn => (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
-                value = new VBuffer<float>(current().Count, current().Select(code => code.Score).ToArray())),
-            _ => throw new ArgumentOutOfRangeException(nameof(column), column.Name, "not a column the Iconclass transformer adds"),
+            IconclassTransformer.PredictedCodesColumn => (ValueGetter<VBuffer<ReadOnlyMemory<char>>>)(
+                (ref VBuffer<ReadOnlyMemory<char>> value) =>
+                    value = new VBuffer<ReadOnlyMemory<char>>(
+                        current().Count,
+                        current().Select(code => code.Code.AsMemory()).ToArray()
+                    )
+            ),
+            IconclassTransformer.ScoresColumn => (ValueGetter<VBuffer<float>>)(
+                (ref VBuffer<float> value) =>
+                    value = new VBuffer<float>(current().Count, current().Select(code => code.Score).ToArray())
+            ),
+            _ => throw new ArgumentOutOfRangeException(
+                nameof(column),
+                column.Name,
+                "not a column the Iconclass transformer adds"
+            ),
         };
         return getter as ValueGetter<TValue>
-            ?? throw new InvalidOperationException($"Invalid TValue in GetGetter: '{typeof(TValue)}', expected type: '{column.Type.RawType}'.");
+            ?? throw new InvalidOperationException(
+                $"Invalid TValue in GetGetter: '{typeof(TValue)}', expected type: '{column.Type.RawType}'."
+            );
     }
 }

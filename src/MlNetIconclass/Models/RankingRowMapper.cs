@@ -9,8 +9,11 @@ namespace MlNetIconclass.Models;
 /// The transformer one row at a time, as a <c>PredictionEngine</c> uses it: the input row's columns passed through,
 /// and its codes ranked when they are first read at a new row position.
 /// </summary>
-internal sealed class RankingRowMapper(IconclassTransformer transformer, DataViewSchema inputSchema, DataViewSchema outputSchema)
-    : IRowToRowMapper
+internal sealed class RankingRowMapper(
+    IconclassTransformer transformer,
+    DataViewSchema inputSchema,
+    DataViewSchema outputSchema
+) : IRowToRowMapper
 {
     public DataViewSchema InputSchema => inputSchema;
 
@@ -19,7 +22,9 @@ internal sealed class RankingRowMapper(IconclassTransformer transformer, DataVie
     public IEnumerable<DataViewSchema.Column> GetDependencies(IEnumerable<DataViewSchema.Column> dependingColumns)
     {
         var columns = dependingColumns.ToArray();
-        var passedThrough = columns.Where(column => column.Index < inputSchema.Count).Select(column => inputSchema[column.Index]);
+        var passedThrough = columns
+            .Where(column => column.Index < inputSchema.Count)
+            .Select(column => inputSchema[column.Index]);
         return columns.Any(column => column.Index >= inputSchema.Count)
             ? passedThrough.Concat(ArtworkColumns.In(inputSchema)).Distinct()
             : passedThrough;
@@ -28,9 +33,16 @@ internal sealed class RankingRowMapper(IconclassTransformer transformer, DataVie
     public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns) =>
         new Row(transformer, outputSchema, input, activeColumns.Select(column => column.Index).ToHashSet());
 
-    private sealed class Row(IconclassTransformer transformer, DataViewSchema schema, DataViewRow input, HashSet<int> active) : DataViewRow
+    private sealed class Row(
+        IconclassTransformer transformer,
+        DataViewSchema schema,
+        DataViewRow input,
+        HashSet<int> active
+    ) : DataViewRow
     {
-        private readonly Func<ArtworkRecord>? _read = active.Any(index => index >= input.Schema.Count) ? ArtworkColumns.Reader(input) : null;
+        private readonly Func<ArtworkRecord>? _read = active.Any(index => index >= input.Schema.Count)
+            ? ArtworkColumns.Reader(input)
+            : null;
         private IReadOnlyList<ScoredCode> _ranking = [];
         private long _rankedPosition = -1;
 

@@ -1,6 +1,7 @@
 namespace MlNetIconclass.Persistence;
 
-/// <summary>Writes a file under a temporary name, then renames it, so an interrupted write never leaves a file that looks whole.</summary>
+/// <summary>Writes a file under a temporary name, then renames it, so an interrupted write never leaves a file that
+/// looks whole.</summary>
 internal static class AtomicFile
 {
     public static async Task WriteAsync(string path, Func<Stream, Task> write)
@@ -8,7 +9,8 @@ internal static class AtomicFile
         string temporary = path + ".partial";
         try
         {
-            await using (var stream = File.Create(temporary)) await write(stream);
+            await using (var stream = File.Create(temporary))
+                await write(stream);
             File.Move(temporary, path, overwrite: true);
         }
         finally

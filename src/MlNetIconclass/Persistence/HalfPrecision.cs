@@ -6,12 +6,14 @@ namespace MlNetIconclass.Persistence;
 /// </summary>
 internal static class HalfPrecision
 {
-    /// <summary>More values than any model part holds (a 65,536 x 1,024 matrix): a larger count is corrupt, not big.</summary>
+    /// <summary>More values than any model part holds (a 65,536 x 1,024 matrix): a larger count is corrupt, not
+    /// big.</summary>
     private const long MaxValues = 1L << 26;
 
     public static void Round(Span<float> values)
     {
-        for (int i = 0; i < values.Length; i++) values[i] = (float)(Half)values[i];
+        for (int i = 0; i < values.Length; i++)
+            values[i] = (float)(Half)values[i];
     }
 
     public static float[] Rounded(ReadOnlySpan<float> values)
@@ -37,7 +39,8 @@ internal static class HalfPrecision
 
     public static void WriteValues(BinaryWriter writer, ReadOnlySpan<float> values)
     {
-        foreach (var value in values) writer.Write((Half)value);
+        foreach (var value in values)
+            writer.Write((Half)value);
     }
 
     public static float[] ReadValues(BinaryReader reader, long count)
@@ -45,7 +48,8 @@ internal static class HalfPrecision
         if (count < 0 || count > MaxValues)
             throw new InvalidDataException($"{count} half-precision values is not a size a model part has.");
         var values = new float[count];
-        for (long i = 0; i < count; i++) values[i] = (float)reader.ReadHalf();
+        for (long i = 0; i < count; i++)
+            values[i] = (float)reader.ReadHalf();
         return values;
     }
 }

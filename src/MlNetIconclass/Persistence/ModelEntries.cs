@@ -34,7 +34,8 @@ internal static class ModelEntryReaderExtensions
         return buffer.ToArray();
     }
 
-    /// <summary>Reads an entry, naming it in the error when its content is not what <paramref name="read"/> expects.</summary>
+    /// <summary>Reads an entry, naming it in the error when its content is not what <paramref name="read"/>
+    /// expects.</summary>
     public static T Read<T>(this IModelEntryReader reader, string entry, Func<Stream, T> read)
     {
         using var stream = reader.Open(entry);
@@ -42,8 +43,15 @@ internal static class ModelEntryReaderExtensions
         {
             return read(stream);
         }
-        catch (Exception exception) when (exception is InvalidDataException or EndOfStreamException or FormatException
-                                              or System.Text.Json.JsonException or ArgumentException or OverflowException)
+        catch (Exception exception)
+            when (exception
+                    is InvalidDataException
+                        or EndOfStreamException
+                        or FormatException
+                        or System.Text.Json.JsonException
+                        or ArgumentException
+                        or OverflowException
+            )
         {
             throw new InvalidDataException($"{entry}: {exception.Message}", exception);
         }

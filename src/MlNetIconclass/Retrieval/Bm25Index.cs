@@ -4,7 +4,7 @@ namespace MlNetIconclass.Retrieval;
 /// Okapi BM25 over tokenized documents, with an inverted index. IDF is <c>ln(1 + (N - df + 0.5) / (df + 0.5))</c>,
 /// which stays positive; each distinct query term counts once.
 /// </summary>
-public sealed class Bm25Index
+internal sealed class Bm25Index
 {
     private readonly Dictionary<string, Posting[]> _postings;
     private readonly Dictionary<string, float> _idf;
@@ -25,7 +25,8 @@ public sealed class Bm25Index
         {
             foreach (var group in documents[doc].GroupBy(token => token, StringComparer.Ordinal))
             {
-                if (!postings.TryGetValue(group.Key, out var list)) postings[group.Key] = list = [];
+                if (!postings.TryGetValue(group.Key, out var list))
+                    postings[group.Key] = list = [];
                 list.Add(new Posting(doc, group.Count()));
             }
         }
@@ -33,18 +34,21 @@ public sealed class Bm25Index
         _idf = _postings.ToDictionary(
             p => p.Key,
             p => (float)Math.Log(1 + (DocumentCount - p.Value.Length + 0.5) / (p.Value.Length + 0.5)),
-            StringComparer.Ordinal);
+            StringComparer.Ordinal
+        );
     }
 
     public int DocumentCount { get; }
 
-    /// <summary>The best <paramref name="count"/> documents with a positive score, best first (ties by index).</summary>
+    /// <summary>The best <paramref name="count"/> documents with a positive score, best first (ties by
+    /// index).</summary>
     public IReadOnlyList<(int Document, float Score)> Search(IEnumerable<string> queryTokens, int count)
     {
         var scores = new Dictionary<int, float>();
         foreach (var term in queryTokens.Distinct(StringComparer.Ordinal))
         {
-            if (!_postings.TryGetValue(term, out var postings)) continue;
+            if (!_postings.TryGetValue(term, out var postings))
+                continue;
             float idf = _idf[term];
             foreach (var (doc, frequency) in postings)
             {
@@ -53,7 +57,8 @@ public sealed class Bm25Index
             }
         }
         return scores
-            .OrderByDescending(s => s.Value).ThenBy(s => s.Key)
+            .OrderByDescending(s => s.Value)
+            .ThenBy(s => s.Key)
             .Take(count)
             .Select(s => (s.Key, s.Value))
             .ToArray();

@@ -18,12 +18,24 @@ public sealed class Bm25LabelRanker(IconclassThesaurus thesaurus, QueryFields fi
         Rank(QueryText.Tokens(record, fields), QueryText.Language(record), count);
 
     public IReadOnlyList<ScoredCode> Rank(IReadOnlyList<string> queryTokens, string language, int count) =>
-        IndexFor(language).Search(queryTokens, count)
+        IndexFor(language)
+            .Search(queryTokens, count)
             .Select(hit => new ScoredCode(thesaurus.LabelSpace[hit.Document], hit.Score))
             .ToArray();
 
-    private Bm25Index IndexFor(string language) => _indexes.GetOrAdd(language, key => new Lazy<Bm25Index>(() =>
-        new Bm25Index(thesaurus.LabelSpace
-            .Select(label => (IReadOnlyList<string>)TextTokenizer.Tokenize(LabelDocuments.For(thesaurus, label, key)))
-            .ToArray()))).Value;
+    private Bm25Index IndexFor(string language) =>
+        _indexes
+            .GetOrAdd(
+                language,
+                key => new Lazy<Bm25Index>(() =>
+                    new Bm25Index(
+                        thesaurus
+                            .LabelSpace.Select(label =>
+                                (IReadOnlyList<string>)TextTokenizer.Tokenize(LabelDocuments.For(thesaurus, label, key))
+                            )
+                            .ToArray()
+                    )
+                )
+            )
+            .Value;
 }

@@ -3,8 +3,8 @@ using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using MlNetIconclass.Features;
 using Onnx;
-using DataType = Onnx.TensorProto.Types.DataType;
 using static MlNetIconclass.Features.OnnxGraphs;
+using DataType = Onnx.TensorProto.Types.DataType;
 
 namespace MlNetIconclass.Retrieval;
 
@@ -14,24 +14,39 @@ namespace MlNetIconclass.Retrieval;
 /// product is multi-threaded and cache-blocked, so ranking costs little more than the product itself. The rows are
 /// handed to ONNX Runtime in place (pinned), not copied.
 /// </summary>
-public sealed class DenseIndex : IDisposable
+internal sealed class DenseIndex : IDisposable
 {
     private static readonly ConcurrentDictionary<ComputeDevice, Lazy<InferenceSession>> Searches = new();
 
     private readonly OrtValue? _rows;
     private readonly InferenceSession? _search;
 
-    public DenseIndex(IReadOnlyList<string> keys, float[] vectors, int dimension, ComputeDevice device = ComputeDevice.Auto)
+    public DenseIndex(
+        IReadOnlyList<string> keys,
+        float[] vectors,
+        int dimension,
+        ComputeDevice device = ComputeDevice.Auto
+    )
     {
-        if (dimension <= 0) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "the dimension must be positive");
+        if (dimension <= 0)
+            throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "the dimension must be positive");
         if (vectors.LongLength != (long)keys.Count * dimension)
-            throw new ArgumentException($"{vectors.Length} values are not {keys.Count} rows of {dimension}.", nameof(vectors));
+            throw new ArgumentException(
+                $"{vectors.Length} values are not {keys.Count} rows of {dimension}.",
+                nameof(vectors)
+            );
         Keys = keys;
         Dimension = dimension;
         Vectors = vectors;
-        if (keys.Count == 0) return;
+        if (keys.Count == 0)
+            return;
         _rows = OrtValue.CreateTensorValueFromMemory(vectors, [keys.Count, dimension]);
-        _search = Searches.GetOrAdd(device, key => new Lazy<InferenceSession>(() => OnnxSessions.Create(SearchGraph().ToByteArray(), key))).Value;
+        _search = Searches
+            .GetOrAdd(
+                device,
+                key => new Lazy<InferenceSession>(() => OnnxSessions.Create(SearchGraph().ToByteArray(), key))
+            )
+            .Value;
     }
 
     public IReadOnlyList<string> Keys { get; }
@@ -45,7 +60,8 @@ public sealed class DenseIndex : IDisposable
     public IReadOnlyList<ScoredCode> Search(ReadOnlySpan<float> query, int count) =>
         SearchBatch(query, count)[0].Select(hit => new ScoredCode(Keys[hit.Row], hit.Score)).ToArray();
 
-    /// <summary>Top <paramref name="count"/> rows for each of a batch of queries (row-major <c>[queries, Dimension]</c>).</summary>
+    /// <summary>Top <paramref name="count"/> rows for each of a batch of queries (row-major <c>[queries,
+    /// Dimension]</c>).</summary>
     public IReadOnlyList<(int Row, float Score)>[] SearchBatch(ReadOnlySpan<float> queries, int count)
     {
         int batch = queries.Length / Dimension;
@@ -59,13 +75,19 @@ public sealed class DenseIndex : IDisposable
         using var queryValue = OrtValue.CreateTensorValueFromMemory(queries.ToArray(), [batch, Dimension]);
         using var kValue = OrtValue.CreateTensorValueFromMemory(new long[] { k }, [1]);
         using var options = new RunOptions();
-        using var outputs = _search.Run(options, ["queries", "rows", "k"], [queryValue, _rows!, kValue], ["scores", "indices"]);
+        using var outputs = _search.Run(
+            options,
+            ["queries", "rows", "k"],
+            [queryValue, _rows!, kValue],
+            ["scores", "indices"]
+        );
         var scores = outputs[0].GetTensorDataAsSpan<float>();
         var indices = outputs[1].GetTensorDataAsSpan<long>();
         for (int q = 0; q < batch; q++)
         {
             var hits = new (int, float)[k];
-            for (int i = 0; i < k; i++) hits[i] = ((int)indices[q * k + i], scores[q * k + i]);
+            for (int i = 0; i < k; i++)
+                hits[i] = ((int)indices[q * k + i], scores[q * k + i]);
             result[q] = hits;
         }
         return result;
@@ -81,7 +103,9 @@ public sealed class DenseIndex : IDisposable
         graph.Output.Add(Value("scores", DataType.Float, "queries", "k"));
         graph.Output.Add(Value("indices", DataType.Int64, "queries", "k"));
         graph.Node.Add(Node("Gemm", ["queries", "rows"], ["products"], Attribute("transB", 1)));
-        graph.Node.Add(Node("TopK", ["products", "k"], ["scores", "indices"], Attribute("largest", 1), Attribute("sorted", 1)));
+        graph.Node.Add(
+            Node("TopK", ["products", "k"], ["scores", "indices"], Attribute("largest", 1), Attribute("sorted", 1))
+        );
         return Model(graph);
     }
 

@@ -8,7 +8,7 @@ namespace MlNetIconclass.Retrieval;
 /// prototypes, the lexical memory and the label counts; the label side comes from a shared <see cref="LabelIndexes"/>,
 /// which it does not own.
 /// </summary>
-public sealed class HybridComponents : IDisposable
+internal sealed class HybridComponents : IDisposable
 {
     private const int DenseCandidates = 200;
     private const int Bm25Candidates = 100;
@@ -34,11 +34,18 @@ public sealed class HybridComponents : IDisposable
         Neighbours = neighbours;
         var memoryTexts = memory.Items.Select(item => queries.TextOf(item.Record)).ToArray();
         var memoryVectors = memoryTexts.Length == 0 ? [] : queries.Text.Embed(memoryTexts);
-        _memoryIndex = new DenseIndex(memory.Items.Select(item => item.Record.Id).ToArray(), memoryVectors, queries.Dimension);
+        _memoryIndex = new DenseIndex(
+            memory.Items.Select(item => item.Record.Id).ToArray(),
+            memoryVectors,
+            queries.Dimension
+        );
         _prototypes = Prototypes(memory, _memoryIndex);
         _lexicalMemory = new KnnRanker(memory, labels.Bm25, queries.Fields, neighbours);
         _prior = new PriorRanker(memory, labels.Thesaurus.LabelSpace).Rank(new ArtworkRecord(), PriorCandidates);
-        _logCounts = memory.Items.SelectMany(i => i.Labels).CountBy(l => l).ToDictionary(c => c.Key, c => (float)Math.Log(1 + c.Value));
+        _logCounts = memory
+            .Items.SelectMany(i => i.Labels)
+            .CountBy(l => l)
+            .ToDictionary(c => c.Key, c => (float)Math.Log(1 + c.Value));
         _maxLogCount = Math.Max(_logCounts.Values.DefaultIfEmpty(0).Max(), 1e-6f);
     }
 
@@ -79,26 +86,39 @@ public sealed class HybridComponents : IDisposable
             var recordScores = scores[withQuery[j]];
             foreach (var (row, score) in prototypeHits[j])
                 recordScores.Set(HybridComponent.Prototype, _prototypes.Keys[row], Math.Max(0, score));
-            recordScores.SetShares(HybridComponent.Memory, NeighbourVotes.Sum(memoryHits[j].Select(h => (h.Row, Math.Max(0, h.Score))), _memory));
+            recordScores.SetShares(
+                HybridComponent.Memory,
+                NeighbourVotes.Sum(memoryHits[j].Select(h => (h.Row, Math.Max(0, h.Score))), _memory)
+            );
         }
 
         // The lexical components are per record and read shared indexes only: spread over the cores.
-        Parallel.For(0, records.Count, i =>
-        {
-            var recordScores = scores[i];
-            recordScores.SetShares(HybridComponent.LexicalMemory, _lexicalMemory.Votes(records[i]));
-            var bm25 = Labels.Bm25.Rank(QueryText.Tokens(records[i], Queries.Fields), QueryText.Language(records[i]), Bm25Candidates);
-            foreach (var hit in bm25) recordScores.Set(HybridComponent.Bm25, hit.Code, hit.Score / bm25[0].Score);
-            foreach (var label in recordScores.Candidates.Concat(_prior.Select(p => p.Code)).ToArray())
-                recordScores.Set(HybridComponent.Prior, label, _logCounts.GetValueOrDefault(label) / _maxLogCount);
-        });
+        Parallel.For(
+            0,
+            records.Count,
+            i =>
+            {
+                var recordScores = scores[i];
+                recordScores.SetShares(HybridComponent.LexicalMemory, _lexicalMemory.Votes(records[i]));
+                var bm25 = Labels.Bm25.Rank(
+                    QueryText.Tokens(records[i], Queries.Fields),
+                    QueryText.Language(records[i]),
+                    Bm25Candidates
+                );
+                foreach (var hit in bm25)
+                    recordScores.Set(HybridComponent.Bm25, hit.Code, hit.Score / bm25[0].Score);
+                foreach (var label in recordScores.Candidates.Concat(_prior.Select(p => p.Code)).ToArray())
+                    recordScores.Set(HybridComponent.Prior, label, _logCounts.GetValueOrDefault(label) / _maxLogCount);
+            }
+        );
         return scores;
     }
 
     /// <summary>Each label's normalised mean of the embeddings of the training records that carry it.</summary>
     private static DenseIndex Prototypes(LabeledRecords memory, DenseIndex records)
     {
-        var rowsByLabel = memory.Items.SelectMany((item, row) => item.Labels.Select(label => (label, row)))
+        var rowsByLabel = memory
+            .Items.SelectMany((item, row) => item.Labels.Select(label => (label, row)))
             .GroupBy(pair => pair.label, pair => pair.row)
             .ToArray();
         var vectors = new float[rowsByLabel.Length * records.Dimension];
@@ -106,9 +126,14 @@ public sealed class HybridComponents : IDisposable
         {
             var prototype = vectors.AsSpan(i * records.Dimension, records.Dimension);
             foreach (int row in rowsByLabel[i])
-                TensorPrimitives.Add(prototype, records.Vectors.AsSpan(row * records.Dimension, records.Dimension), prototype);
+                TensorPrimitives.Add(
+                    prototype,
+                    records.Vectors.AsSpan(row * records.Dimension, records.Dimension),
+                    prototype
+                );
             float norm = TensorPrimitives.Norm(prototype);
-            if (norm > 0) TensorPrimitives.Divide(prototype, norm, prototype);
+            if (norm > 0)
+                TensorPrimitives.Divide(prototype, norm, prototype);
         }
         return new DenseIndex(rowsByLabel.Select(group => group.Key).ToArray(), vectors, records.Dimension);
     }
@@ -124,8 +149,9 @@ public sealed class HybridComponents : IDisposable
 /// <summary>Per component, the scaled score of each candidate label.</summary>
 internal sealed class ComponentScores
 {
-    private readonly Dictionary<string, float>[] _scores =
-        Enum.GetValues<HybridComponent>().Select(_ => new Dictionary<string, float>(StringComparer.Ordinal)).ToArray();
+    private readonly Dictionary<string, float>[] _scores = Enum.GetValues<HybridComponent>()
+        .Select(_ => new Dictionary<string, float>(StringComparer.Ordinal))
+        .ToArray();
 
     public IEnumerable<string> Candidates => _scores.SelectMany(s => s.Keys).Distinct();
 
@@ -137,7 +163,9 @@ internal sealed class ComponentScores
     public void SetShares(HybridComponent component, IReadOnlyDictionary<string, float> votes)
     {
         float total = votes.Values.Sum();
-        if (total <= 0) return;
-        foreach (var (label, vote) in votes) Set(component, label, vote / total);
+        if (total <= 0)
+            return;
+        foreach (var (label, vote) in votes)
+            Set(component, label, vote / total);
     }
 }

@@ -7,76 +7,112 @@ public enum HybridComponent
 {
     /// <summary>Cosine between the query and each label document in the dual encoder's space.</summary>
     Dense,
+
     /// <summary>Labels of the nearest training records in the dual encoder's space.</summary>
     Memory,
+
     /// <summary>Labels of the nearest training records by BM25 over their text (the kNN baseline's votes).</summary>
     LexicalMemory,
+
     /// <summary>BM25 between the query and the label documents.</summary>
     Bm25,
+
     /// <summary>Log training frequency of the label.</summary>
     Prior,
-    /// <summary>Cosine to the label's prototype: the mean of its training records in the dual encoder's space.</summary>
+
+    /// <summary>Cosine to the label's prototype: the mean of its training records in the dual encoder's
+    /// space.</summary>
     Prototype,
 }
 
 /// <summary>A weight for each <see cref="HybridComponent"/>.</summary>
-public sealed record HybridWeights(float Dense, float Memory, float LexicalMemory, float Bm25, float Prior, float Prototype = 0)
+public sealed record HybridWeights(
+    float Dense,
+    float Memory,
+    float LexicalMemory,
+    float Bm25,
+    float Prior,
+    float Prototype = 0
+)
 {
-    public float this[HybridComponent component] => component switch
-    {
-        HybridComponent.Dense => Dense,
-        HybridComponent.Memory => Memory,
-        HybridComponent.LexicalMemory => LexicalMemory,
-        HybridComponent.Bm25 => Bm25,
-        HybridComponent.Prior => Prior,
-        HybridComponent.Prototype => Prototype,
-        _ => throw new ArgumentOutOfRangeException(nameof(component)),
-    };
+    public float this[HybridComponent component] =>
+        component switch
+        {
+            HybridComponent.Dense => Dense,
+            HybridComponent.Memory => Memory,
+            HybridComponent.LexicalMemory => LexicalMemory,
+            HybridComponent.Bm25 => Bm25,
+            HybridComponent.Prior => Prior,
+            HybridComponent.Prototype => Prototype,
+            _ => throw new ArgumentOutOfRangeException(nameof(component)),
+        };
 
-    public HybridWeights Without(HybridComponent component) => component switch
-    {
-        HybridComponent.Dense => this with { Dense = 0 },
-        HybridComponent.Memory => this with { Memory = 0 },
-        HybridComponent.LexicalMemory => this with { LexicalMemory = 0 },
-        HybridComponent.Bm25 => this with { Bm25 = 0 },
-        HybridComponent.Prior => this with { Prior = 0 },
-        HybridComponent.Prototype => this with { Prototype = 0 },
-        _ => throw new ArgumentOutOfRangeException(nameof(component)),
-    };
+    public HybridWeights Without(HybridComponent component) =>
+        component switch
+        {
+            HybridComponent.Dense => this with { Dense = 0 },
+            HybridComponent.Memory => this with { Memory = 0 },
+            HybridComponent.LexicalMemory => this with { LexicalMemory = 0 },
+            HybridComponent.Bm25 => this with { Bm25 = 0 },
+            HybridComponent.Prior => this with { Prior = 0 },
+            HybridComponent.Prototype => this with { Prototype = 0 },
+            _ => throw new ArgumentOutOfRangeException(nameof(component)),
+        };
 
     public override string ToString() =>
-        $"dense {Dense}, memory {Memory}, lexical memory {LexicalMemory}, bm25 {Bm25}, prior {Prior}, prototype {Prototype}";
+        $"dense {Dense}, memory {Memory}, lexical memory {LexicalMemory}, bm25 {Bm25}, prior {Prior}, prototype "
+        + $"{Prototype}";
 }
 
 /// <summary>
 /// Ranks labels by a weighted sum of component scores, each scaled to [0, 1]: dense similarity to the label
-/// documents and to label prototypes, votes of the nearest training records (dense and lexical), BM25, and the log prior.
+/// documents and to label prototypes, votes of the nearest training records (dense and lexical), BM25, and the log
+/// prior.
 /// </summary>
-public sealed class HybridRanker(HybridComponents components, HybridWeights weights, string name = "dual-encoder") : ICodeRanker
+public sealed class HybridRanker : ICodeRanker
 {
-    public string Name { get; } = name;
+    internal HybridRanker(HybridComponents components, HybridWeights weights, string name = "dual-encoder")
+    {
+        Components = components;
+        Weights = weights;
+        Name = name;
+    }
 
-    public HybridWeights Weights { get; } = weights;
+    public string Name { get; }
 
-    public HybridComponents Components { get; } = components;
+    public HybridWeights Weights { get; }
+
+    internal HybridComponents Components { get; }
 
     public int Neighbours => Components.Neighbours;
 
-    /// <summary>The same components under other weights (for tuning and ablations), without recomputing anything.</summary>
-    public HybridRanker WithWeights(HybridWeights other, string? otherName = null) => new(Components, other, otherName ?? Name);
+    /// <summary>The same components under other weights (for tuning and ablations), without recomputing
+    /// anything.</summary>
+    public HybridRanker WithWeights(HybridWeights other, string? otherName = null) =>
+        new(Components, other, otherName ?? Name);
 
-    public IReadOnlyList<ScoredCode> Rank(ArtworkRecord record, int count) => Combine(Components.Score(record), Weights, count);
+    public IReadOnlyList<ScoredCode> Rank(ArtworkRecord record, int count) =>
+        Combine(Components.Score(record), Weights, count);
 
     public IReadOnlyList<IReadOnlyList<ScoredCode>> RankBatch(IReadOnlyList<ArtworkRecord> records, int count) =>
-        Components.ScoreBatch(records).AsParallel().AsOrdered().Select(scores => Combine(scores, Weights, count)).ToArray();
+        Components
+            .ScoreBatch(records)
+            .AsParallel()
+            .AsOrdered()
+            .Select(scores => Combine(scores, Weights, count))
+            .ToArray();
 
     private static readonly HybridComponent[] AllComponents = Enum.GetValues<HybridComponent>();
 
     internal static IReadOnlyList<ScoredCode> Combine(ComponentScores scores, HybridWeights weights, int count) =>
-        scores.Candidates
-            .Select(label => new ScoredCode(label, AllComponents.Sum(c => weights[c] * scores.Get(c, label))))
+        scores
+            .Candidates.Select(label => new ScoredCode(
+                label,
+                AllComponents.Sum(c => weights[c] * scores.Get(c, label))
+            ))
             .Where(code => code.Score > 0)
-            .OrderByDescending(code => code.Score).ThenBy(code => code.Code, StringComparer.Ordinal)
+            .OrderByDescending(code => code.Score)
+            .ThenBy(code => code.Code, StringComparer.Ordinal)
             .Take(count)
             .ToArray();
 }

@@ -11,8 +11,11 @@ namespace MlNetIconclass.Retrieval;
 /// query language embedded by the encoder, and BM25 over them. Built once per encoder and shared by every
 /// <see cref="HybridComponents"/> over it (encoding 40,698 label documents with MiniLM takes minutes on a CPU).
 /// </summary>
-public sealed class LabelIndexes(IconclassThesaurus thesaurus, ITextEmbedder embedder, ComputeDevice device = ComputeDevice.Auto)
-    : IDisposable
+internal sealed class LabelIndexes(
+    IconclassThesaurus thesaurus,
+    ITextEmbedder embedder,
+    ComputeDevice device = ComputeDevice.Auto
+) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<DenseIndex>> _dense = new(StringComparer.Ordinal);
 
@@ -26,17 +29,26 @@ public sealed class LabelIndexes(IconclassThesaurus thesaurus, ITextEmbedder emb
     /// The label documents of a language embedded, rounded to half precision (so a model file can cache them and
     /// still rank exactly as before saving); computed on first use unless loaded with the model.
     /// </summary>
-    public DenseIndex Dense(string language) => _dense.GetOrAdd(language, key => new Lazy<DenseIndex>(() =>
-    {
-        var documents = thesaurus.LabelSpace.Select(label => LabelDocuments.TowerText(thesaurus, label, key)).ToArray();
-        var vectors = embedder.Embed(documents);
-        HalfPrecision.Round(vectors);
-        return new DenseIndex(thesaurus.LabelSpace, vectors, embedder.Dimension, device);
-    })).Value;
+    public DenseIndex Dense(string language) =>
+        _dense
+            .GetOrAdd(
+                language,
+                key => new Lazy<DenseIndex>(() =>
+                {
+                    var documents = thesaurus
+                        .LabelSpace.Select(label => LabelDocuments.TowerText(thesaurus, label, key))
+                        .ToArray();
+                    var vectors = embedder.Embed(documents);
+                    HalfPrecision.Round(vectors);
+                    return new DenseIndex(thesaurus.LabelSpace, vectors, embedder.Dimension, device);
+                })
+            )
+            .Value;
 
     private static string Entry(string language) => $"labels-{language}.f16";
 
-    /// <summary>Keeps the label embeddings of these languages with the model (worth it where encoding takes minutes).</summary>
+    /// <summary>Keeps the label embeddings of these languages with the model (worth it where encoding takes
+    /// minutes).</summary>
     internal void Save(IModelEntryWriter writer, IEnumerable<string> languages)
     {
         foreach (var language in languages)
@@ -53,8 +65,10 @@ public sealed class LabelIndexes(IconclassThesaurus thesaurus, ITextEmbedder emb
         {
             var vectors = reader.Read(Entry(language), HalfPrecision.Read);
             if (vectors.LongLength != (long)thesaurus.LabelSpace.Count * embedder.Dimension)
-                throw new InvalidDataException($"{Entry(language)} holds {vectors.Length} values, not {thesaurus.LabelSpace.Count} labels " +
-                                               $"of {embedder.Dimension}.");
+                throw new InvalidDataException(
+                    $"{Entry(language)} holds {vectors.Length} values, not {thesaurus.LabelSpace.Count} labels "
+                        + $"of {embedder.Dimension}."
+                );
             var index = new DenseIndex(thesaurus.LabelSpace, vectors, embedder.Dimension, device);
             _dense[language] = new Lazy<DenseIndex>(() => index);
             _ = _dense[language].Value;
@@ -63,6 +77,7 @@ public sealed class LabelIndexes(IconclassThesaurus thesaurus, ITextEmbedder emb
 
     public void Dispose()
     {
-        foreach (var index in _dense.Values.Where(index => index.IsValueCreated)) index.Value.Dispose();
+        foreach (var index in _dense.Values.Where(index => index.IsValueCreated))
+            index.Value.Dispose();
     }
 }

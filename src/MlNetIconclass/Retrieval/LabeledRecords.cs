@@ -19,8 +19,10 @@ public sealed class LabeledRecords
         foreach (var record in records)
         {
             var labels = normalizer.Normalize(record.Codes).Labels;
-            if (labels.Count > 0) kept.Add((record, labels));
-            else WithoutLabels++;
+            if (labels.Count > 0)
+                kept.Add((record, labels));
+            else
+                WithoutLabels++;
         }
         Items = kept;
     }
@@ -38,33 +40,50 @@ public sealed class LabeledRecords
 
     public int WithoutLabels { get; }
 
-    /// <summary>Each record's id, titles, descriptions and labels; images are not kept (the memory is searched by text).</summary>
+    /// <summary>Each record's id, titles, descriptions and labels; images are not kept (the memory is searched by
+    /// text).</summary>
     internal void Save(IModelEntryWriter writer)
     {
         using var stream = new StreamWriter(writer.Create(Entry));
         foreach (var (record, labels) in Items)
-            stream.WriteLine(JsonSerializer.Serialize(new ArtworkRecord
-            {
-                Id = record.Id, Titles = record.Titles, Descriptions = record.Descriptions, Codes = labels.ToList(),
-            }));
+            stream.WriteLine(
+                JsonSerializer.Serialize(
+                    new ArtworkRecord
+                    {
+                        Id = record.Id,
+                        Titles = record.Titles,
+                        Descriptions = record.Descriptions,
+                        Codes = labels.ToList(),
+                    }
+                )
+            );
     }
 
-    /// <summary>Every line is a record: a blank or unreadable line makes the file unusable rather than the memory shorter.</summary>
-    internal static LabeledRecords Load(IModelEntryReader reader, GoldCodeNormalizer normalizer) => reader.Read(Entry, stream =>
-    {
-        using var text = new StreamReader(stream);
-        var records = new List<ArtworkRecord>();
-        int number = 0;
-        while (text.ReadLine() is { } line)
-        {
-            number++;
-            var record = line.Length == 0 ? null : JsonSerializer.Deserialize<ArtworkRecord>(line);
-            if (record is not { Id: not null, Titles: not null, Descriptions: not null, Codes: not null }
-                || record.Titles.Concat(record.Descriptions).Any(text => text?.Text is null || text.Language is null)
-                || record.Codes.Any(code => code is null))
-                throw new InvalidDataException($"line {number} is not a record");
-            records.Add(record);
-        }
-        return new LabeledRecords(records, normalizer);
-    });
+    /// <summary>Every line is a record: a blank or unreadable line makes the file unusable rather than the memory
+    /// shorter.</summary>
+    internal static LabeledRecords Load(IModelEntryReader reader, GoldCodeNormalizer normalizer) =>
+        reader.Read(
+            Entry,
+            stream =>
+            {
+                using var text = new StreamReader(stream);
+                var records = new List<ArtworkRecord>();
+                int number = 0;
+                while (text.ReadLine() is { } line)
+                {
+                    number++;
+                    var record = line.Length == 0 ? null : JsonSerializer.Deserialize<ArtworkRecord>(line);
+                    if (
+                        record is not { Id: not null, Titles: not null, Descriptions: not null, Codes: not null }
+                        || record
+                            .Titles.Concat(record.Descriptions)
+                            .Any(text => text?.Text is null || text.Language is null)
+                        || record.Codes.Any(code => code is null)
+                    )
+                        throw new InvalidDataException($"line {number} is not a record");
+                    records.Add(record);
+                }
+                return new LabeledRecords(records, normalizer);
+            }
+        );
 }

@@ -19,7 +19,19 @@ public sealed class ModalityRanker(ICodeRanker inner, Modality modality) : ICode
     public IReadOnlyList<IReadOnlyList<ScoredCode>> RankBatch(IReadOnlyList<ArtworkRecord> records, int count) =>
         inner.RankBatch(records.Select(Strip).ToArray(), count);
 
-    private ArtworkRecord Strip(ArtworkRecord record) => modality == Modality.TextOnly
-        ? new ArtworkRecord { Id = record.Id, Titles = record.Titles, Descriptions = record.Descriptions, Codes = record.Codes }
-        : new ArtworkRecord { Id = record.Id, Image = record.Image, Codes = record.Codes };
+    private ArtworkRecord Strip(ArtworkRecord record) =>
+        modality == Modality.TextOnly
+            ? new ArtworkRecord
+            {
+                Id = record.Id,
+                Titles = record.Titles,
+                Descriptions = record.Descriptions,
+                Codes = record.Codes,
+            }
+            : new ArtworkRecord
+            {
+                Id = record.Id,
+                Image = record.Image,
+                Codes = record.Codes,
+            };
 }

@@ -2,7 +2,8 @@ using MlNetIconclass.Collections;
 
 namespace MlNetIconclass.Retrieval;
 
-/// <summary>The frequency prior: the same list for every record, labels by how often training records carry them.</summary>
+/// <summary>The frequency prior: the same list for every record, labels by how often training records carry
+/// them.</summary>
 public sealed class PriorRanker : ICodeRanker
 {
     private readonly ScoredCode[] _ranking;
@@ -12,7 +13,8 @@ public sealed class PriorRanker : ICodeRanker
         var counts = training.Items.SelectMany(item => item.Labels).CountBy(label => label).ToDictionary();
         // Frequent labels first; the labels training never saw follow in tree order with score 0.
         _ranking = counts
-            .OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal)
+            .OrderByDescending(c => c.Value)
+            .ThenBy(c => c.Key, StringComparer.Ordinal)
             .Select(c => new ScoredCode(c.Key, (float)c.Value / training.Items.Count))
             .Concat(labelSpace.Where(label => !counts.ContainsKey(label)).Select(label => new ScoredCode(label, 0)))
             .ToArray();

@@ -13,21 +13,26 @@ public enum QueryFields
 public static class QueryText
 {
     public static IEnumerable<string> Texts(ArtworkRecord record, QueryFields fields) =>
-        record.Titles.Select(t => t.Text)
+        record
+            .Titles.Select(t => t.Text)
             .Concat(fields == QueryFields.TitlesAndDescriptions ? record.Descriptions.Select(d => d.Text) : []);
 
     /// <summary>The texts as one query string, as the query tower reads it in training and ranking alike.</summary>
     public static string Joined(ArtworkRecord record, QueryFields fields) => string.Join(" ; ", Texts(record, fields));
 
-    public static List<string> Tokens(ArtworkRecord record, QueryFields fields) => TextTokenizer.Tokenize(Texts(record, fields));
+    public static List<string> Tokens(ArtworkRecord record, QueryFields fields) =>
+        TextTokenizer.Tokenize(Texts(record, fields));
 
-    /// <summary>The language most of the record's titles (else descriptions) are in; English when it has none.</summary>
+    /// <summary>The language most of the record's titles (else descriptions) are in; English when it has
+    /// none.</summary>
     public static string Language(ArtworkRecord record) =>
-        record.Titles.Concat(record.Descriptions)
+        record
+            .Titles.Concat(record.Descriptions)
             .Select(t => t.Language)
             .Where(language => language.Length > 0)
             .GroupBy(language => language)
             .OrderByDescending(g => g.Count())
             .Select(g => g.Key)
-            .FirstOrDefault() ?? "en";
+            .FirstOrDefault()
+        ?? "en";
 }

@@ -7,7 +7,7 @@ namespace MlNetIconclass.Retrieval;
 /// The query tower: a record's text (its titles, and descriptions if asked) embedded by the text encoder and, for a
 /// model that reads images, fused with its image. Training and ranking both read records through it.
 /// </summary>
-public sealed class QueryTower(ITextEmbedder text, QueryFields fields, VisualQuery? visual = null) : IDisposable
+internal sealed class QueryTower(ITextEmbedder text, QueryFields fields, VisualQuery? visual = null) : IDisposable
 {
     public ITextEmbedder Text => text;
 
@@ -31,7 +31,8 @@ public sealed class QueryTower(ITextEmbedder text, QueryFields fields, VisualQue
     public float[]?[] Embed(IReadOnlyList<ArtworkRecord> records)
     {
         var queries = EmbedTexts(records, keepEmpty: visual is null);
-        if (visual is null) return queries;
+        if (visual is null)
+            return queries;
         // The batch's images go through the image pipeline together; known ones come from the cache.
         visual.Images.Prepare(records);
         for (int i = 0; i < records.Count; i++)
@@ -48,7 +49,8 @@ public sealed class QueryTower(ITextEmbedder text, QueryFields fields, VisualQue
         var embedded = Enumerable.Range(0, records.Count).Where(i => keepEmpty || texts[i].Length > 0).ToArray();
         var vectors = embedded.Length == 0 ? [] : text.Embed(embedded.Select(i => texts[i]).ToArray());
         var queries = new float[]?[records.Count];
-        for (int j = 0; j < embedded.Length; j++) queries[embedded[j]] = vectors.AsSpan(j * Dimension, Dimension).ToArray();
+        for (int j = 0; j < embedded.Length; j++)
+            queries[embedded[j]] = vectors.AsSpan(j * Dimension, Dimension).ToArray();
         return queries;
     }
 

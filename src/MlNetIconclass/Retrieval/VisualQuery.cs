@@ -9,7 +9,7 @@ namespace MlNetIconclass.Retrieval;
 /// vision model, fine-tuned or not). Saves itself as <c>vision.f16</c>, and a fine-tuned vision model as
 /// <c>vision-backbone.onnx</c>.
 /// </summary>
-public sealed class VisualQuery(VisualFusion fusion, ArtworkImageFeatures images) : IDisposable
+internal sealed class VisualQuery(VisualFusion fusion, ArtworkImageFeatures images) : IDisposable
 {
     private const string FineTunedModelEntry = "vision-backbone.onnx";
 
@@ -20,7 +20,8 @@ public sealed class VisualQuery(VisualFusion fusion, ArtworkImageFeatures images
     internal void Save(IModelEntryWriter writer)
     {
         fusion.Save(writer);
-        if (!images.Featurizer.Model.IsFineTuned) return;
+        if (!images.Featurizer.Model.IsFineTuned)
+            return;
         using var entry = writer.Create(FineTunedModelEntry, CompressionLevel.Fastest);
         using var model = File.OpenRead(images.Featurizer.Model.ModelPath);
         model.CopyTo(entry);
@@ -30,14 +31,26 @@ public sealed class VisualQuery(VisualFusion fusion, ArtworkImageFeatures images
     /// The image side as saved, reading images through <paramref name="baseModel"/>, the vision model the query tower
     /// was trained with, or through its fine-tuned weights when the file has them.
     /// </summary>
-    internal static VisualQuery Load(IModelEntryReader reader, ImageModelOptions baseModel, ComputeDevice device, Action<string>? log,
-        string? imageFolder)
+    internal static VisualQuery Load(
+        IModelEntryReader reader,
+        ImageModelOptions baseModel,
+        ComputeDevice device,
+        Action<string>? log,
+        string? imageFolder
+    )
     {
         var fusion = VisualFusion.Load(reader);
-        var model = reader.Contains(FineTunedModelEntry) ? baseModel.WithFineTunedModel(reader.ReadAllBytes(FineTunedModelEntry)) : baseModel;
+        var model = reader.Contains(FineTunedModelEntry)
+            ? baseModel.WithFineTunedModel(reader.ReadAllBytes(FineTunedModelEntry))
+            : baseModel;
         if (model.Dimension != fusion.FeatureDimension)
-            throw new InvalidDataException($"the image projection takes {fusion.FeatureDimension} features; {model.Name} gives {model.Dimension}");
-        return new VisualQuery(fusion, new ArtworkImageFeatures(new ImageFeaturizer(model, device, log: log), imageFolder, log));
+            throw new InvalidDataException(
+                $"the image projection takes {fusion.FeatureDimension} features; {model.Name} gives {model.Dimension}"
+            );
+        return new VisualQuery(
+            fusion,
+            new ArtworkImageFeatures(new ImageFeaturizer(model, device, log: log), imageFolder, log)
+        );
     }
 
     public void Dispose() => images.Dispose();

@@ -27,9 +27,9 @@ public sealed record ScoringSummary(int Chunks, int ChunksResumed, long Rows, lo
 /// <summary>
 /// Scores a collection dump a chunk at a time, so memory holds one chunk whatever the dump's size. Each chunk's
 /// output is written atomically to <c>OUTPUT.parts/</c>; when all are there they are joined into the output file
-/// (atomically too) and the parts removed. A killed run leaves complete parts only, and <see cref="ScoringOptions.Resume"/>
-/// scores just the chunks that are missing. Every input row gets an output row: a record that cannot be read or
-/// ranked gets its error, and the others go on.
+/// (atomically too) and the parts removed. A killed run leaves complete parts only, and <see
+/// cref="ScoringOptions.Resume"/> scores just the chunks that are missing. Every input row gets an output row: a record
+/// that cannot be read or ranked gets its error, and the others go on.
 /// </summary>
 public sealed class BatchScorer(ICodeRanker ranker, IconclassThesaurus thesaurus, ArtworkImageFeatures? images = null)
 {
@@ -38,18 +38,28 @@ public sealed class BatchScorer(ICodeRanker ranker, IconclassThesaurus thesaurus
     /// <summary>Whether an earlier run to this output stopped before it finished (its parts are still there).</summary>
     public static bool HasUnfinishedRun(string outputPath) => Directory.Exists(PartsFolder(outputPath));
 
-    public async Task<ScoringSummary> ScoreAsync(ScoringInput input, string outputPath, ScoringOptions options,
-        IProgress<ScoringProgress>? progress = null, CancellationToken cancellation = default)
+    public async Task<ScoringSummary> ScoreAsync(
+        ScoringInput input,
+        string outputPath,
+        ScoringOptions options,
+        IProgress<ScoringProgress>? progress = null,
+        CancellationToken cancellation = default
+    )
     {
-        if (options.Language is { } language) thesaurus.EnsureLanguage(language);
+        if (options.Language is { } language)
+            thesaurus.EnsureLanguage(language);
         string parts = PartsFolder(outputPath);
         if (HasUnfinishedRun(outputPath) && !options.Resume)
-            throw new InvalidOperationException($"'{parts}' holds the parts of an earlier run: resume it, or delete the folder to start again.");
+            throw new InvalidOperationException(
+                $"'{parts}' holds the parts of an earlier run: resume it, or delete the folder to start again."
+            );
         Directory.CreateDirectory(parts);
         var done = Directory.GetFiles(parts, "chunk-*.parquet").Select(ChunkOf).ToHashSet();
 
         long? total = await input.CountRowsAsync(cancellation);
-        long rows = 0, errors = 0, warnings = 0;
+        long rows = 0,
+            errors = 0,
+            warnings = 0;
         int chunks = 0;
         await foreach (var chunk in input.ReadAsync(options.Shard.Owns, cancellation))
         {
@@ -62,7 +72,9 @@ public sealed class BatchScorer(ICodeRanker ranker, IconclassThesaurus thesaurus
             }
             chunks++;
             rows += chunk.Rows.Count;
-            progress?.Report(new ScoringProgress(chunks, rows, total is null ? null : total / options.Shard.Count, errors));
+            progress?.Report(
+                new ScoringProgress(chunks, rows, total is null ? null : total / options.Shard.Count, errors)
+            );
         }
 
         // Joined in chunk order; the parts go only once the whole output is in place.
@@ -77,7 +89,14 @@ public sealed class BatchScorer(ICodeRanker ranker, IconclassThesaurus thesaurus
 
     private IReadOnlyCollection<ScoredRecord> Score(InputChunk chunk, ScoringOptions options)
     {
-        var output = chunk.Rows.Select(row => new ScoredRecord { Row = row.Row, Id = row.Id, Error = row.Error }).ToArray();
+        var output = chunk
+            .Rows.Select(row => new ScoredRecord
+            {
+                Row = row.Row,
+                Id = row.Id,
+                Error = row.Error,
+            })
+            .ToArray();
         var rows = Enumerable.Range(0, chunk.Rows.Count).Where(i => chunk.Rows[i].Record is not null).ToArray();
         foreach (var batch in rows.Chunk(RankingBatch))
         {
@@ -99,7 +118,12 @@ public sealed class BatchScorer(ICodeRanker ranker, IconclassThesaurus thesaurus
         return output;
     }
 
-    private void Fill(ScoredRecord output, ArtworkRecord record, IReadOnlyList<ScoredCode>? ranking, ScoringOptions options)
+    private void Fill(
+        ScoredRecord output,
+        ArtworkRecord record,
+        IReadOnlyList<ScoredCode>? ranking,
+        ScoringOptions options
+    )
     {
         try
         {
@@ -123,5 +147,6 @@ public sealed class BatchScorer(ICodeRanker ranker, IconclassThesaurus thesaurus
 
     private static string PartPath(string parts, int chunk) => Path.Combine(parts, $"chunk-{chunk:D6}.parquet");
 
-    private static int ChunkOf(string partPath) => int.Parse(Path.GetFileNameWithoutExtension(partPath)["chunk-".Length..]);
+    private static int ChunkOf(string partPath) =>
+        int.Parse(Path.GetFileNameWithoutExtension(partPath)["chunk-".Length..]);
 }

@@ -35,8 +35,10 @@ public sealed class ScoredRecord
 /// <summary>Scoring outputs as Parquet: one row group per input chunk.</summary>
 public static class ScoredParquet
 {
-    public static async IAsyncEnumerable<IList<ScoredRecord>> ReadRowGroupsAsync(string path,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation = default)
+    public static async IAsyncEnumerable<IList<ScoredRecord>> ReadRowGroupsAsync(
+        string path,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellation = default
+    )
     {
         int groups = await ArtworkParquet.CountRowGroupsAsync(path, cancellation);
         for (int group = 0; group < groups; group++)
@@ -56,18 +58,23 @@ public static class ScoredParquet
     public static async Task<List<ScoredRecord>> ReadAllAsync(string path, CancellationToken cancellation = default)
     {
         var rows = new List<ScoredRecord>();
-        await foreach (var group in ReadRowGroupsAsync(path, cancellation)) rows.AddRange(group);
+        await foreach (var group in ReadRowGroupsAsync(path, cancellation))
+            rows.AddRange(group);
         return rows;
     }
 
     /// <summary>Files whose rows are already in order, one after another, a row group at a time.</summary>
-    public static Task ConcatenateAsync(IReadOnlyList<string> files, string path, CancellationToken cancellation = default)
+    public static Task ConcatenateAsync(
+        IReadOnlyList<string> files,
+        string path,
+        CancellationToken cancellation = default
+    )
     {
         async IAsyncEnumerable<IReadOnlyCollection<ScoredRecord>> Groups()
         {
             foreach (var file in files)
-                await foreach (var group in ReadRowGroupsAsync(file, cancellation))
-                    yield return group.ToArray();
+            await foreach (var group in ReadRowGroupsAsync(file, cancellation))
+                yield return group.ToArray();
         }
         return ParquetRowGroups.WriteAsync(Groups(), path, cancellation);
     }
@@ -76,29 +83,39 @@ public static class ScoredParquet
     /// Joins the outputs of shards (<c>score --shard I/N</c>) into one file in input order, exactly the output a
     /// single run would have written; row groups are streamed, so memory holds one group per shard.
     /// </summary>
-    public static async Task MergeAsync(IReadOnlyList<string> shardOutputs, string path, CancellationToken cancellation = default)
+    public static async Task MergeAsync(
+        IReadOnlyList<string> shardOutputs,
+        string path,
+        CancellationToken cancellation = default
+    )
     {
-        var readers = shardOutputs.Select(shard => ReadRowGroupsAsync(shard, cancellation).GetAsyncEnumerator(cancellation)).ToList();
+        var readers = shardOutputs
+            .Select(shard => ReadRowGroupsAsync(shard, cancellation).GetAsyncEnumerator(cancellation))
+            .ToList();
         try
         {
             var heads = new List<(IAsyncEnumerator<IList<ScoredRecord>> Reader, IList<ScoredRecord> Group)>();
             foreach (var reader in readers)
-                if (await reader.MoveNextAsync()) heads.Add((reader, reader.Current));
+                if (await reader.MoveNextAsync())
+                    heads.Add((reader, reader.Current));
             async IAsyncEnumerable<IReadOnlyCollection<ScoredRecord>> InOrder()
             {
                 while (heads.Count > 0)
                 {
                     var next = heads.MinBy(head => head.Group.Count == 0 ? long.MaxValue : head.Group[0].Row);
                     heads.Remove(next);
-                    if (next.Group.Count > 0) yield return next.Group.ToArray();
-                    if (await next.Reader.MoveNextAsync()) heads.Add((next.Reader, next.Reader.Current));
+                    if (next.Group.Count > 0)
+                        yield return next.Group.ToArray();
+                    if (await next.Reader.MoveNextAsync())
+                        heads.Add((next.Reader, next.Reader.Current));
                 }
             }
             await ParquetRowGroups.WriteAsync(InOrder(), path, cancellation);
         }
         finally
         {
-            foreach (var reader in readers) await reader.DisposeAsync();
+            foreach (var reader in readers)
+                await reader.DisposeAsync();
         }
     }
 }

@@ -6,7 +6,8 @@ namespace MlNetIconclass.Scoring;
 /// <summary>One input row: its position in the dump, and its record or why there is none.</summary>
 public sealed record InputRow(long Row, string Id, ArtworkRecord? Record, string? Error);
 
-/// <summary>A unit of work: a Parquet row group, or a run of rows of a text dump. Resuming and sharding count these.</summary>
+/// <summary>A unit of work: a Parquet row group, or a run of rows of a text dump. Resuming and sharding count
+/// these.</summary>
 public sealed record InputChunk(int Index, IReadOnlyList<InputRow> Rows);
 
 /// <summary>
@@ -23,8 +24,13 @@ public abstract class ScoringInput
 
     public static ScoringInput Parquet(string fileOrFolder) => new ParquetInput(fileOrFolder);
 
-    public static ScoringInput Text(string path, SourceFormat format, ColumnMapping mapping, CollectionImporter importer, int chunkSize) =>
-        new TextInput(path, format, mapping, importer, chunkSize);
+    public static ScoringInput Text(
+        string path,
+        SourceFormat format,
+        ColumnMapping mapping,
+        CollectionImporter importer,
+        int chunkSize
+    ) => new TextInput(path, format, mapping, importer, chunkSize);
 
     private sealed class ParquetInput : ScoringInput
     {
@@ -35,17 +41,22 @@ public abstract class ScoringInput
             _files = Directory.Exists(fileOrFolder)
                 ? Directory.GetFiles(fileOrFolder, "*.parquet").Order(StringComparer.Ordinal).ToArray()
                 : [fileOrFolder];
-            if (_files.Length == 0) throw new FileNotFoundException($"The folder '{fileOrFolder}' holds no .parquet file.", fileOrFolder);
+            if (_files.Length == 0)
+                throw new FileNotFoundException($"The folder '{fileOrFolder}' holds no .parquet file.", fileOrFolder);
         }
 
         public override async Task<long?> CountRowsAsync(CancellationToken cancellation)
         {
             long rows = 0;
-            foreach (var file in _files) rows += (await ArtworkParquet.RowGroupSizesAsync(file, cancellation)).Sum();
+            foreach (var file in _files)
+                rows += (await ArtworkParquet.RowGroupSizesAsync(file, cancellation)).Sum();
             return rows;
         }
 
-        public override async IAsyncEnumerable<InputChunk> ReadAsync(Func<int, bool> wanted, [EnumeratorCancellation] CancellationToken cancellation)
+        public override async IAsyncEnumerable<InputChunk> ReadAsync(
+            Func<int, bool> wanted,
+            [EnumeratorCancellation] CancellationToken cancellation
+        )
         {
             int index = 0;
             long firstRow = 0;
@@ -55,38 +66,64 @@ public abstract class ScoringInput
                 var sizes = await ArtworkParquet.RowGroupSizesAsync(file, cancellation);
                 for (int group = 0; group < sizes.Length; group++)
                 {
-                    if (wanted(index)) yield return new InputChunk(index, await ReadGroupAsync(file, folder, group, firstRow, sizes[group], cancellation));
+                    if (wanted(index))
+                        yield return new InputChunk(
+                            index,
+                            await ReadGroupAsync(file, folder, group, firstRow, sizes[group], cancellation)
+                        );
                     index++;
                     firstRow += sizes[group];
                 }
             }
         }
 
-        private static async Task<IReadOnlyList<InputRow>> ReadGroupAsync(string file, string folder, int group, long firstRow, long size,
-            CancellationToken cancellation)
+        private static async Task<IReadOnlyList<InputRow>> ReadGroupAsync(
+            string file,
+            string folder,
+            int group,
+            long firstRow,
+            long size,
+            CancellationToken cancellation
+        )
         {
             try
             {
                 var records = await ArtworkParquet.ReadRowGroupAsync(file, group, cancellation);
-                return records.Select((record, i) =>
-                {
-                    ArtworkParquet.ResolveImage(record, folder);
-                    return new InputRow(firstRow + i, record.Id, record, null);
-                }).ToArray();
+                return records
+                    .Select(
+                        (record, i) =>
+                        {
+                            ArtworkParquet.ResolveImage(record, folder);
+                            return new InputRow(firstRow + i, record.Id, record, null);
+                        }
+                    )
+                    .ToArray();
             }
             catch (InvalidDataException exception)
             {
                 // The footer still says how many rows the group holds: each gets the error, so none goes missing.
-                return Enumerable.Range(0, (int)size).Select(i => new InputRow(firstRow + i, "", null, exception.Message)).ToArray();
+                return Enumerable
+                    .Range(0, (int)size)
+                    .Select(i => new InputRow(firstRow + i, "", null, exception.Message))
+                    .ToArray();
             }
         }
     }
 
-    private sealed class TextInput(string path, SourceFormat format, ColumnMapping mapping, CollectionImporter importer, int chunkSize) : ScoringInput
+    private sealed class TextInput(
+        string path,
+        SourceFormat format,
+        ColumnMapping mapping,
+        CollectionImporter importer,
+        int chunkSize
+    ) : ScoringInput
     {
         public override Task<long?> CountRowsAsync(CancellationToken cancellation) => Task.FromResult<long?>(null);
 
-        public override async IAsyncEnumerable<InputChunk> ReadAsync(Func<int, bool> wanted, [EnumeratorCancellation] CancellationToken cancellation)
+        public override async IAsyncEnumerable<InputChunk> ReadAsync(
+            Func<int, bool> wanted,
+            [EnumeratorCancellation] CancellationToken cancellation
+        )
         {
             string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
             long row = 0;
@@ -95,11 +132,21 @@ public abstract class ScoringInput
             {
                 cancellation.ThrowIfCancellationRequested();
                 if (wanted(index))
-                    yield return new InputChunk(index, rows.Select(imported =>
-                    {
-                        if (imported.Record is { } record) ArtworkParquet.ResolveImage(record, folder);
-                        return new InputRow(row++, imported.Record?.Id ?? imported.Problem?.RecordId ?? "", imported.Record, imported.Problem?.ToString());
-                    }).ToArray());
+                    yield return new InputChunk(
+                        index,
+                        rows.Select(imported =>
+                            {
+                                if (imported.Record is { } record)
+                                    ArtworkParquet.ResolveImage(record, folder);
+                                return new InputRow(
+                                    row++,
+                                    imported.Record?.Id ?? imported.Problem?.RecordId ?? "",
+                                    imported.Record,
+                                    imported.Problem?.ToString()
+                                );
+                            })
+                            .ToArray()
+                    );
                 else
                     row += rows.Length;
                 index++;

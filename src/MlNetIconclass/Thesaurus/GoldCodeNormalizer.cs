@@ -8,9 +8,7 @@ namespace MlNetIconclass.Thesaurus;
 public sealed class GoldCodeNormalizer(IReadOnlySet<string> labels)
 {
     public GoldCodeNormalizer(IconclassThesaurus thesaurus)
-        : this(thesaurus.LabelSpace.ToHashSet(StringComparer.Ordinal))
-    {
-    }
+        : this(thesaurus.LabelSpace.ToHashSet(StringComparer.Ordinal)) { }
 
     public NormalizedCodes Normalize(IEnumerable<string> codes)
     {
@@ -21,8 +19,10 @@ public sealed class GoldCodeNormalizer(IReadOnlySet<string> labels)
             foreach (var part in Notation.SplitCombined(code))
             {
                 var label = Notation.TryParse(part, out var notation, out _) ? Resolve(notation) : null;
-                if (label is null) unresolvable.Add(part.Trim());
-                else if (!resolved.Contains(label)) resolved.Add(label);
+                if (label is null)
+                    unresolvable.Add(part.Trim());
+                else if (!resolved.Contains(label))
+                    resolved.Add(label);
             }
         }
         return new NormalizedCodes(resolved, unresolvable);
@@ -31,9 +31,12 @@ public sealed class GoldCodeNormalizer(IReadOnlySet<string> labels)
     /// <summary>The label a single notation counts as, or null when it cannot be resolved.</summary>
     public string? Resolve(Notation notation)
     {
-        if (labels.Contains(notation.Base)) return notation.Base;
-        if (notation.PlaceholderBase is { } placeholder && labels.Contains(placeholder)) return placeholder;
-        if (notation.UnbracketedBase is { } unbracketed && labels.Contains(unbracketed)) return unbracketed;
+        if (labels.Contains(notation.Base))
+            return notation.Base;
+        if (notation.PlaceholderBase is { } placeholder && labels.Contains(placeholder))
+            return placeholder;
+        if (notation.UnbracketedBase is { } unbracketed && labels.Contains(unbracketed))
+            return unbracketed;
         return null;
     }
 }

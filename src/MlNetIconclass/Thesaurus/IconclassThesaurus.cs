@@ -27,27 +27,34 @@ public sealed class IconclassThesaurus
     /// <summary>Languages with definitions or keywords loaded.</summary>
     public IReadOnlyList<string> Languages { get; }
 
-    /// <summary>Loads the Iconclass data from a zip or an upstream-style folder, in every language or only those given.</summary>
+    /// <summary>Loads the Iconclass data from a zip or an upstream-style folder, in every language or only those
+    /// given.</summary>
     public static IconclassThesaurus Load(string path, IEnumerable<string>? languages = null) =>
         ThesaurusLoader.Load(ThesaurusSource.From(path), languages?.ToHashSet(StringComparer.Ordinal));
 
     /// <summary>Loads the copy of the Iconclass data that ships with the project.</summary>
-    public static IconclassThesaurus LoadBundled(IEnumerable<string>? languages = null) => Load(BundledDataPath, languages);
+    public static IconclassThesaurus LoadBundled(IEnumerable<string>? languages = null) =>
+        Load(BundledDataPath, languages);
 
     /// <summary>
     /// The protocol's label space: every listed notation (keys not expanded) that has a definition in at least
     /// one loaded language, in tree order.
     /// </summary>
-    public IReadOnlyList<string> LabelSpace => _labelSpace ??= Tree.Notations
-        .Where(notation => Texts.DefinitionLanguages.Any(language => Texts.HasDefinition(notation, language)))
-        .ToArray();
+    public IReadOnlyList<string> LabelSpace =>
+        _labelSpace ??= Tree
+            .Notations.Where(notation =>
+                Texts.DefinitionLanguages.Any(language => Texts.HasDefinition(notation, language))
+            )
+            .ToArray();
 
     /// <summary>Throws a clear error for a language the loaded data does not have.</summary>
     public void EnsureLanguage(string language)
     {
         if (!Languages.Contains(language))
             throw new ArgumentException(
-                $"Unknown language '{language}': the thesaurus has {string.Join(", ", Languages)}.", nameof(language));
+                $"Unknown language '{language}': the thesaurus has {string.Join(", ", Languages)}.",
+                nameof(language)
+            );
     }
 
     /// <summary>
@@ -58,8 +65,10 @@ public sealed class IconclassThesaurus
     public NotationText? GetText(string notation, string language)
     {
         EnsureLanguage(language);
-        if (!Notation.TryParse(notation, out var parsed, out _)) return null;
-        if (ComposeText(parsed, language) is { } text) return new NotationText(parsed.Value, text, language, false);
+        if (!Notation.TryParse(notation, out var parsed, out _))
+            return null;
+        if (ComposeText(parsed, language) is { } text)
+            return new NotationText(parsed.Value, text, language, false);
         return language != FallbackLanguage && ComposeText(parsed, FallbackLanguage) is { } fallback
             ? new NotationText(parsed.Value, fallback, FallbackLanguage, true)
             : null;
@@ -69,33 +78,45 @@ public sealed class IconclassThesaurus
     public IReadOnlyList<string> GetKeywords(string notation, string language)
     {
         var keywords = Texts.GetKeywords(notation, language);
-        if (keywords.Count > 0 || !Notation.TryParse(notation, out var parsed, out _)) return keywords;
+        if (keywords.Count > 0 || !Notation.TryParse(notation, out var parsed, out _))
+            return keywords;
         return parsed.PlaceholderBase is { } placeholder ? Texts.GetKeywords(placeholder, language) : [];
     }
 
     private string? ComposeText(Notation notation, string language)
     {
         string? text = DefinitionOrPlaceholder(notation.Base, language);
-        if (text is null || !notation.HasKeys) return text;
+        if (text is null || !notation.HasKeys)
+            return text;
 
         string? keySet = KeySetOf(notation);
         foreach (var key in notation.Keys)
         {
-            if (keySet is null || DefinitionOrPlaceholder(keySet + key, language) is not { } keyText) return null;
+            if (keySet is null || DefinitionOrPlaceholder(keySet + key, language) is not { } keyText)
+                return null;
             text += " " + keyText;
         }
         return text;
     }
 
-    /// <summary>The definition of a notation or key, else its <c>(...)</c> placeholder's with the name filled in.</summary>
+    /// <summary>The definition of a notation or key, else its <c>(...)</c> placeholder's with the name filled
+    /// in.</summary>
     private string? DefinitionOrPlaceholder(string notationOrKey, string language)
     {
-        if (Texts.GetDefinition(notationOrKey, language) is { } text) return text;
+        if (Texts.GetDefinition(notationOrKey, language) is { } text)
+            return text;
         int close = notationOrKey.LastIndexOf(')');
-        if (close < 0) return null;
+        if (close < 0)
+            return null;
         int open = notationOrKey.LastIndexOf('(', close);
-        string placeholder = string.Concat(notationOrKey.AsSpan(0, open), Notation.PlaceholderBracket, notationOrKey.AsSpan(close + 1));
-        return Texts.GetDefinition(placeholder, language)?.Replace("NAME", notationOrKey[(open + 1)..close], StringComparison.Ordinal);
+        string placeholder = string.Concat(
+            notationOrKey.AsSpan(0, open),
+            Notation.PlaceholderBracket,
+            notationOrKey.AsSpan(close + 1)
+        );
+        return Texts
+            .GetDefinition(placeholder, language)
+            ?.Replace("NAME", notationOrKey[(open + 1)..close], StringComparison.Ordinal);
     }
 
     /// <summary>The key set of the notation, its placeholder, or its nearest listed ancestor.</summary>
@@ -103,7 +124,8 @@ public sealed class IconclassThesaurus
     {
         for (var current = Notation.Parse(notation.Base); current is not null; current = current.StructuralParent)
         {
-            if (Tree.GetKeySet(current.Base) is { } keySet) return keySet;
+            if (Tree.GetKeySet(current.Base) is { } keySet)
+                return keySet;
             if (current.PlaceholderBase is { } placeholder && Tree.GetKeySet(placeholder) is { } placeholderKeySet)
                 return placeholderKeySet;
         }

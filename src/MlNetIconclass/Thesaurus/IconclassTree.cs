@@ -12,8 +12,9 @@ public sealed class IconclassTree
         _nodes = nodes.ToDictionary(node => node.Notation, StringComparer.Ordinal);
         _keySets = keySets;
         foreach (var node in nodes)
-            foreach (var child in node.Children)
-                if (_nodes.TryGetValue(child, out var childNode)) childNode.Parent = node.Notation;
+        foreach (var child in node.Children)
+            if (_nodes.TryGetValue(child, out var childNode))
+                childNode.Parent = node.Notation;
         Roots = nodes.Where(node => node.Parent is null).Select(node => node.Notation).ToArray();
     }
 
@@ -39,7 +40,8 @@ public sealed class IconclassTree
     public IReadOnlyList<string> GetAncestors(string notation)
     {
         var ancestors = new List<string>();
-        for (var parent = GetParent(notation); parent is not null; parent = GetParent(parent)) ancestors.Add(parent);
+        for (var parent = GetParent(notation); parent is not null; parent = GetParent(parent))
+            ancestors.Add(parent);
         return ancestors;
     }
 
@@ -61,13 +63,20 @@ public sealed class IconclassTree
         foreach (var notation in Notations)
         {
             yield return notation;
-            if (GetKeySet(notation) is not { } keySet) continue;
+            if (GetKeySet(notation) is not { } keySet)
+                continue;
             foreach (var suffix in GetKeySuffixes(keySet))
-                if (!suffix.Contains('q')) yield return $"{notation}(+{suffix})";
+                if (!suffix.Contains('q'))
+                    yield return $"{notation}(+{suffix})";
         }
     }
 
-    internal sealed class TreeNode(string notation, IReadOnlyList<string> children, string? keySet, IReadOnlyList<string> related)
+    internal sealed class TreeNode(
+        string notation,
+        IReadOnlyList<string> children,
+        string? keySet,
+        IReadOnlyList<string> related
+    )
     {
         public string Notation { get; } = notation;
         public IReadOnlyList<string> Children { get; } = children;

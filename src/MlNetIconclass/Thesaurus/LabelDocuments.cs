@@ -13,12 +13,19 @@ public static class LabelDocuments
     /// </summary>
     public static string TowerText(IconclassThesaurus thesaurus, string label, string queryLanguage)
     {
-        var languages = queryLanguage == IconclassThesaurus.FallbackLanguage
-            ? [IconclassThesaurus.FallbackLanguage]
-            : new[] { queryLanguage, IconclassThesaurus.FallbackLanguage };
-        var parts = languages.Select(language => thesaurus.Texts.GetDefinition(label, language))
+        var languages =
+            queryLanguage == IconclassThesaurus.FallbackLanguage
+                ? [IconclassThesaurus.FallbackLanguage]
+                : new[] { queryLanguage, IconclassThesaurus.FallbackLanguage };
+        var parts = languages
+            .Select(language => thesaurus.Texts.GetDefinition(label, language))
             .Concat(languages.SelectMany(language => thesaurus.Texts.GetKeywords(label, language)))
-            .Concat(thesaurus.Tree.GetAncestors(label).Take(2).Select(ancestor => thesaurus.Texts.GetDefinition(ancestor, IconclassThesaurus.FallbackLanguage)))
+            .Concat(
+                thesaurus
+                    .Tree.GetAncestors(label)
+                    .Take(2)
+                    .Select(ancestor => thesaurus.Texts.GetDefinition(ancestor, IconclassThesaurus.FallbackLanguage))
+            )
             .OfType<string>()
             .Distinct(StringComparer.Ordinal);
         return string.Join(" ; ", parts);
@@ -26,13 +33,16 @@ public static class LabelDocuments
 
     public static IEnumerable<string> For(IconclassThesaurus thesaurus, string label, string queryLanguage)
     {
-        var languages = queryLanguage == IconclassThesaurus.FallbackLanguage
-            ? [IconclassThesaurus.FallbackLanguage]
-            : new[] { IconclassThesaurus.FallbackLanguage, queryLanguage };
+        var languages =
+            queryLanguage == IconclassThesaurus.FallbackLanguage
+                ? [IconclassThesaurus.FallbackLanguage]
+                : new[] { IconclassThesaurus.FallbackLanguage, queryLanguage };
         foreach (var language in languages)
         {
-            if (thesaurus.Texts.GetDefinition(label, language) is { } definition) yield return definition;
-            foreach (var keyword in thesaurus.Texts.GetKeywords(label, language)) yield return keyword;
+            if (thesaurus.Texts.GetDefinition(label, language) is { } definition)
+                yield return definition;
+            foreach (var keyword in thesaurus.Texts.GetKeywords(label, language))
+                yield return keyword;
         }
     }
 }

@@ -14,7 +14,10 @@ public sealed partial record Notation
 {
     public const string PlaceholderBracket = "(...)";
 
-    [GeneratedRegex(@"^(?<base>[0-9](?:[0-9](?:[A-Z]{1,2})?[0-9]*)?(?:\([^()+][^()]*\)[0-9]*)*)(?<keys>(?:\(\+[0-9a-z]+(?:\([^()]+\))?\))*)$")]
+    [GeneratedRegex(
+        @"^(?<base>[0-9](?:[0-9](?:[A-Z]{1,2})?[0-9]*)?(?:\([^()+][^()]*\)[0-9]*)*)"
+            + @"(?<keys>(?:\(\+[0-9a-z]+(?:\([^()]+\))?\))*)$"
+    )]
     private static partial Regex Grammar();
 
     [GeneratedRegex(@"\(\+([0-9a-z]+(?:\([^()]+\))?)\)")]
@@ -50,19 +53,22 @@ public sealed partial record Notation
 
     public bool IsPlaceholder => Base.Contains(PlaceholderBracket, StringComparison.Ordinal);
 
-    /// <summary>The base with its last bracketed name replaced by <c>(...)</c>: the form that stands for any name.</summary>
+    /// <summary>The base with its last bracketed name replaced by <c>(...)</c>: the form that stands for any
+    /// name.</summary>
     public string? PlaceholderBase
     {
         get
         {
             int close = Base.LastIndexOf(')');
-            if (close < 0) return null;
+            if (close < 0)
+                return null;
             int open = Base.LastIndexOf('(', close);
             return string.Concat(Base.AsSpan(0, open), PlaceholderBracket, Base.AsSpan(close + 1));
         }
     }
 
-    /// <summary>The base up to its first bracket (<c>25F23</c> for <c>25F23(LION)1</c>), or null without brackets.</summary>
+    /// <summary>The base up to its first bracket (<c>25F23</c> for <c>25F23(LION)1</c>), or null without
+    /// brackets.</summary>
     public string? UnbracketedBase
     {
         get
@@ -82,21 +88,28 @@ public sealed partial record Notation
     {
         get
         {
-            if (HasKeys) return new Notation(KeysPrefix(Keys.Count - 1), Base, Keys.Take(Keys.Count - 1).ToArray());
-            if (Base.Length == 1) return null;
+            if (HasKeys)
+                return new Notation(KeysPrefix(Keys.Count - 1), Base, Keys.Take(Keys.Count - 1).ToArray());
+            if (Base.Length == 1)
+                return null;
             string parent;
-            if (Base[^1] == ')') parent = IsPlaceholderAtEnd ? Base[..^PlaceholderBracket.Length] : PlaceholderBase!;
-            else parent = Base[..^1];
+            if (Base[^1] == ')')
+                parent = IsPlaceholderAtEnd ? Base[..^PlaceholderBracket.Length] : PlaceholderBase!;
+            else
+                parent = Base[..^1];
             return new Notation(parent, parent, []);
         }
     }
 
     private bool IsPlaceholderAtEnd => Base.EndsWith(PlaceholderBracket, StringComparison.Ordinal);
 
-    private string KeysPrefix(int keyCount) =>
-        Base + string.Concat(Keys.Take(keyCount).Select(key => $"(+{key})"));
+    private string KeysPrefix(int keyCount) => Base + string.Concat(Keys.Take(keyCount).Select(key => $"(+{key})"));
 
-    public static bool TryParse(string? text, [NotNullWhen(true)] out Notation? notation, [NotNullWhen(false)] out string? error)
+    public static bool TryParse(
+        string? text,
+        [NotNullWhen(true)] out Notation? notation,
+        [NotNullWhen(false)] out string? error
+    )
     {
         notation = null;
         if (string.IsNullOrWhiteSpace(text))
@@ -120,17 +133,23 @@ public sealed partial record Notation
     public static Notation Parse(string text) =>
         TryParse(text, out var notation, out var error) ? notation : throw new FormatException(error);
 
-    /// <summary>Splits a combined notation on the colons that stand outside brackets (<c>71W62(Job 4:11)</c> is one).</summary>
+    /// <summary>Splits a combined notation on the colons that stand outside brackets (<c>71W62(Job 4:11)</c> is
+    /// one).</summary>
     public static IReadOnlyList<string> SplitCombined(string text)
     {
         var parts = new List<string>();
-        int depth = 0, start = 0;
+        int depth = 0,
+            start = 0;
         for (int i = 0; i < text.Length; i++)
         {
             switch (text[i])
             {
-                case '(': depth++; break;
-                case ')': depth = Math.Max(0, depth - 1); break;
+                case '(':
+                    depth++;
+                    break;
+                case ')':
+                    depth = Math.Max(0, depth - 1);
+                    break;
                 case ':' when depth == 0:
                     parts.Add(text[start..i]);
                     start = i + 1;
@@ -145,11 +164,14 @@ public sealed partial record Notation
 
     private static string Explain(string text)
     {
-        if (!char.IsAsciiDigit(text[0])) return "it must start with a division digit 0-9";
-        if (text.Count(c => c == '(') != text.Count(c => c == ')')) return "its brackets do not balance";
+        if (!char.IsAsciiDigit(text[0]))
+            return "it must start with a division digit 0-9";
+        if (text.Count(c => c == '(') != text.Count(c => c == ')'))
+            return "its brackets do not balance";
         if (text.Any(char.IsAsciiLetterLower) && !text.Contains("(+", StringComparison.Ordinal) && !text.Contains('('))
             return "letters outside brackets must be capitals";
-        if (text.Any(char.IsWhiteSpace) && !text.Contains('(')) return "it contains spaces outside brackets";
+        if (text.Any(char.IsWhiteSpace) && !text.Contains('('))
+            return "it contains spaces outside brackets";
         return "expected digits, a capital letter or doubled capital, digits, then optional (NAME) and (+KEY) parts";
     }
 }

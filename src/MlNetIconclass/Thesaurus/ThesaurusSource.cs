@@ -16,17 +16,20 @@ internal abstract class ThesaurusSource
 
     public static ThesaurusSource From(string path)
     {
-        if (Directory.Exists(path)) return new FolderSource(path);
-        if (File.Exists(path)) return new ZipSource(path);
+        if (Directory.Exists(path))
+            return new FolderSource(path);
+        if (File.Exists(path))
+            return new ZipSource(path);
         throw new FileNotFoundException($"Iconclass data not found at '{path}' (expected a .zip or a folder).", path);
     }
 
     private sealed class FolderSource(string root) : ThesaurusSource
     {
-        public override IReadOnlyList<string> Files { get; } = Directory
-            .EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .Select(file => Path.GetRelativePath(root, file).Replace('\\', '/'))
-            .ToArray();
+        public override IReadOnlyList<string> Files { get; } =
+            Directory
+                .EnumerateFiles(root, "*", SearchOption.AllDirectories)
+                .Select(file => Path.GetRelativePath(root, file).Replace('\\', '/'))
+                .ToArray();
 
         public override Stream Open(string path) => File.OpenRead(Path.Combine(root, path));
     }
@@ -45,7 +48,10 @@ internal abstract class ThesaurusSource
             }
             catch (InvalidDataException exception)
             {
-                throw new InvalidDataException($"'{zipPath}' is not a readable zip of the Iconclass data: {exception.Message}", exception);
+                throw new InvalidDataException(
+                    $"'{zipPath}' is not a readable zip of the Iconclass data: {exception.Message}",
+                    exception
+                );
             }
         }
 
@@ -67,12 +73,22 @@ internal abstract class ThesaurusSource
         public override bool CanSeek => false;
         public override bool CanWrite => false;
         public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
         public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
         public override int Read(Span<byte> buffer) => inner.Read(buffer);
+
         public override void Flush() { }
+
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
         public override void SetLength(long value) => throw new NotSupportedException();
+
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)

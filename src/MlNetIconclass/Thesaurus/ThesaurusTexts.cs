@@ -15,7 +15,8 @@ public sealed class ThesaurusTexts
 
     internal ThesaurusTexts(
         IReadOnlyDictionary<string, Dictionary<string, ReadOnlyMemory<char>>> definitions,
-        IReadOnlyDictionary<string, KeywordTable> keywords)
+        IReadOnlyDictionary<string, KeywordTable> keywords
+    )
     {
         _definitions = definitions;
         _keywords = keywords;
@@ -29,7 +30,9 @@ public sealed class ThesaurusTexts
         _definitions.TryGetValue(language, out var texts) && texts.ContainsKey(notationOrKey);
 
     public string? GetDefinition(string notationOrKey, string language) =>
-        _definitions.TryGetValue(language, out var texts) && texts.TryGetValue(notationOrKey, out var text) ? text.ToString() : null;
+        _definitions.TryGetValue(language, out var texts) && texts.TryGetValue(notationOrKey, out var text)
+            ? text.ToString()
+            : null;
 
     public IReadOnlyList<string> GetKeywords(string notationOrKey, string language) =>
         _keywords.TryGetValue(language, out var keywords) ? keywords.Get(notationOrKey) : [];
@@ -38,13 +41,18 @@ public sealed class ThesaurusTexts
     public int DefinitionCount(string language) => _definitions.TryGetValue(language, out var texts) ? texts.Count : 0;
 
     /// <summary>Every keyword of a language in one array; each notation owns a contiguous range of it.</summary>
-    internal sealed class KeywordTable(Dictionary<string, (int Start, int Count)> ranges, ReadOnlyMemory<char>[] keywords)
+    internal sealed class KeywordTable(
+        Dictionary<string, (int Start, int Count)> ranges,
+        ReadOnlyMemory<char>[] keywords
+    )
     {
         public IReadOnlyList<string> Get(string notation)
         {
-            if (!ranges.TryGetValue(notation, out var range)) return [];
+            if (!ranges.TryGetValue(notation, out var range))
+                return [];
             var result = new string[range.Count];
-            for (int i = 0; i < range.Count; i++) result[i] = keywords[range.Start + i].ToString();
+            for (int i = 0; i < range.Count; i++)
+                result[i] = keywords[range.Start + i].ToString();
             return result;
         }
 
@@ -52,14 +60,16 @@ public sealed class ThesaurusTexts
         public static KeywordTable Build(IReadOnlyList<(string Notation, ReadOnlyMemory<char> Keyword)> pairs)
         {
             var firstSeen = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var (notation, _) in pairs) firstSeen.TryAdd(notation, firstSeen.Count);
+            foreach (var (notation, _) in pairs)
+                firstSeen.TryAdd(notation, firstSeen.Count);
             // Upstream files list a notation's keywords together almost always; a stable sort handles the rest.
             var ordered = pairs.OrderBy(pair => firstSeen[pair.Notation]).ToArray();
             var ranges = new Dictionary<string, (int, int)>(firstSeen.Count, StringComparer.Ordinal);
-            for (int start = 0; start < ordered.Length;)
+            for (int start = 0; start < ordered.Length; )
             {
                 int end = start;
-                while (end < ordered.Length && ordered[end].Notation == ordered[start].Notation) end++;
+                while (end < ordered.Length && ordered[end].Notation == ordered[start].Notation)
+                    end++;
                 ranges[ordered[start].Notation] = (start, end - start);
                 start = end;
             }

@@ -10,7 +10,8 @@ namespace MlNetIconclass.Thesaurus;
 /// </summary>
 public sealed class UsageCounts
 {
-    private UsageCounts(IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> byCollection) => ByCollection = byCollection;
+    private UsageCounts(IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> byCollection) =>
+        ByCollection = byCollection;
 
     /// <summary>Counts by collection name (rijksmuseum, rkd, arkyves, staedel), then by notation.</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> ByCollection { get; }
@@ -21,7 +22,8 @@ public sealed class UsageCounts
 
     public static UsageCounts Load(string zipPath)
     {
-        if (!File.Exists(zipPath)) throw new FileNotFoundException($"The usage counts '{zipPath}' do not exist.", zipPath);
+        if (!File.Exists(zipPath))
+            throw new FileNotFoundException($"The usage counts '{zipPath}' do not exist.", zipPath);
         using var zip = ZipFile.OpenRead(zipPath);
         var collections = new Dictionary<string, IReadOnlyDictionary<string, long>>(StringComparer.Ordinal);
         foreach (var entry in zip.Entries.Where(e => e.Name.EndsWith("-counts.csv", StringComparison.Ordinal)))
@@ -34,11 +36,22 @@ public sealed class UsageCounts
             {
                 lineNumber++;
                 int comma = line.LastIndexOf(',');
-                if (comma < 0 || !long.TryParse(line.AsSpan(comma + 1), NumberStyles.None, CultureInfo.InvariantCulture, out long count))
-                    throw new InvalidDataException($"'{zipPath}', {entry.Name} line {lineNumber}: '{line}' is not notation,count.");
+                if (
+                    comma < 0
+                    || !long.TryParse(
+                        line.AsSpan(comma + 1),
+                        NumberStyles.None,
+                        CultureInfo.InvariantCulture,
+                        out long count
+                    )
+                )
+                    throw new InvalidDataException(
+                        $"'{zipPath}', {entry.Name} line {lineNumber}: '{line}' is not notation,count."
+                    );
                 string notation = line[..comma].Trim('"').Trim();
                 // Arkyves has a few rows without a notation; they count nothing Iconclass can name.
-                if (notation.Length > 0) counts[notation] = counts.GetValueOrDefault(notation) + count;
+                if (notation.Length > 0)
+                    counts[notation] = counts.GetValueOrDefault(notation) + count;
             }
             collections[entry.Name[..^"-counts.csv".Length]] = counts;
         }
@@ -50,8 +63,8 @@ public sealed class UsageCounts
     {
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var (notation, count) in ByCollection[collection])
-            foreach (var part in Notation.SplitCombined(notation))
-                counts[part.Trim()] = counts.GetValueOrDefault(part.Trim()) + count;
+        foreach (var part in Notation.SplitCombined(notation))
+            counts[part.Trim()] = counts.GetValueOrDefault(part.Trim()) + count;
         return counts;
     }
 }

@@ -13,31 +13,55 @@ public sealed record Series(string Name, IReadOnlyList<double> Values);
 /// </summary>
 public static class Charts
 {
-    /// <summary>Lines over labelled x positions; <paramref name="rightAxis"/> series get a second scale on the right. NaN leaves a gap.</summary>
-    public static byte[] Lines(string title, IReadOnlyList<string> x, IReadOnlyList<Series> series, string xTitle, string yTitle,
-        IReadOnlyList<Series>? rightAxis = null, string rightTitle = "")
+    /// <summary>Lines over labelled x positions; <paramref name="rightAxis"/> series get a second scale on the right.
+    /// NaN leaves a gap.</summary>
+    public static byte[] Lines(
+        string title,
+        IReadOnlyList<string> x,
+        IReadOnlyList<Series> series,
+        string xTitle,
+        string yTitle,
+        IReadOnlyList<Series>? rightAxis = null,
+        string rightTitle = ""
+    )
     {
         rightAxis ??= [];
         using var chart = new ChartCanvas(title, left: 80, right: rightAxis.Count > 0 ? 80 : 30, bottom: 70);
         var scale = Scale(series);
         chart.ValueAxis(scale, yTitle, rightSide: false);
         var rightScale = rightAxis.Count > 0 ? Scale(rightAxis) : scale;
-        if (rightAxis.Count > 0) chart.ValueAxis(rightScale, rightTitle, rightSide: true);
+        if (rightAxis.Count > 0)
+            chart.ValueAxis(rightScale, rightTitle, rightSide: true);
         float X(int i) => x.Count <= 1 ? chart.Plot.MidX : chart.Plot.Left + i * chart.Plot.Width / (x.Count - 1);
         int step = Math.Max(1, x.Count / 20);
-        for (int i = 0; i < x.Count; i += step) chart.BottomLabel(x[i], X(i));
+        for (int i = 0; i < x.Count; i += step)
+            chart.BottomLabel(x[i], X(i));
         chart.BottomTitle(xTitle);
         int colour = 0;
         foreach (var (line, lineScale) in series.Select(s => (s, scale)).Concat(rightAxis.Select(s => (s, rightScale))))
-            chart.Line(line.Values.Select((v, i) => (X(i), double.IsNaN(v) ? (float?)null : chart.Y(v, lineScale))), colour++, line.Name);
+            chart.Line(
+                line.Values.Select((v, i) => (X(i), double.IsNaN(v) ? (float?)null : chart.Y(v, lineScale))),
+                colour++,
+                line.Name
+            );
         return chart.Png();
     }
 
     /// <summary>Horizontal bars, one group per category (category names at the left, where long names fit).</summary>
-    public static byte[] Bars(string title, IReadOnlyList<string> categories, IReadOnlyList<Series> series, string valueTitle)
+    public static byte[] Bars(
+        string title,
+        IReadOnlyList<string> categories,
+        IReadOnlyList<Series> series,
+        string valueTitle
+    )
     {
-        using var chart = new ChartCanvas(title, left: 20 + (int)ChartCanvas.TextWidth(categories.DefaultIfEmpty("").MaxBy(c => c.Length)!), right: 30, bottom: 60,
-            height: Math.Max(300, 110 + categories.Count * (12 + 10 * series.Count)));
+        using var chart = new ChartCanvas(
+            title,
+            left: 20 + (int)ChartCanvas.TextWidth(categories.DefaultIfEmpty("").MaxBy(c => c.Length)!),
+            right: 30,
+            bottom: 60,
+            height: Math.Max(300, 110 + categories.Count * (12 + 10 * series.Count))
+        );
         var scale = Scale(series);
         chart.ValueAxisAlongBottom(scale, valueTitle);
         float band = chart.Plot.Height / Math.Max(1, categories.Count);
@@ -57,32 +81,54 @@ public static class Charts
     public static byte[] Histogram(string title, IReadOnlyList<Series> samples, int bins, string xTitle)
     {
         var all = samples.SelectMany(s => s.Values).Where(double.IsFinite).DefaultIfEmpty(0).ToArray();
-        double min = all.Min(), width = Math.Max(all.Max() - min, 1e-9) / bins;
-        var counts = samples.Select(s => new Series(s.Name, Enumerable.Range(0, bins)
-            .Select(b => (double)s.Values.Count(v => Math.Min(bins - 1, (int)((v - min) / width)) == b)).ToArray())).ToArray();
+        double min = all.Min(),
+            width = Math.Max(all.Max() - min, 1e-9) / bins;
+        var counts = samples
+            .Select(s => new Series(
+                s.Name,
+                Enumerable
+                    .Range(0, bins)
+                    .Select(b => (double)s.Values.Count(v => Math.Min(bins - 1, (int)((v - min) / width)) == b))
+                    .ToArray()
+            ))
+            .ToArray();
         using var chart = new ChartCanvas(title, left: 80, right: 30, bottom: 70);
         var scale = Scale(counts);
         chart.ValueAxis(scale, "records", rightSide: false);
         float binWidth = chart.Plot.Width / bins;
         for (int b = 0; b <= bins; b += Math.Max(1, bins / 10))
-            chart.BottomLabel((min + b * width).ToString("0.##", CultureInfo.InvariantCulture), chart.Plot.Left + b * binWidth);
+            chart.BottomLabel(
+                (min + b * width).ToString("0.##", CultureInfo.InvariantCulture),
+                chart.Plot.Left + b * binWidth
+            );
         chart.BottomTitle(xTitle);
         for (int s = 0; s < counts.Length; s++)
-            for (int b = 0; b < bins; b++)
-                chart.VerticalBar(chart.Plot.Left + b * binWidth + 1, binWidth - 2, chart.Y(counts[s].Values[b], scale), chart.Y(0, scale), s, translucent: counts.Length > 1);
+        for (int b = 0; b < bins; b++)
+            chart.VerticalBar(
+                chart.Plot.Left + b * binWidth + 1,
+                binWidth - 2,
+                chart.Y(counts[s].Values[b], scale),
+                chart.Y(0, scale),
+                s,
+                translucent: counts.Length > 1
+            );
         chart.Legend(samples.Select(s => s.Name).ToArray());
         return chart.Png();
     }
 
-    /// <summary>An HTML image element holding the PNG, for notebooks (<c>display(HTML(Charts.Html(png)))</c>).</summary>
+    /// <summary>An HTML image element holding the PNG, for notebooks
+    /// (<c>display(HTML(Charts.Html(png)))</c>).</summary>
     public static string Html(byte[] png) => $"<img src=\"data:image/png;base64,{Convert.ToBase64String(png)}\" />";
 
-    /// <summary>From zero (or the lowest value) to the highest, widened to a round step so that the five ticks read well.</summary>
+    /// <summary>From zero (or the lowest value) to the highest, widened to a round step so that the five ticks read
+    /// well.</summary>
     private static (double Min, double Max) Scale(IEnumerable<Series> series)
     {
         var values = series.SelectMany(s => s.Values).Where(double.IsFinite).DefaultIfEmpty(0).ToArray();
-        double min = Math.Min(0, values.Min()), max = Math.Max(values.Max(), min + 1e-9);
-        double raw = (max - min) / 5, magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
+        double min = Math.Min(0, values.Min()),
+            max = Math.Max(values.Max(), min + 1e-9);
+        double raw = (max - min) / 5,
+            magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
         double step = new[] { 1, 2, 2.5, 5, 10 }.Select(f => f * magnitude).First(candidate => candidate >= raw);
         return (Math.Floor(min / step) * step, Math.Floor(min / step) * step + 5 * step);
     }
@@ -93,7 +139,14 @@ internal sealed class ChartCanvas : IDisposable
 {
     private const int Width = 900;
     private static readonly SKColor[] Palette =
-        [new(0x1f, 0x77, 0xb4), new(0xd6, 0x27, 0x28), new(0x2c, 0xa0, 0x2c), new(0xff, 0x7f, 0x0e), new(0x94, 0x67, 0xbd), new(0x8c, 0x56, 0x4b)];
+    [
+        new(0x1f, 0x77, 0xb4),
+        new(0xd6, 0x27, 0x28),
+        new(0x2c, 0xa0, 0x2c),
+        new(0xff, 0x7f, 0x0e),
+        new(0x94, 0x67, 0xbd),
+        new(0x8c, 0x56, 0x4b),
+    ];
     private static readonly SKTypeface Typeface = SKTypeface.FromFamilyName("DejaVu Sans") ?? SKTypeface.Default;
 
     private readonly SKBitmap _bitmap;
@@ -119,12 +172,15 @@ internal sealed class ChartCanvas : IDisposable
 
     public static float TextWidth(string text)
     {
-        lock (Measurer) return Measurer.MeasureText(text);
+        lock (Measurer)
+            return Measurer.MeasureText(text);
     }
 
-    public float Y(double value, (double Min, double Max) scale) => Plot.Bottom - (float)((value - scale.Min) / (scale.Max - scale.Min)) * Plot.Height;
+    public float Y(double value, (double Min, double Max) scale) =>
+        Plot.Bottom - (float)((value - scale.Min) / (scale.Max - scale.Min)) * Plot.Height;
 
-    public float X(double value, (double Min, double Max) scale) => Plot.Left + (float)((value - scale.Min) / (scale.Max - scale.Min)) * Plot.Width;
+    public float X(double value, (double Min, double Max) scale) =>
+        Plot.Left + (float)((value - scale.Min) / (scale.Max - scale.Min)) * Plot.Width;
 
     public void ValueAxis((double Min, double Max) scale, string title, bool rightSide)
     {
@@ -132,7 +188,8 @@ internal sealed class ChartCanvas : IDisposable
         {
             double value = scale.Min + (scale.Max - scale.Min) * tick / 5;
             float y = Y(value, scale);
-            if (!rightSide) _canvas.DrawLine(Plot.Left, y, Plot.Right, y, _grid);
+            if (!rightSide)
+                _canvas.DrawLine(Plot.Left, y, Plot.Right, y, _grid);
             string label = Format(value);
             _canvas.DrawText(label, rightSide ? Plot.Right + 8 : Plot.Left - 8 - TextWidth(label), y + 4, _font, _ink);
         }
@@ -151,21 +208,35 @@ internal sealed class ChartCanvas : IDisposable
         BottomTitle(title);
     }
 
-    public void BottomLabel(string text, float x) => _canvas.DrawText(text, x - TextWidth(text) / 2, Plot.Bottom + 18, _font, _ink);
+    public void BottomLabel(string text, float x) =>
+        _canvas.DrawText(text, x - TextWidth(text) / 2, Plot.Bottom + 18, _font, _ink);
 
-    public void BottomTitle(string text) => _canvas.DrawText(text, Plot.MidX - TextWidth(text) / 2, Plot.Bottom + 45, _font, _ink);
+    public void BottomTitle(string text) =>
+        _canvas.DrawText(text, Plot.MidX - TextWidth(text) / 2, Plot.Bottom + 45, _font, _ink);
 
-    public void LeftLabel(string text, float y) => _canvas.DrawText(text, Plot.Left - 8 - TextWidth(text), y + 4, _font, _ink);
+    public void LeftLabel(string text, float y) =>
+        _canvas.DrawText(text, Plot.Left - 8 - TextWidth(text), y + 4, _font, _ink);
 
     public void Line(IEnumerable<(float X, float? Y)> points, int colour, string name)
     {
-        using var line = new SKPaint { Color = Palette[colour % Palette.Length], StrokeWidth = 2.5f, IsAntialias = true, Style = SKPaintStyle.Stroke };
+        using var line = new SKPaint
+        {
+            Color = Palette[colour % Palette.Length],
+            StrokeWidth = 2.5f,
+            IsAntialias = true,
+            Style = SKPaintStyle.Stroke,
+        };
         using var dot = new SKPaint { Color = Palette[colour % Palette.Length], IsAntialias = true };
         (float X, float Y)? previous = null;
         foreach (var (x, y) in points)
         {
-            if (y is not { } value) { previous = null; continue; }
-            if (previous is { } p) _canvas.DrawLine(p.X, p.Y, x, value, line);
+            if (y is not { } value)
+            {
+                previous = null;
+                continue;
+            }
+            if (previous is { } p)
+                _canvas.DrawLine(p.X, p.Y, x, value, line);
             _canvas.DrawCircle(x, value, 3f, dot);
             previous = (x, value);
         }
@@ -180,18 +251,23 @@ internal sealed class ChartCanvas : IDisposable
 
     public void VerticalBar(float left, float width, float top, float bottom, int colour, bool translucent)
     {
-        using var fill = new SKPaint { Color = Palette[colour % Palette.Length].WithAlpha(translucent ? (byte)140 : (byte)255) };
+        using var fill = new SKPaint
+        {
+            Color = Palette[colour % Palette.Length].WithAlpha(translucent ? (byte)140 : (byte)255),
+        };
         _canvas.DrawRect(SKRect.Create(left, Math.Min(top, bottom), width, Math.Abs(bottom - top)), fill);
     }
 
     public void Legend(IReadOnlyList<string> names)
     {
-        if (names.Count > 1) _legend.AddRange(names.Select((name, i) => (name, i)));
+        if (names.Count > 1)
+            _legend.AddRange(names.Select((name, i) => (name, i)));
     }
 
     public byte[] Png()
     {
-        using (var frame = new SKPaint { Color = SKColors.Black, Style = SKPaintStyle.Stroke }) _canvas.DrawRect(Plot, frame);
+        using (var frame = new SKPaint { Color = SKColors.Black, Style = SKPaintStyle.Stroke })
+            _canvas.DrawRect(Plot, frame);
         float x = Plot.Left + 10;
         foreach (var (name, colour) in _legend)
         {
@@ -205,9 +281,10 @@ internal sealed class ChartCanvas : IDisposable
         return png.ToArray();
     }
 
-    private static string Format(double value) => Math.Abs(value) >= 1000
-        ? value.ToString("N0", CultureInfo.InvariantCulture)
-        : value.ToString("0.###", CultureInfo.InvariantCulture);
+    private static string Format(double value) =>
+        Math.Abs(value) >= 1000
+            ? value.ToString("N0", CultureInfo.InvariantCulture)
+            : value.ToString("0.###", CultureInfo.InvariantCulture);
 
     public void Dispose()
     {

@@ -7,9 +7,10 @@ namespace MlNetIconclass.Tests.Cli;
 public class CliTests
 {
     private const string RijksmuseumHeader =
-        "recordnummer;objectnummer;titel;beschrijving;vervaardiger;datering.datum.start;datering.datum.eind;objectnaam;materiaal;" +
-        "classificatiecode;inhoud.classificatie.code;geografisch_trefwoord;inhoud.hoofdmotief.algemeen;inhoud.hoofdmotief.specifiek;" +
-        "inhoud.onderwerp;inhoud.persoon.naam;PID_data.URI;PID_werk.URI";
+        "recordnummer;objectnummer;titel;beschrijving;vervaardiger;datering.datum.start;datering.datum.eind;"
+        + "objectnaam;materiaal;classificatiecode;inhoud.classificatie.code;geografisch_trefwoord;"
+        + "inhoud.hoofdmotief.algemeen;inhoud.hoofdmotief.specifiek;inhoud.onderwerp;inhoud.persoon.naam;"
+        + "PID_data.URI;PID_werk.URI";
 
     private static string RijksmuseumRow(string id, string title, string codes) =>
         $"1;{id};{title};\"\";;;;;;\"\";{codes};;;;;;;";
@@ -18,18 +19,36 @@ public class CliTests
     public async Task ImportsARijksmuseumExportAndReportsProblems()
     {
         using var folder = new TempFolder();
-        var input = folder.Write("export.csv", string.Join('\n', RijksmuseumHeader,
-            RijksmuseumRow("SK-1", "Plantage in Suriname$Plantage", "25K182$25G3(PALM-TREE)"),
-            RijksmuseumRow("SK-2", "\"\"", "61B2"),
-            RijksmuseumRow("SK-3", "Portret", "61B2$6 1B"), ""));
+        var input = folder.Write(
+            "export.csv",
+            string.Join(
+                '\n',
+                RijksmuseumHeader,
+                RijksmuseumRow("SK-1", "Plantage in Suriname$Plantage", "25K182$25G3(PALM-TREE)"),
+                RijksmuseumRow("SK-2", "\"\"", "61B2"),
+                RijksmuseumRow("SK-3", "Portret", "61B2$6 1B"),
+                ""
+            )
+        );
         var output = folder.File("out.parquet");
 
-        var (exitCode, stdout, stderr) = IconclassCli.Run("import", "--format", "rijksmuseum", "--input", input, "--output", output);
+        var (exitCode, stdout, stderr) = IconclassCli.Run(
+            "import",
+            "--format",
+            "rijksmuseum",
+            "--input",
+            input,
+            "--output",
+            output
+        );
 
         Assert.True(exitCode == ExitCodes.Success, stderr);
         Assert.Matches(@"records written\s*│\s*2", stdout);
         Assert.Contains("rejected: record 'SK-2' (line 3), title (column 'titel')", stderr);
-        Assert.Contains("dropped code: record 'SK-3' (line 4), codes (column 'inhoud.classificatie.code'): '6 1B'", stderr);
+        Assert.Contains(
+            "dropped code: record 'SK-3' (line 4), codes (column 'inhoud.classificatie.code'): '6 1B'",
+            stderr
+        );
         var records = await ArtworkParquet.ReadAllAsync(output);
         Assert.Equal(new[] { "Plantage in Suriname", "Plantage" }, records[0].Titles.Select(t => t.Text));
     }
@@ -39,7 +58,15 @@ public class CliTests
     {
         using var folder = new TempFolder();
         var report = folder.File("report.json");
-        var (exitCode, stdout, stderr) = IconclassCli.Run("evaluate", "--baselines", "--no-model", "--k", "1,5,10,20", "--report", report);
+        var (exitCode, stdout, stderr) = IconclassCli.Run(
+            "evaluate",
+            "--baselines",
+            "--no-model",
+            "--k",
+            "1,5,10,20",
+            "--report",
+            report
+        );
 
         Assert.True(exitCode == ExitCodes.Success, stderr);
         Assert.Contains("n = 420", stdout);
@@ -50,7 +77,15 @@ public class CliTests
     [Fact]
     public void PredictsCodesWithDefinitionsInTheQueryLanguage()
     {
-        var (exitCode, stdout, stderr) = IconclassCli.Run("predict", "--title", "nl=Gezicht op een plantage", "--top", "3", "--ranker", "knn");
+        var (exitCode, stdout, stderr) = IconclassCli.Run(
+            "predict",
+            "--title",
+            "nl=Gezicht op een plantage",
+            "--top",
+            "3",
+            "--ranker",
+            "knn"
+        );
         Assert.True(exitCode == ExitCodes.Success, stderr);
         Assert.Contains("25K182", stdout);
         Assert.Contains("Plantage", stdout);
@@ -62,9 +97,34 @@ public class CliTests
     [InlineData(ExitCodes.Usage, "--k: 'ten'", "evaluate", "--baselines", "--k", "5,ten")]
     [InlineData(ExitCodes.Usage, "not a language code", "predict", "--title", "Dutch=Plantage")]
     [InlineData(ExitCodes.Usage, "Unknown language 'xx'", "predict", "--title", "nl=Plantage", "--language", "xx")]
-    [InlineData(ExitCodes.BadInput, "does not exist", "evaluate", "--baselines", "--data", "/nonexistent/records.parquet")]
-    [InlineData(ExitCodes.BadInput, "does not exist", "import", "--format", "jsonl", "--input", "/nonexistent/r.jsonl", "--output", "/tmp/x.parquet", "--id", "id", "--title", "nl=t")]
-    public void BadArgumentsAndFilesGiveAClearErrorAndExitCode(int expectedExitCode, string message, params string[] arguments)
+    [InlineData(
+        ExitCodes.BadInput,
+        "does not exist",
+        "evaluate",
+        "--baselines",
+        "--data",
+        "/nonexistent/records.parquet"
+    )]
+    [InlineData(
+        ExitCodes.BadInput,
+        "does not exist",
+        "import",
+        "--format",
+        "jsonl",
+        "--input",
+        "/nonexistent/r.jsonl",
+        "--output",
+        "/tmp/x.parquet",
+        "--id",
+        "id",
+        "--title",
+        "nl=t"
+    )]
+    public void BadArgumentsAndFilesGiveAClearErrorAndExitCode(
+        int expectedExitCode,
+        string message,
+        params string[] arguments
+    )
     {
         var (exitCode, _, stderr) = IconclassCli.Run(arguments);
         Assert.Equal(expectedExitCode, exitCode);

@@ -5,11 +5,16 @@ namespace MlNetIconclass.Tests.Cli;
 /// <summary>Runs the built <c>iconclass</c> command as a user would, capturing its exit code and output.</summary>
 internal static class IconclassCli
 {
-    public static (int ExitCode, string Output, string Error) Run(params string[] arguments)
+    public static (int ExitCode, string Output, string Error) Run(params string[] arguments) =>
+        RunFrom(AppContext.BaseDirectory, arguments);
+
+    /// <summary>Runs the <c>iconclass.dll</c> of another build output folder.</summary>
+    public static (int ExitCode, string Output, string Error) RunFrom(string folder, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "iconclass.dll"));
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        start.ArgumentList.Add(Path.Combine(folder, "iconclass.dll"));
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

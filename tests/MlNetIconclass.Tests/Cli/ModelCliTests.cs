@@ -9,12 +9,19 @@ public class ModelCliTests
     [Fact]
     public void PredictUsesTheBundledModel()
     {
-        var (exitCode, stdout, stderr) = IconclassCli.Run("predict", "--title", "nl=Gezicht op een suikerplantage aan de rivier", "--top", "5");
+        var (exitCode, stdout, stderr) = IconclassCli.Run(
+            "predict",
+            "--title",
+            "nl=Gezicht op een suikerplantage aan de rivier",
+            "--top",
+            "5"
+        );
         Assert.True(exitCode == ExitCodes.Success, stderr);
         Assert.Contains("25K182", stdout);
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public async Task EvaluateRefusesAModelTrainedOnTestRecords()
     {
         using var folder = new TempFolder();

@@ -7,14 +7,30 @@ namespace MlNetIconclass.Tests.Cli;
 public class ScoreCliTests
 {
     [Fact]
+    [Trait("Category", "Slow")]
     public async Task ScoresACsvDumpWithTheBundledModel()
     {
         using var folder = new TempFolder();
         var dump = folder.Write("dump.csv", "id,titel\nA,Gezicht op Paramaribo\nB,\nC,Suikerplantage aan de rivier\n");
         var output = folder.File("scored.parquet");
 
-        var (exitCode, stdout, stderr) = IconclassCli.Run("score", "--input", dump, "--format", "csv", "--id", "id", "--title", "nl=titel",
-            "--output", output, "--top", "5", "--language", "en");
+        var (exitCode, stdout, stderr) = IconclassCli.Run(
+            "score",
+            "--input",
+            dump,
+            "--format",
+            "csv",
+            "--id",
+            "id",
+            "--title",
+            "nl=titel",
+            "--output",
+            output,
+            "--top",
+            "5",
+            "--language",
+            "en"
+        );
 
         Assert.True(exitCode == ExitCodes.Success, stderr);
         Assert.Contains("3 rows", stdout);
@@ -26,6 +42,7 @@ public class ScoreCliTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public async Task ShardsMergeIntoTheSingleRunOutput()
     {
         using var folder = new TempFolder();
@@ -33,26 +50,63 @@ public class ScoreCliTests
         var dump = folder.File("dump.parquet");
         await ArtworkParquet.WriteAsync(records, dump, rowGroupSize: 20);
 
-        Assert.Equal(ExitCodes.Success, IconclassCli.Run("score", "--input", dump, "--output", folder.File("single.parquet")).ExitCode);
-        Assert.Equal(ExitCodes.Success, IconclassCli.Run("score", "--input", dump, "--output", folder.File("a.parquet"), "--shard", "1/2").ExitCode);
-        Assert.Equal(ExitCodes.Success, IconclassCli.Run("score", "--input", dump, "--output", folder.File("b.parquet"), "--shard", "2/2").ExitCode);
-        Assert.Equal(ExitCodes.Success, IconclassCli.Run("merge", folder.File("a.parquet"), folder.File("b.parquet"), "--output", folder.File("merged.parquet")).ExitCode);
+        Assert.Equal(
+            ExitCodes.Success,
+            IconclassCli.Run("score", "--input", dump, "--output", folder.File("single.parquet")).ExitCode
+        );
+        Assert.Equal(
+            ExitCodes.Success,
+            IconclassCli.Run("score", "--input", dump, "--output", folder.File("a.parquet"), "--shard", "1/2").ExitCode
+        );
+        Assert.Equal(
+            ExitCodes.Success,
+            IconclassCli.Run("score", "--input", dump, "--output", folder.File("b.parquet"), "--shard", "2/2").ExitCode
+        );
+        Assert.Equal(
+            ExitCodes.Success,
+            IconclassCli
+                .Run(
+                    "merge",
+                    folder.File("a.parquet"),
+                    folder.File("b.parquet"),
+                    "--output",
+                    folder.File("merged.parquet")
+                )
+                .ExitCode
+        );
 
         var single = await ScoredParquet.ReadAllAsync(folder.File("single.parquet"));
         var merged = await ScoredParquet.ReadAllAsync(folder.File("merged.parquet"));
-        Assert.Equal(single.Select(s => (s.Row, s.Id, string.Join(' ', s.Codes))), merged.Select(s => (s.Row, s.Id, string.Join(' ', s.Codes))));
+        Assert.Equal(
+            single.Select(s => (s.Row, s.Id, string.Join(' ', s.Codes))),
+            merged.Select(s => (s.Row, s.Id, string.Join(' ', s.Codes)))
+        );
     }
 
     [Fact]
     public void BadShardAndLeftoverPartsAreUsageErrors()
     {
         using var folder = new TempFolder();
-        var (exitCode, _, stderr) = IconclassCli.Run("score", "--input", BundledSamples.RijksmuseumSuriname, "--output", folder.File("o.parquet"), "--shard", "3/2");
+        var (exitCode, _, stderr) = IconclassCli.Run(
+            "score",
+            "--input",
+            BundledSamples.RijksmuseumSuriname,
+            "--output",
+            folder.File("o.parquet"),
+            "--shard",
+            "3/2"
+        );
         Assert.Equal(ExitCodes.Usage, exitCode);
         Assert.Contains("1 <= I <= N", stderr);
 
         Directory.CreateDirectory(BatchScorer.PartsFolder(folder.File("o.parquet")));
-        (exitCode, _, stderr) = IconclassCli.Run("score", "--input", BundledSamples.RijksmuseumSuriname, "--output", folder.File("o.parquet"));
+        (exitCode, _, stderr) = IconclassCli.Run(
+            "score",
+            "--input",
+            BundledSamples.RijksmuseumSuriname,
+            "--output",
+            folder.File("o.parquet")
+        );
         Assert.Equal(ExitCodes.Usage, exitCode);
         Assert.Contains("--resume", stderr);
     }

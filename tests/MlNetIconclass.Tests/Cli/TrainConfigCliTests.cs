@@ -7,6 +7,7 @@ namespace MlNetIconclass.Tests.Cli;
 public class TrainConfigCliTests
 {
     [Fact]
+    [Trait("Category", "Slow")]
     public void InitThenTrainWithTheConfigWritesModelAndReport()
     {
         using var folder = new TempFolder();
@@ -37,7 +38,10 @@ public class TrainConfigCliTests
     public void ConfigMistakeAndMixedOptionsAreUsageErrors()
     {
         using var folder = new TempFolder();
-        File.WriteAllText(folder.File("train.json"), """{ "data": [{ "path": "nowhere.parquet" }], "output": "m.iconclass", "epochs": -1 }""");
+        File.WriteAllText(
+            folder.File("train.json"),
+            """{ "data": [{ "path": "nowhere.parquet" }], "output": "m.iconclass", "epochs": -1 }"""
+        );
         var (exitCode, _, stderr) = IconclassCli.Run("train", "--config", folder.File("train.json"));
         Assert.Equal(ExitCodes.Usage, exitCode);
         Assert.Contains("data[0].path", stderr);
@@ -47,7 +51,13 @@ public class TrainConfigCliTests
         Assert.Equal(ExitCodes.Usage, exitCode);
         Assert.Contains("--epochs", stderr);
 
-        (exitCode, _, stderr) = IconclassCli.Run("train", "--output", folder.File("m.iconclass"), "--image-backbone-epochs", "2");
+        (exitCode, _, stderr) = IconclassCli.Run(
+            "train",
+            "--output",
+            folder.File("m.iconclass"),
+            "--image-backbone-epochs",
+            "2"
+        );
         Assert.Equal(ExitCodes.Usage, exitCode);
         Assert.Contains("--image-backbone-epochs: fine-tuning the vision model needs the image modality", stderr);
     }

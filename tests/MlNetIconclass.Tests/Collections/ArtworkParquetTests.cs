@@ -7,18 +7,28 @@ namespace MlNetIconclass.Tests.Collections;
 public class ArtworkParquetTests
 {
     private static List<ArtworkRecord> SampleRecords() =>
-    [
-        new()
-        {
-            Id = "SK-A-1",
-            Titles = [new("nl", "Gezicht op Paramaribo"), new("en", "View of Paramaribo")],
-            Descriptions = [new("nl", "Een rivier met boten.")],
-            Image = "images/sk-a-1.jpg",
-            Codes = ["25I1(PARAMARIBO)", "46C232"],
-        },
-        new() { Id = "SK-A-2", Titles = [new("nl", "Plantage")], Codes = [] },
-        new() { Id = "SK-A-3", Titles = [new("de", "Ein Löwe")], Codes = ["25F23(LION)(+46)"] },
-    ];
+        [
+            new()
+            {
+                Id = "SK-A-1",
+                Titles = [new("nl", "Gezicht op Paramaribo"), new("en", "View of Paramaribo")],
+                Descriptions = [new("nl", "Een rivier met boten.")],
+                Image = "images/sk-a-1.jpg",
+                Codes = ["25I1(PARAMARIBO)", "46C232"],
+            },
+            new()
+            {
+                Id = "SK-A-2",
+                Titles = [new("nl", "Plantage")],
+                Codes = [],
+            },
+            new()
+            {
+                Id = "SK-A-3",
+                Titles = [new("de", "Ein Löwe")],
+                Codes = ["25F23(LION)(+46)"],
+            },
+        ];
 
     [Fact]
     public async Task RoundTripsWithoutLoss()
@@ -73,9 +83,10 @@ public class ArtworkParquetTests
 
     private static void AssertSame(IReadOnlyList<ArtworkRecord> expected, IReadOnlyList<ArtworkRecord> actual)
     {
+        static string Texts(IEnumerable<LocalizedText> texts) =>
+            string.Join(";", texts.Select(t => t.Language + ":" + t.Text));
         static string Describe(ArtworkRecord r) =>
-            $"{r.Id}|{string.Join(";", r.Titles.Select(t => t.Language + ":" + t.Text))}|" +
-            $"{string.Join(";", r.Descriptions.Select(t => t.Language + ":" + t.Text))}|{r.Image}|{string.Join(";", r.Codes)}";
+            $"{r.Id}|{Texts(r.Titles)}|{Texts(r.Descriptions)}|{r.Image}|{string.Join(";", r.Codes)}";
         Assert.Equal(expected.Select(Describe), actual.Select(Describe));
     }
 }

@@ -15,7 +15,11 @@ public class CollectionImporterTests
         CodesSeparator = "|",
     };
 
-    private static (List<ArtworkRecord> Records, ImportReport Report) Import(string path, SourceFormat format, ColumnMapping mapping)
+    private static (List<ArtworkRecord> Records, ImportReport Report) Import(
+        string path,
+        SourceFormat format,
+        ColumnMapping mapping
+    )
     {
         var report = new ImportReport();
         return (Importer.Read(path, format, mapping, report).ToList(), report);
@@ -25,13 +29,19 @@ public class CollectionImporterTests
     public void ImportsCsvWithAColumnMapping()
     {
         using var folder = new TempFolder();
-        var path = folder.Write("c.csv", "id,titel,title,beschrijving,codes\n" +
-                                         "1,Gezicht op Paramaribo,View of Paramaribo,Een rivier,25I1(PARAMARIBO)|46C232\n" +
-                                         "2,Een leeuw,,,\"25F23(LION)(+46):31A\"\n");
+        var path = folder.Write(
+            "c.csv",
+            "id,titel,title,beschrijving,codes\n"
+                + "1,Gezicht op Paramaribo,View of Paramaribo,Een rivier,25I1(PARAMARIBO)|46C232\n"
+                + "2,Een leeuw,,,\"25F23(LION)(+46):31A\"\n"
+        );
         var (records, report) = Import(path, SourceFormat.Csv, Mapping);
 
         Assert.Equal(2, report.RecordsWritten);
-        Assert.Equal(new[] { "nl:Gezicht op Paramaribo", "en:View of Paramaribo" }, records[0].Titles.Select(t => $"{t.Language}:{t.Text}"));
+        Assert.Equal(
+            new[] { "nl:Gezicht op Paramaribo", "en:View of Paramaribo" },
+            records[0].Titles.Select(t => $"{t.Language}:{t.Text}")
+        );
         Assert.Equal(new[] { "25I1(PARAMARIBO)", "46C232" }, records[0].Codes);
         Assert.Empty(records[1].Descriptions);
         Assert.Equal(new[] { "25F23(LION)(+46):31A" }, records[1].Codes);
@@ -42,9 +52,12 @@ public class CollectionImporterTests
     public void BadNotationIsDroppedWithRecordAndFieldAndTheRestGoesThrough()
     {
         using var folder = new TempFolder();
-        var path = folder.Write("t.tsv", "id\ttitel\ttitle\tbeschrijving\tcodes\n" +
-                                         "1\tLeeuw\t\t\t25F23(LION)|25f 23|99Z99\n" +
-                                         "2\tHond\t\t\t34B11\n");
+        var path = folder.Write(
+            "t.tsv",
+            "id\ttitel\ttitle\tbeschrijving\tcodes\n"
+                + "1\tLeeuw\t\t\t25F23(LION)|25f 23|99Z99\n"
+                + "2\tHond\t\t\t34B11\n"
+        );
         var (records, report) = Import(path, SourceFormat.Tsv, Mapping);
 
         Assert.Equal(2, records.Count);
@@ -76,7 +89,10 @@ public class CollectionImporterTests
     {
         using var folder = new TempFolder();
         // No 'title' (en) column; the second row also lacks its last fields.
-        var path = folder.Write("c.csv", "id,titel,beschrijving,codes\n1,Leeuw,Een leeuw,25F23(LION)\n2,Hond\n3,Kat,,34B12\n");
+        var path = folder.Write(
+            "c.csv",
+            "id,titel,beschrijving,codes\n1,Leeuw,Een leeuw,25F23(LION)\n2,Hond\n3,Kat,,34B12\n"
+        );
         var (records, report) = Import(path, SourceFormat.Csv, Mapping);
 
         Assert.Contains(report.Warnings, w => w.Contains("no column 'title'") && w.Contains("title (en)"));
@@ -100,11 +116,13 @@ public class CollectionImporterTests
     public void JsonLinesWithABrokenLineAndADuplicateId()
     {
         using var folder = new TempFolder();
-        var path = folder.Write("r.jsonl",
-            "{\"id\": \"a\", \"titel\": [\"Leeuw\", \"Liggende leeuw\"], \"codes\": [\"25F23(LION)\"]}\n" +
-            "{\"id\": \"b\", \"titel\": \n" +
-            "{\"id\": \"a\", \"titel\": \"Nog een leeuw\"}\n" +
-            "{\"id\": 7, \"titel\": \"Hond\", \"codes\": \"34B11|34B12\"}\n");
+        var path = folder.Write(
+            "r.jsonl",
+            "{\"id\": \"a\", \"titel\": [\"Leeuw\", \"Liggende leeuw\"], \"codes\": [\"25F23(LION)\"]}\n"
+                + "{\"id\": \"b\", \"titel\": \n"
+                + "{\"id\": \"a\", \"titel\": \"Nog een leeuw\"}\n"
+                + "{\"id\": 7, \"titel\": \"Hond\", \"codes\": \"34B11|34B12\"}\n"
+        );
         var (records, report) = Import(path, SourceFormat.Jsonl, Mapping);
 
         Assert.Equal(new[] { "a", "7" }, records.Select(r => r.Id));

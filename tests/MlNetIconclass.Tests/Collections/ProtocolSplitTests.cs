@@ -7,7 +7,9 @@ public class ProtocolSplitTests
     [Fact]
     public async Task SurinameCodedRecordsSplitAsTheProtocolSays()
     {
-        var coded = (await ArtworkParquet.ReadAllAsync(BundledSamples.RijksmuseumSuriname)).Where(r => r.Codes.Count > 0).ToArray();
+        var coded = (await ArtworkParquet.ReadAllAsync(BundledSamples.RijksmuseumSuriname))
+            .Where(r => r.Codes.Count > 0)
+            .ToArray();
         var (train, test) = ProtocolSplit.Split(coded);
         Assert.Equal(2_171, coded.Length);
         Assert.Equal(1_751, train.Count);

@@ -27,7 +27,10 @@ public class EvaluatorTests
         Assert.Equal(420, (int)json["n"]!);
         Assert.Equal(1_751, (int)json["split"]!["train"]! - (int)json["split"]!["train_without_gold"]!);
         foreach (var baseline in new[] { "prior", "bm25", "knn" })
-            Assert.Equal(RetrievalMetrics.StandardNames, json["baselines"]![baseline]!["metrics"]!.AsObject().Select(m => m.Key));
+            Assert.Equal(
+                RetrievalMetrics.StandardNames,
+                json["baselines"]![baseline]!["metrics"]!.AsObject().Select(m => m.Key)
+            );
     }
 
     [Fact]
@@ -50,9 +53,14 @@ public class EvaluatorTests
         var rows = await ReadRowsAsync(path);
         var knn = rows.Where(r => (string)r["ranker"]! == "knn").ToArray();
         int hits = knn.Sum(r => (int)r["hits"]!);
-        int expected = result.PerRecord.Where(r => r.Ranker == "knn").Sum(r => r.Ranking.Take(10).Count(c => r.Gold.Contains(c.Code)));
+        int expected = result
+            .PerRecord.Where(r => r.Ranker == "knn")
+            .Sum(r => r.Ranking.Take(10).Count(c => r.Gold.Contains(c.Code)));
         Assert.Equal(expected, hits);
-        Assert.Equal(result.PerRecord.Where(r => r.Ranker == "knn").Sum(r => r.Gold.Count), knn.Sum(r => (int)r["support"]!));
+        Assert.Equal(
+            result.PerRecord.Where(r => r.Ranker == "knn").Sum(r => r.Gold.Count),
+            knn.Sum(r => (int)r["support"]!)
+        );
     }
 
     private static async Task<IList<Dictionary<string, object>>> ReadRowsAsync(string path)

@@ -35,10 +35,15 @@ public class ArtworkImagesTests
     public void TruncatedAndNonImageFilesAreReported()
     {
         using var folder = new TempFolder();
-        var bytes = File.ReadAllBytes(TestImages.Write(folder.File("whole.jpg"), SKColors.Green, 200, 150, format: SKEncodedImageFormat.Jpeg));
+        var bytes = File.ReadAllBytes(
+            TestImages.Write(folder.File("whole.jpg"), SKColors.Green, 200, 150, format: SKEncodedImageFormat.Jpeg)
+        );
         File.WriteAllBytes(folder.File("half.jpg"), bytes[..(bytes.Length / 2)]);
         Assert.Contains("is truncated", ArtworkImages.Load("r", folder.File("half.jpg"), null).Problem);
-        Assert.Contains("not a readable image", ArtworkImages.Load("r", folder.Write("text.jpg", "not an image"), null).Problem);
+        Assert.Contains(
+            "not a readable image",
+            ArtworkImages.Load("r", folder.Write("text.jpg", "not an image"), null).Problem
+        );
         Assert.Contains("not a readable image", ArtworkImages.Load("r", folder.Write("empty.png", ""), null).Problem);
     }
 
@@ -46,10 +51,24 @@ public class ArtworkImagesTests
     [InlineData(SKColorType.Gray8, SKAlphaType.Opaque, SKEncodedImageFormat.Png)]
     [InlineData(SKColorType.Gray8, SKAlphaType.Opaque, SKEncodedImageFormat.Jpeg)]
     [InlineData(SKColorType.Rgba8888, SKAlphaType.Premul, SKEncodedImageFormat.Webp)]
-    public void OtherPixelFormatsDecodeToColour(SKColorType colorType, SKAlphaType alphaType, SKEncodedImageFormat format)
+    public void OtherPixelFormatsDecodeToColour(
+        SKColorType colorType,
+        SKAlphaType alphaType,
+        SKEncodedImageFormat format
+    )
     {
         using var folder = new TempFolder();
-        var loaded = ArtworkImages.Load("r", TestImages.Write(folder.File("image"), SKColors.Gray, colorType: colorType, alphaType: alphaType, format: format), null);
+        var loaded = ArtworkImages.Load(
+            "r",
+            TestImages.Write(
+                folder.File("image"),
+                SKColors.Gray,
+                colorType: colorType,
+                alphaType: alphaType,
+                format: format
+            ),
+            null
+        );
         Assert.Null(loaded.Problem);
         Assert.Equal((64, 48), (loaded.Image!.Width, loaded.Image.Height));
         Assert.Equal(Microsoft.ML.Data.MLPixelFormat.Bgra32, loaded.Image.PixelFormat);
@@ -59,7 +78,11 @@ public class ArtworkImagesTests
     public void SixteenBitPngDecodes()
     {
         using var folder = new TempFolder();
-        var loaded = ArtworkImages.Load("r", TestImages.WriteSixteenBitPng(folder.File("deep.png"), 20, 10, 0x8080), null);
+        var loaded = ArtworkImages.Load(
+            "r",
+            TestImages.WriteSixteenBitPng(folder.File("deep.png"), 20, 10, 0x8080),
+            null
+        );
         Assert.Null(loaded.Problem);
         Assert.Equal((20, 10), (loaded.Image!.Width, loaded.Image.Height));
         Assert.InRange(loaded.Image.Pixels[0], 126, 130);
@@ -86,7 +109,11 @@ public class ArtworkImagesTests
     public void HugeJpegIsDecodedAtAReducedScale()
     {
         using var folder = new TempFolder();
-        var loaded = ArtworkImages.Load("r", TestImages.Write(folder.File("huge.jpg"), SKColors.Blue, 6000, 5000, format: SKEncodedImageFormat.Jpeg), null);
+        var loaded = ArtworkImages.Load(
+            "r",
+            TestImages.Write(folder.File("huge.jpg"), SKColors.Blue, 6000, 5000, format: SKEncodedImageFormat.Jpeg),
+            null
+        );
         Assert.Null(loaded.Problem);
         Assert.True((long)loaded.Image!.Width * loaded.Image.Height <= ArtworkImages.MaxDecodedPixels);
         Assert.Equal(6000.0 / 5000, (double)loaded.Image.Width / loaded.Image.Height, 2);

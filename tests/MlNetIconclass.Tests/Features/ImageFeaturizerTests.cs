@@ -6,7 +6,9 @@ namespace MlNetIconclass.Tests.Features;
 
 public class ImageFeaturizerTests
 {
-    private static readonly Lazy<ImageFeaturizer> Shared = new(() => new ImageFeaturizer(ImageModelOptions.ResNet18, ComputeDevice.Cpu));
+    private static readonly Lazy<ImageFeaturizer> Shared = new(() =>
+        new ImageFeaturizer(ImageModelOptions.ResNet18, ComputeDevice.Cpu)
+    );
 
     [Fact]
     public void FeaturesOfUsableImagesAndNullForTheOthers()
@@ -29,13 +31,19 @@ public class ImageFeaturizerTests
     public void SamePaintingAtHalfSizeHasNearlyTheSameFeatures()
     {
         using var folder = new TempFolder();
-        string Saint(string id) => Path.Combine(Path.GetDirectoryName(MlNetIconclass.Collections.BundledSamples.Saints)!, "saints", id + ".jpg");
+        string Saint(string id) =>
+            Path.Combine(
+                Path.GetDirectoryName(MlNetIconclass.Collections.BundledSamples.Saints)!,
+                "saints",
+                id + ".jpg"
+            );
         using (var original = SKBitmap.Decode(Saint("Q9026835")))
-        using (var half = original.Resize(new SKImageInfo(original.Width / 2, original.Height / 2), SKFilterQuality.Medium))
+        using (
+            var half = original.Resize(new SKImageInfo(original.Width / 2, original.Height / 2), SKFilterQuality.Medium)
+        )
         using (var encoded = half.Encode(SKEncodedImageFormat.Jpeg, 80))
             File.WriteAllBytes(folder.File("half.jpg"), encoded.ToArray());
-        var features = Shared.Value.Featurize(
-        [
+        var features = Shared.Value.Featurize([
             ArtworkImages.Load("full", Saint("Q9026835"), null),
             ArtworkImages.Load("half", folder.File("half.jpg"), null),
             ArtworkImages.Load("other", Saint("Q510799"), null),
@@ -50,9 +58,13 @@ public class ImageFeaturizerTests
     {
         using var folder = new TempFolder();
         var image = ArtworkImages.Load("a", TestImages.Write(folder.File("green.png"), SKColors.Green), null);
-        var first = new ImageFeaturizer(ImageModelOptions.ResNet18, ComputeDevice.Cpu, folder.File("cache")).Featurize([image])[0]!;
+        var first = new ImageFeaturizer(ImageModelOptions.ResNet18, ComputeDevice.Cpu, folder.File("cache")).Featurize([
+            image,
+        ])[0]!;
         Assert.Single(Directory.GetFiles(folder.File("cache"), "*.f32", SearchOption.AllDirectories));
-        var cached = new ImageFeatureCache(folder.File("cache"), ImageModelOptions.ResNet18.Name).TryGet(image.ContentHash!);
+        var cached = new ImageFeatureCache(folder.File("cache"), ImageModelOptions.ResNet18.Name).TryGet(
+            image.ContentHash!
+        );
         Assert.Equal(first, cached);
     }
 

@@ -10,8 +10,15 @@ internal static class TestImages
     public static string Cmyk => Path.Combine(AppContext.BaseDirectory, "Features", "Images", "cmyk.jpg");
 
     /// <summary>A picture with a colour field and a stripe, encoded as asked.</summary>
-    public static string Write(string path, SKColor color, int width = 64, int height = 48,
-        SKColorType colorType = SKColorType.Rgba8888, SKAlphaType alphaType = SKAlphaType.Premul, SKEncodedImageFormat format = SKEncodedImageFormat.Png)
+    public static string Write(
+        string path,
+        SKColor color,
+        int width = 64,
+        int height = 48,
+        SKColorType colorType = SKColorType.Rgba8888,
+        SKAlphaType alphaType = SKAlphaType.Premul,
+        SKEncodedImageFormat format = SKEncodedImageFormat.Png
+    )
     {
         using var bitmap = new SKBitmap(new SKImageInfo(width, height, colorType, alphaType));
         using (var canvas = new SKCanvas(bitmap))
@@ -33,16 +40,21 @@ internal static class TestImages
         for (int y = 0; y < height; y++)
         {
             scanlines.WriteByte(0); // no filter
-            for (int x = 0; x < width * 3; x++) { scanlines.WriteByte((byte)(grey >> 8)); scanlines.WriteByte((byte)grey); }
+            for (int x = 0; x < width * 3; x++)
+            {
+                scanlines.WriteByte((byte)(grey >> 8));
+                scanlines.WriteByte((byte)grey);
+            }
         }
         var compressed = new MemoryStream();
-        using (var zlib = new ZLibStream(compressed, CompressionLevel.Fastest, leaveOpen: true)) scanlines.WriteTo(zlib);
+        using (var zlib = new ZLibStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+            scanlines.WriteTo(zlib);
 
         var header = new byte[13];
         BinaryPrimitives.WriteInt32BigEndian(header, width);
         BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
         header[8] = 16; // bit depth
-        header[9] = 2;  // RGB
+        header[9] = 2; // RGB
         using var file = File.Create(path);
         file.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
         WriteChunk(file, "IHDR", header);
@@ -68,7 +80,8 @@ internal static class TestImages
         foreach (byte b in bytes)
         {
             crc ^= b;
-            for (int bit = 0; bit < 8; bit++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
+            for (int bit = 0; bit < 8; bit++)
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
         }
         return ~crc;
     }

@@ -10,7 +10,8 @@ namespace MlNetIconclass.Tests.Models;
 /// <summary>The Iconclass transformer behaves as ML.NET components do.</summary>
 public class IconclassTransformerTests
 {
-    private static async Task<IDataView> TestRows(MLContext mlContext) => mlContext.Data.LoadArtworks(await TinyModels.TestRecordsAsync());
+    private static async Task<IDataView> TestRows(MLContext mlContext) =>
+        mlContext.Data.LoadArtworks(await TinyModels.TestRecordsAsync());
 
     [Fact]
     public async Task TransformKeepsTheInputColumnsAndRanksAsTheModelDoes()
@@ -20,7 +21,10 @@ public class IconclassTransformerTests
         var input = await TestRows(mlContext);
         var scored = transformer.Transform(input);
 
-        Assert.Equal(input.Schema.Select(c => c.Name).Concat(["PredictedCodes", "Scores"]), scored.Schema.Select(c => c.Name));
+        Assert.Equal(
+            input.Schema.Select(c => c.Name).Concat(["PredictedCodes", "Scores"]),
+            scored.Schema.Select(c => c.Name)
+        );
         Assert.Equal(new VectorDataViewType(TextDataViewType.Instance), scored.Schema["PredictedCodes"].Type);
         Assert.Equal(new VectorDataViewType(NumberDataViewType.Single), scored.Schema["Scores"].Type);
         Assert.Equal(scored.Schema, transformer.GetOutputSchema(input.Schema));
@@ -60,17 +64,45 @@ public class IconclassTransformerTests
         Assert.Contains("Could not find input column 'Titles'", missing.Message);
         Assert.Equal("inputSchema", missing.ParamName);
 
-        var scalarTitles = mlContext.Data.LoadFromEnumerable(new[] { new TitleAsText { Titles = "Plantage", TitleLanguages = ["nl"] } });
-        var mismatch = Assert.Throws<ArgumentOutOfRangeException>(() => transformer.GetOutputSchema(scalarTitles.Schema));
-        Assert.Contains("Schema mismatch for input column 'Titles': expected Vector<String>, got String", mismatch.Message);
+        var scalarTitles = mlContext.Data.LoadFromEnumerable(
+            new[]
+            {
+                new TitleAsText { Titles = "Plantage", TitleLanguages = ["nl"] },
+            }
+        );
+        var mismatch = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            transformer.GetOutputSchema(scalarTitles.Schema)
+        );
+        Assert.Contains(
+            "Schema mismatch for input column 'Titles': expected Vector<String>, got String",
+            mismatch.Message
+        );
 
         var estimator = mlContext.Iconclass().DualEncoder(BundledThesaurus.Instance, TinyModels.Options());
-        var noCodes = mlContext.Data.LoadFromEnumerable(new[] { new { Id = "a", Titles = new[] { "x" }, TitleLanguages = new[] { "nl" } } });
-        Assert.Contains("Could not find input column 'Codes'", Assert.Throws<ArgumentOutOfRangeException>(() => estimator.Fit(noCodes)).Message);
+        var noCodes = mlContext.Data.LoadFromEnumerable(
+            new[]
+            {
+                new
+                {
+                    Id = "a",
+                    Titles = new[] { "x" },
+                    TitleLanguages = new[] { "nl" },
+                },
+            }
+        );
+        Assert.Contains(
+            "Could not find input column 'Codes'",
+            Assert.Throws<ArgumentOutOfRangeException>(() => estimator.Fit(noCodes)).Message
+        );
         // The artwork columns as a SchemaShape (whose columns only ML.NET's own estimators make).
-        var artworkShape = mlContext.Transforms.CustomMapping<Empty, ArtworkRow>((_, _) => { }, contractName: null).GetOutputSchema(new SchemaShape([]));
+        var artworkShape = mlContext
+            .Transforms.CustomMapping<Empty, ArtworkRow>((_, _) => { }, contractName: null)
+            .GetOutputSchema(new SchemaShape([]));
         var shape = estimator.GetOutputSchema(artworkShape);
-        Assert.Contains(shape, column => column.Name == "PredictedCodes" && column.Kind == SchemaShape.Column.VectorKind.VariableVector);
+        Assert.Contains(
+            shape,
+            column => column.Name == "PredictedCodes" && column.Kind == SchemaShape.Column.VectorKind.VariableVector
+        );
     }
 
     private sealed class Empty;
@@ -92,11 +124,14 @@ public class IconclassTransformerTests
         using var folder = new TempFolder();
         var mlContext = new MLContext(seed: 1);
         var train = mlContext.Data.LoadArtworks(await TinyModels.TrainRecordsAsync());
-        var pipeline = mlContext.Transforms.CopyColumns("OriginalTitles", nameof(ArtworkRow.Titles))
+        var pipeline = mlContext
+            .Transforms.CopyColumns("OriginalTitles", nameof(ArtworkRow.Titles))
             .Append(mlContext.Iconclass().DualEncoder(BundledThesaurus.Instance, TinyModels.Options(), top: 8));
         var fitted = pipeline.Fit(train);
         var test = await TestRows(mlContext);
-        var transformed = mlContext.Data.CreateEnumerable<ScoredArtworkRow>(fitted.Transform(test), reuseRowObject: false).ToArray();
+        var transformed = mlContext
+            .Data.CreateEnumerable<ScoredArtworkRow>(fitted.Transform(test), reuseRowObject: false)
+            .ToArray();
         mlContext.Model.Save(fitted, train.Schema, folder.File("pipeline.zip"));
 
         var fresh = new MLContext(seed: 2);
@@ -124,8 +159,14 @@ public class IconclassTransformerTests
             var mlContext = new MLContext(seed: contextSeed);
             var options = TinyModels.Options();
             options.Seed = null;
-            using var transformer = mlContext.Iconclass().DualEncoder(BundledThesaurus.Instance, options).Fit(mlContext.Data.LoadArtworks(records));
-            return new EpochReportSummary(transformer.Model.Manifest.Seed, transformer.Model.Manifest.Epochs.Select(e => e.Loss).ToArray());
+            using var transformer = mlContext
+                .Iconclass()
+                .DualEncoder(BundledThesaurus.Instance, options)
+                .Fit(mlContext.Data.LoadArtworks(records));
+            return new EpochReportSummary(
+                transformer.Model.Manifest.Seed,
+                transformer.Model.Manifest.Epochs.Select(e => e.Loss).ToArray()
+            );
         }
         var first = Train(7);
         var second = Train(7);

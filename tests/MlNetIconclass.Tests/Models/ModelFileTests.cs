@@ -19,7 +19,11 @@ public class ModelFileTests
         var fitted = TinyModels.Shared;
         var path = folder.File("model.iconclass");
         fitted.Save(path);
-        using var loaded = IconclassModel.Load(path, BundledThesaurus.Instance, new ModelLoadOptions { Device = ComputeDevice.Cpu });
+        using var loaded = IconclassModel.Load(
+            path,
+            BundledThesaurus.Instance,
+            new ModelLoadOptions { Device = ComputeDevice.Cpu }
+        );
 
         Assert.Equal(fitted.Manifest.Weights, loaded.Manifest.Weights);
         Assert.Equal(ModelManifest.CurrentFormat, loaded.Manifest.Format);
@@ -37,12 +41,23 @@ public class ModelFileTests
     {
         using var model = IconclassModel.Load(Fixture("format1-ngram.iconclass"), BundledThesaurus.Instance);
         Assert.Equal(1, model.Manifest.Format);
-        var expected = File.ReadAllLines(Fixture("format1-ngram.rankings.tsv")).Select(line => line.Split('\t'))
-            .ToDictionary(fields => fields[0], fields => fields[1].Split(' ').Select(code =>
-            {
-                int equals = code.LastIndexOf('=');
-                return new ScoredCode(code[..equals], float.Parse(code[(equals + 1)..], CultureInfo.InvariantCulture));
-            }).ToArray());
+        var expected = File.ReadAllLines(Fixture("format1-ngram.rankings.tsv"))
+            .Select(line => line.Split('\t'))
+            .ToDictionary(
+                fields => fields[0],
+                fields =>
+                    fields[1]
+                        .Split(' ')
+                        .Select(code =>
+                        {
+                            int equals = code.LastIndexOf('=');
+                            return new ScoredCode(
+                                code[..equals],
+                                float.Parse(code[(equals + 1)..], CultureInfo.InvariantCulture)
+                            );
+                        })
+                        .ToArray()
+            );
         foreach (var record in await TinyModels.TestRecordsAsync())
             AssertSameRankingUpToTies(expected[record.Id], model.Rank(record, 10), tolerance: 1e-4f);
     }
@@ -51,7 +66,9 @@ public class ModelFileTests
     public void ModelFromAnotherLabelSetIsRefused()
     {
         var dutchOnly = IconclassThesaurus.LoadBundled(["nl"]);
-        var error = Assert.Throws<InvalidDataException>(() => IconclassModel.Load(Fixture("format1-ngram.iconclass"), dutchOnly));
+        var error = Assert.Throws<InvalidDataException>(() =>
+            IconclassModel.Load(Fixture("format1-ngram.iconclass"), dutchOnly)
+        );
         Assert.Contains("another label set", error.Message);
     }
 
@@ -65,7 +82,8 @@ public class ModelFileTests
         {
             var memory = zip.GetEntry("memory.jsonl")!;
             string[] lines;
-            using (var reader = new StreamReader(memory.Open())) lines = reader.ReadToEnd().Split('\n');
+            using (var reader = new StreamReader(memory.Open()))
+                lines = reader.ReadToEnd().Split('\n');
             memory.Delete();
             using var writer = new StreamWriter(zip.CreateEntry("memory.jsonl").Open());
             writer.Write(string.Join('\n', lines.Take(3).Append("").Concat(lines.Skip(3))));
@@ -79,13 +97,20 @@ public class ModelFileTests
     /// The same scores rank by rank, and the same codes, except where two codes' scores are within
     /// <paramref name="tolerance"/> of each other (a near tie that another summation order may turn round).
     /// </summary>
-    private static void AssertSameRankingUpToTies(IReadOnlyList<ScoredCode> expected, IReadOnlyList<ScoredCode> actual, float tolerance)
+    private static void AssertSameRankingUpToTies(
+        IReadOnlyList<ScoredCode> expected,
+        IReadOnlyList<ScoredCode> actual,
+        float tolerance
+    )
     {
         Assert.Equal(expected.Count, actual.Count);
         Assert.All(expected.Zip(actual), pair => Assert.Equal(pair.First.Score, pair.Second.Score, tolerance));
         float lowest = expected[^1].Score;
         foreach (var code in expected.Select(c => c.Code).Except(actual.Select(c => c.Code)))
-            Assert.True(expected.Single(c => c.Code == code).Score - lowest <= tolerance, $"{code} is no longer ranked");
+            Assert.True(
+                expected.Single(c => c.Code == code).Score - lowest <= tolerance,
+                $"{code} is no longer ranked"
+            );
     }
 
     private static string[] Entries(string path)
@@ -98,7 +123,11 @@ public class ModelFileTests
     /// The same codes in the same order; scores equal up to float noise (multi-threaded BLAS may sum in another order
     /// when other tests run beside it).
     /// </summary>
-    internal static void AssertSameRanking(IReadOnlyList<ScoredCode> expected, IReadOnlyList<ScoredCode> actual, float tolerance = 1e-5f)
+    internal static void AssertSameRanking(
+        IReadOnlyList<ScoredCode> expected,
+        IReadOnlyList<ScoredCode> actual,
+        float tolerance = 1e-5f
+    )
     {
         Assert.Equal(expected.Select(c => c.Code), actual.Select(c => c.Code));
         Assert.All(expected.Zip(actual), pair => Assert.Equal(pair.First.Score, pair.Second.Score, tolerance));

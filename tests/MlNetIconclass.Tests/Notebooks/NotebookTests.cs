@@ -12,6 +12,7 @@ namespace MlNetIconclass.Tests.Notebooks;
 /// fails on the first failing cell, so the notebooks cannot rot. What differs from a user's session is where the
 /// notebook's <c>#r</c> lines find the built library: in this test's output rather than the tool's.
 /// </summary>
+[Trait("Category", "Slow")]
 public class NotebookTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static string Folder => Path.Combine(RepositoryRoot(), "notebooks");
@@ -37,8 +38,13 @@ public class NotebookTests(Xunit.Abstractions.ITestOutputHelper output)
             output.WriteLine($"{name}, code cell {i + 1}: {clock.Elapsed.TotalSeconds:0.0} s");
             var failure = result.Events.OfType<CommandFailed>().FirstOrDefault();
             Assert.True(failure is null, $"{name}, code cell {i + 1} failed: {failure?.Message}\n---\n{code}");
-            html.AddRange(result.Events.OfType<DisplayEvent>().SelectMany(e => e.FormattedValues)
-                .Where(v => v.MimeType == "text/html").Select(v => v.Value));
+            html.AddRange(
+                result
+                    .Events.OfType<DisplayEvent>()
+                    .SelectMany(e => e.FormattedValues)
+                    .Where(v => v.MimeType == "text/html")
+                    .Select(v => v.Value)
+            );
         }
         Assert.Contains(html, value => value.Contains("data:image/png;base64,", StringComparison.Ordinal));
     }
@@ -49,11 +55,14 @@ public class NotebookTests(Xunit.Abstractions.ITestOutputHelper output)
         foreach (var path in Directory.GetFiles(Folder, "*.ipynb"))
         {
             var cells = JsonNode.Parse(File.ReadAllText(path))!["cells"]!.AsArray();
-            Assert.All(cells.Where(c => (string?)c!["cell_type"] == "code"), cell =>
-            {
-                Assert.Empty(cell!["outputs"]!.AsArray());
-                Assert.Null(cell["execution_count"]);
-            });
+            Assert.All(
+                cells.Where(c => (string?)c!["cell_type"] == "code"),
+                cell =>
+                {
+                    Assert.Empty(cell!["outputs"]!.AsArray());
+                    Assert.Null(cell["execution_count"]);
+                }
+            );
         }
     }
 
@@ -64,7 +73,8 @@ public class NotebookTests(Xunit.Abstractions.ITestOutputHelper output)
     private static string ToTestBuild(string line)
     {
         const string prefix = "#r \"../src/";
-        if (!line.TrimStart().StartsWith(prefix, StringComparison.Ordinal)) return line;
+        if (!line.TrimStart().StartsWith(prefix, StringComparison.Ordinal))
+            return line;
         string file = Path.GetFileName(line.Trim().TrimEnd('"'));
         return $"#r \"{Path.Combine(AppContext.BaseDirectory, file)}\"";
     }
@@ -72,7 +82,10 @@ public class NotebookTests(Xunit.Abstractions.ITestOutputHelper output)
     private static string RepositoryRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-            if (File.Exists(Path.Combine(folder.FullName, "MlNetIconclass.sln"))) return folder.FullName;
-        throw new DirectoryNotFoundException("The tests run outside the repository: no MlNetIconclass.sln above " + AppContext.BaseDirectory);
+            if (File.Exists(Path.Combine(folder.FullName, "MlNetIconclass.sln")))
+                return folder.FullName;
+        throw new DirectoryNotFoundException(
+            "The tests run outside the repository: no MlNetIconclass.sln above " + AppContext.BaseDirectory
+        );
     }
 }

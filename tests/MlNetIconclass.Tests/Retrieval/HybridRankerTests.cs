@@ -16,7 +16,11 @@ public class HybridRankerTests
         Assert.Equal(new[] { "73D6", "31A", "25F" }, ranking.Select(c => c.Code));
         Assert.Equal(0.5f + 0.75f, ranking[0].Score, 5);
 
-        var withoutMemory = HybridRanker.Combine(scores, new HybridWeights(1, 1, 0, 0, 0).Without(HybridComponent.Memory), 10);
+        var withoutMemory = HybridRanker.Combine(
+            scores,
+            new HybridWeights(1, 1, 0, 0, 0).Without(HybridComponent.Memory),
+            10
+        );
         Assert.Equal(new[] { "31A", "73D6" }, withoutMemory.Select(c => c.Code));
     }
 }

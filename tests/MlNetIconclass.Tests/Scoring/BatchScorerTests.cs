@@ -11,7 +11,10 @@ public class BatchScorerTests
     private static readonly Lazy<Task<(ICodeRanker Ranker, List<ArtworkRecord> Dump)>> Setup = new(async () =>
     {
         var records = await ArtworkParquet.ReadAllAsync(BundledSamples.RijksmuseumSuriname);
-        var train = new LabeledRecords(records.Where(r => !ProtocolSplit.IsTest(r.Id)).Take(400), new GoldCodeNormalizer(BundledThesaurus.Instance));
+        var train = new LabeledRecords(
+            records.Where(r => !ProtocolSplit.IsTest(r.Id)).Take(400),
+            new GoldCodeNormalizer(BundledThesaurus.Instance)
+        );
         var knn = Baselines.Fit(BundledThesaurus.Instance, train, QueryFields.Titles).Single(r => r.Name == "knn");
         return (knn, records.Take(230).ToList());
     });
@@ -25,7 +28,12 @@ public class BatchScorerTests
         return (new BatchScorer(ranker, BundledThesaurus.Instance), dump);
     }
 
-    private static async Task<List<ScoredRecord>> ScoreAsync(BatchScorer scorer, string dump, string output, ScoringOptions? options = null)
+    private static async Task<List<ScoredRecord>> ScoreAsync(
+        BatchScorer scorer,
+        string dump,
+        string output,
+        ScoringOptions? options = null
+    )
     {
         await scorer.ScoreAsync(ScoringInput.Parquet(dump), output, options ?? new ScoringOptions { Top = 5 });
         return await ScoredParquet.ReadAllAsync(output);
@@ -48,7 +56,12 @@ public class BatchScorerTests
     {
         using var folder = new TempFolder();
         var (scorer, dump) = await DumpAsync(folder);
-        var scored = await ScoreAsync(scorer, dump, folder.File("out.parquet"), new ScoringOptions { Top = 5, Language = "en" });
+        var scored = await ScoreAsync(
+            scorer,
+            dump,
+            folder.File("out.parquet"),
+            new ScoringOptions { Top = 5, Language = "en" }
+        );
 
         var (_, records) = await Setup.Value;
         Assert.Equal(records.Select(r => r.Id), scored.Select(s => s.Id));
@@ -68,9 +81,14 @@ public class BatchScorerTests
 
         string output = folder.File("resumed.parquet");
         using var kill = new CancellationTokenSource();
-        var progress = new SynchronousProgress(p => { if (p.Chunks == 4) kill.Cancel(); });
+        var progress = new SynchronousProgress(p =>
+        {
+            if (p.Chunks == 4)
+                kill.Cancel();
+        });
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            scorer.ScoreAsync(ScoringInput.Parquet(dump), output, new ScoringOptions { Top = 5 }, progress, kill.Token));
+            scorer.ScoreAsync(ScoringInput.Parquet(dump), output, new ScoringOptions { Top = 5 }, progress, kill.Token)
+        );
         Assert.False(File.Exists(output));
         string parts = BatchScorer.PartsFolder(output);
         Assert.Equal(4, Directory.GetFiles(parts, "chunk-*.parquet").Length);
@@ -79,7 +97,11 @@ public class BatchScorerTests
 
         var again = () => scorer.ScoreAsync(ScoringInput.Parquet(dump), output, new ScoringOptions { Top = 5 });
         await Assert.ThrowsAsync<InvalidOperationException>(again);
-        var summary = await scorer.ScoreAsync(ScoringInput.Parquet(dump), output, new ScoringOptions { Top = 5, Resume = true });
+        var summary = await scorer.ScoreAsync(
+            ScoringInput.Parquet(dump),
+            output,
+            new ScoringOptions { Top = 5, Resume = true }
+        );
         Assert.Equal(4, summary.ChunksResumed);
         AssertSame(uninterrupted, await ScoredParquet.ReadAllAsync(output));
     }
@@ -95,7 +117,11 @@ public class BatchScorerTests
         for (int i = 1; i <= 4; i++)
         {
             shards.Add(folder.File($"shard-{i}.parquet"));
-            await scorer.ScoreAsync(ScoringInput.Parquet(dump), shards[^1], new ScoringOptions { Top = 5, Shard = new ShardSpec(i, 4) });
+            await scorer.ScoreAsync(
+                ScoringInput.Parquet(dump),
+                shards[^1],
+                new ScoringOptions { Top = 5, Shard = new ShardSpec(i, 4) }
+            );
         }
         var sizes = await Task.WhenAll(shards.Select(async s => (await ScoredParquet.ReadAllAsync(s)).Count));
         Assert.Equal([75, 55, 50, 50], sizes); // chunks 0,4,8 / 1,5,9 (9 holds the last 5 rows) / 2,6 / 3,7
@@ -109,15 +135,31 @@ public class BatchScorerTests
     {
         using var folder = new TempFolder();
         var (ranker, _) = await Setup.Value;
-        var csv = folder.Write("dump.csv", "id,titel,codes\n" +
-                                          "A,Gezicht op Paramaribo,\n" +
-                                          ",Een plantage,\n" +          // no id
-                                          "C,,\n" +                      // no title and no image
-                                          "D,Portret van een man,\n" +
-                                          "E,Explodes,\n");
-        var mapping = new ColumnMapping { Id = "id", Titles = [new LanguageColumn("nl", "titel")], Codes = ["codes"] };
+        var csv = folder.Write(
+            "dump.csv",
+            "id,titel,codes\n"
+                + "A,Gezicht op Paramaribo,\n"
+                + ",Een plantage,\n"
+                + // no id
+                "C,,\n"
+                + // no title and no image
+                "D,Portret van een man,\n"
+                + "E,Explodes,\n"
+        );
+        var mapping = new ColumnMapping
+        {
+            Id = "id",
+            Titles = [new LanguageColumn("nl", "titel")],
+            Codes = ["codes"],
+        };
         var scorer = new BatchScorer(new Failing(ranker, "E"), BundledThesaurus.Instance);
-        var input = ScoringInput.Text(csv, SourceFormat.Csv, mapping, new CollectionImporter(BundledThesaurus.Instance), chunkSize: 2);
+        var input = ScoringInput.Text(
+            csv,
+            SourceFormat.Csv,
+            mapping,
+            new CollectionImporter(BundledThesaurus.Instance),
+            chunkSize: 2
+        );
         var summary = await scorer.ScoreAsync(input, folder.File("out.parquet"), new ScoringOptions { Top = 3 });
         var scored = await ScoredParquet.ReadAllAsync(folder.File("out.parquet"));
 
@@ -152,6 +194,8 @@ public class BatchScorerTests
         public string Name => inner.Name;
 
         public IReadOnlyList<ScoredCode> Rank(ArtworkRecord record, int count) =>
-            record.Id == failingId ? throw new InvalidOperationException("cannot rank this one") : inner.Rank(record, count);
+            record.Id == failingId
+                ? throw new InvalidOperationException("cannot rank this one")
+                : inner.Rank(record, count);
     }
 }

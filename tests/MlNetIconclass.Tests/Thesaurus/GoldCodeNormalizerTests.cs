@@ -5,12 +5,20 @@ namespace MlNetIconclass.Tests.Thesaurus;
 public class GoldCodeNormalizerTests
 {
     private static readonly GoldCodeNormalizer Normalizer = new(
-        new HashSet<string> { "25F23(LION)", "25F23(...)", "25F23", "31A", "11H(...)", "73D6" });
+        new HashSet<string> { "25F23(LION)", "25F23(...)", "25F23", "31A", "11H(...)", "73D6" }
+    );
 
     [Fact]
     public void StripsKeysSplitsCombinationsAndFallsBack()
     {
-        var result = Normalizer.Normalize(["25F23(LION)(+46):31A", "25F23(TAPIR)", "73D6(FOO)1", "73D6", "99Z99", "bad code"]);
+        var result = Normalizer.Normalize([
+            "25F23(LION)(+46):31A",
+            "25F23(TAPIR)",
+            "73D6(FOO)1",
+            "73D6",
+            "99Z99",
+            "bad code",
+        ]);
         Assert.Equal(new[] { "25F23(LION)", "31A", "25F23(...)", "73D6" }, result.Labels);
         Assert.Equal(new[] { "99Z99", "bad code" }, result.Unresolvable);
     }

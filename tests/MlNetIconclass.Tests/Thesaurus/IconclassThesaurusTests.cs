@@ -52,7 +52,10 @@ public class IconclassThesaurusTests
     public void KeyedTextIsBaseTextPlusKeyText()
     {
         var text = Thesaurus.GetText("25F23(LION)(+46)", "en")!;
-        Assert.Equal(Thesaurus.GetText("25F23(LION)", "en")!.Text + " " + Thesaurus.Texts.GetDefinition("25Fk46", "en"), text.Text);
+        Assert.Equal(
+            Thesaurus.GetText("25F23(LION)", "en")!.Text + " " + Thesaurus.Texts.GetDefinition("25Fk46", "en"),
+            text.Text
+        );
         Assert.False(text.IsFallback);
     }
 
@@ -85,7 +88,11 @@ public class IconclassThesaurusTests
     public void UntranslatedPlaceholderLinesAreIgnored()
     {
         // Dutch definitions are mostly '#' placeholders upstream: 1,901 notations and 25 key texts remain.
-        Assert.InRange(Thesaurus.LabelSpace.Count(n => Thesaurus.Texts.GetDefinition(n, "nl") is not null), 1_800, 2_000);
+        Assert.InRange(
+            Thesaurus.LabelSpace.Count(n => Thesaurus.Texts.GetDefinition(n, "nl") is not null),
+            1_800,
+            2_000
+        );
         Assert.Equal(1_901 + 25, Thesaurus.Texts.DefinitionCount("nl"));
         Assert.True(Thesaurus.GetKeywords("73D6", "nl").Count > 0);
     }
@@ -100,9 +107,12 @@ public class IconclassThesaurusTests
     private static HashSet<string> ReadAllNotations()
     {
         using var archive = ZipFile.OpenRead(IconclassThesaurus.BundledDataPath);
-        using var reader = new StreamReader(new GZipStream(archive.GetEntry("all_notations.gz")!.Open(), CompressionMode.Decompress));
+        using var reader = new StreamReader(
+            new GZipStream(archive.GetEntry("all_notations.gz")!.Open(), CompressionMode.Decompress)
+        );
         var notations = new HashSet<string>(StringComparer.Ordinal);
-        while (reader.ReadLine() is { } line) notations.Add(line);
+        while (reader.ReadLine() is { } line)
+            notations.Add(line);
         return notations;
     }
 }

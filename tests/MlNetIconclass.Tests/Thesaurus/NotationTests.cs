@@ -58,7 +58,10 @@ public class NotationTests
     [Fact]
     public void CombinedNotationsSplitOutsideBracketsOnly()
     {
-        Assert.Equal(new[] { "31A", "71W62(Job 4:11)", "25F23(LION)(+46)" }, Notation.SplitCombined("31A:71W62(Job 4:11):25F23(LION)(+46)"));
+        Assert.Equal(
+            new[] { "31A", "71W62(Job 4:11)", "25F23(LION)(+46)" },
+            Notation.SplitCombined("31A:71W62(Job 4:11):25F23(LION)(+46)")
+        );
     }
 
     [Fact]

@@ -1,6 +1,6 @@
+using Google.Protobuf;
 using MlNetIconclass.Features;
 using MlNetIconclass.Training;
-using Google.Protobuf;
 using Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -49,7 +49,11 @@ public class BertEncoderParityTests
         for (int step = 0; step < 3; step++)
         {
             optimizer.zero_grad();
-            using var embeddings = encoder.Embed(Ids(batch.InputIds, batch), Ids(batch.AttentionMask, batch), Ids(batch.TokenTypeIds, batch));
+            using var embeddings = encoder.Embed(
+                Ids(batch.InputIds, batch),
+                Ids(batch.AttentionMask, batch),
+                Ids(batch.TokenTypeIds, batch)
+            );
             using var loss = 1 - (embeddings[0] * embeddings[1]).sum();
             loss.backward();
             optimizer.step();
@@ -67,7 +71,11 @@ public class BertEncoderParityTests
     private static float[][] Embed(BertEncoder encoder, TokenBatch batch)
     {
         using var noGrad = no_grad();
-        using var embeddings = encoder.Embed(Ids(batch.InputIds, batch), Ids(batch.AttentionMask, batch), Ids(batch.TokenTypeIds, batch));
+        using var embeddings = encoder.Embed(
+            Ids(batch.InputIds, batch),
+            Ids(batch.AttentionMask, batch),
+            Ids(batch.TokenTypeIds, batch)
+        );
         return Enumerable.Range(0, batch.Count).Select(i => embeddings[i].data<float>().ToArray()).ToArray();
     }
 

@@ -22,7 +22,9 @@ public class ContrastiveLossTests
 
         // A query with two positives is satisfied by either.
         var both = tensor(new[] { true, true, false, true }, [2, 2]);
-        Assert.True(ContrastiveLoss.MultiPositiveInfoNce(queries, swapped, both, logScale).item<float>() < bad.item<float>());
+        Assert.True(
+            ContrastiveLoss.MultiPositiveInfoNce(queries, swapped, both, logScale).item<float>() < bad.item<float>()
+        );
 
         good.backward();
         Assert.NotNull(logScale.grad);

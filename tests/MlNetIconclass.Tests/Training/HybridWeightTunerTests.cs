@@ -5,7 +5,8 @@ namespace MlNetIconclass.Tests.Training;
 
 public class HybridWeightTunerTests
 {
-    /// <summary>The tuner scores weightings by counting; it must agree with ranking by Combine and the protocol's metrics.</summary>
+    /// <summary>The tuner scores weightings by counting; it must agree with ranking by Combine and the protocol's
+    /// metrics.</summary>
     [Fact]
     public void CountingObjectiveAgreesWithCombineAndTheMetrics()
     {
@@ -15,13 +16,24 @@ public class HybridWeightTunerTests
         {
             var scores = new ComponentScores();
             foreach (var component in Enum.GetValues<HybridComponent>())
-                foreach (var label in labels.Where(_ => random.NextDouble() < 0.4))
-                    scores.Set(component, label, random.Next(4) / 4f); // coarse values, so ties happen
+            foreach (var label in labels.Where(_ => random.NextDouble() < 0.4))
+                scores.Set(component, label, random.Next(4) / 4f); // coarse values, so ties happen
             var gold = labels.Where(_ => random.NextDouble() < 0.05).Append("99Z9").ToArray();
-            var weights = new HybridWeights(random.Next(3), random.Next(3), random.Next(3), random.Next(2) / 2f, random.Next(2) / 4f, random.Next(3));
+            var weights = new HybridWeights(
+                random.Next(3),
+                random.Next(3),
+                random.Next(3),
+                random.Next(2) / 2f,
+                random.Next(2) / 4f,
+                random.Next(3)
+            );
 
             var ranking = HybridRanker.Combine(scores, weights, 100).Select(c => c.Code).ToArray();
-            var metrics = MlNetIconclass.Evaluation.RetrievalMetrics.Compute(ranking, gold.ToHashSet(), ["R@10", "MRR"]);
+            var metrics = MlNetIconclass.Evaluation.RetrievalMetrics.Compute(
+                ranking,
+                gold.ToHashSet(),
+                ["R@10", "MRR"]
+            );
             var matrix = new HybridWeightTuner.CandidateMatrix(scores, gold);
             Assert.Equal(metrics["R@10"] + metrics["MRR"], matrix.Objective(weights, new float[matrix.Count]), 9);
         }

@@ -26,7 +26,9 @@ public class IconclassTrainerTests
         options.Languages = ["nl", "xx"];
         options.ImageBackboneEpochs = 2;
         var records = await TinyModels.TrainRecordsAsync();
-        var error = Assert.Throws<ArgumentException>(() => IconclassTrainer.Fit(BundledThesaurus.Instance, records, options));
+        var error = Assert.Throws<ArgumentException>(() =>
+            IconclassTrainer.Fit(BundledThesaurus.Instance, records, options)
+        );
         foreach (var field in new[] { "epochs:", "batchSize:", "languages[1]:", "imageBackboneEpochs:" })
             Assert.Contains(field, error.Message);
     }
@@ -38,6 +40,12 @@ public class IconclassTrainerTests
         cancellation.Cancel();
         var records = await TinyModels.TrainRecordsAsync();
         Assert.ThrowsAny<OperationCanceledException>(() =>
-            IconclassTrainer.Fit(BundledThesaurus.Instance, records, TinyModels.Options(), cancellation: cancellation.Token));
+            IconclassTrainer.Fit(
+                BundledThesaurus.Instance,
+                records,
+                TinyModels.Options(),
+                cancellation: cancellation.Token
+            )
+        );
     }
 }

@@ -5,7 +5,8 @@ using static TorchSharp.torch;
 
 namespace MlNetIconclass.Tests.Training;
 
-/// <summary>The n-gram tower trained in TorchSharp and its ONNX graph on ONNX Runtime give the same embeddings.</summary>
+/// <summary>The n-gram tower trained in TorchSharp and its ONNX graph on ONNX Runtime give the same
+/// embeddings.</summary>
 public class NgramEncoderParityTests
 {
     private static readonly string[] Texts =
@@ -40,7 +41,8 @@ public class NgramEncoderParityTests
         using (no_grad())
         using (var embeddings = tower.Encode(Texts, CPU))
             expected = embeddings.data<float>().ToArray();
-        using var onnx = (NgramOnnxEncoder)TextEncoderGraph.FromNgramWeights(tower.ExportWeights()).CreateEmbedder(ComputeDevice.Cpu);
+        using var onnx = (NgramOnnxEncoder)
+            TextEncoderGraph.FromNgramWeights(tower.ExportWeights()).CreateEmbedder(ComputeDevice.Cpu);
 
         var actual = onnx.Embed(Texts);
         Assert.Equal(24, onnx.Dimension);

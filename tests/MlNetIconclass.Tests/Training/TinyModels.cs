@@ -5,23 +5,26 @@ using MlNetIconclass.Training;
 
 namespace MlNetIconclass.Tests.Training;
 
-/// <summary>Small, fast training settings and a slice of the bundled sample, for tests of the training machinery.</summary>
+/// <summary>Small, fast training settings and a slice of the bundled sample, for tests of the training
+/// machinery.</summary>
 internal static class TinyModels
 {
-    public static DualEncoderOptions Options(int seed = 1) => new()
-    {
-        NgramBuckets = 4096,
-        NgramDimension = 32,
-        Epochs = 2,
-        ThesaurusEpochs = 1,
-        ThesaurusExamplesPerEpoch = 400,
-        BatchSize = 32,
-        Languages = ["nl"],
-        Seed = seed,
-        Device = ComputeDevice.Cpu,
-    };
+    public static DualEncoderOptions Options(int seed = 1) =>
+        new()
+        {
+            NgramBuckets = 4096,
+            NgramDimension = 32,
+            Epochs = 2,
+            ThesaurusEpochs = 1,
+            ThesaurusExamplesPerEpoch = 400,
+            BatchSize = 32,
+            Languages = ["nl"],
+            Seed = seed,
+            Device = ComputeDevice.Cpu,
+        };
 
-    /// <summary>The first 120 coded records of the train split; about 15 of them fall in the validation share.</summary>
+    /// <summary>The first 120 coded records of the train split; about 15 of them fall in the validation
+    /// share.</summary>
     public static async Task<List<ArtworkRecord>> TrainRecordsAsync() =>
         (await ArtworkParquet.ReadAllAsync(BundledSamples.RijksmuseumSuriname))
             .Where(r => r.Codes.Count > 0 && !ProtocolSplit.IsTest(r.Id))
@@ -34,9 +37,11 @@ internal static class TinyModels
             .Take(10)
             .ToList();
 
-    private static readonly Lazy<IconclassModel> SharedModel =
-        new(() => IconclassTrainer.Fit(BundledThesaurus.Instance, TrainRecordsAsync().GetAwaiter().GetResult(), Options()));
+    private static readonly Lazy<IconclassModel> SharedModel = new(() =>
+        IconclassTrainer.Fit(BundledThesaurus.Instance, TrainRecordsAsync().GetAwaiter().GetResult(), Options())
+    );
 
-    /// <summary>One tiny model for the tests that only rank with it, trained once per test run; never dispose it.</summary>
+    /// <summary>One tiny model for the tests that only rank with it, trained once per test run; never dispose
+    /// it.</summary>
     public static IconclassModel Shared => SharedModel.Value;
 }

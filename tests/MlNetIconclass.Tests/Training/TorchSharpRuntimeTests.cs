@@ -16,14 +16,16 @@ public class TorchSharpRuntimeTests
         using var optimizer = optim.Adam(layer.parameters(), lr: 0.05);
         using var inputs = torch.randn(32, 4);
         using var targets = inputs.sum(1, keepdim: true);
-        float first = 0, last = 0;
+        float first = 0,
+            last = 0;
         for (int step = 0; step < 100; step++)
         {
             optimizer.zero_grad();
             using var loss = nn.functional.mse_loss(layer.forward(inputs), targets);
             loss.backward();
             optimizer.step();
-            if (step == 0) first = loss.item<float>();
+            if (step == 0)
+                first = loss.item<float>();
             last = loss.item<float>();
         }
         Assert.True(last < first / 10, $"loss went from {first} to {last}");

@@ -17,8 +17,10 @@ public class TrainingConfigTests
         var options = config.TrainingOptions();
         var defaults = new DualEncoderOptions();
 
-        Assert.Equal((defaults.Encoder, defaults.Epochs, defaults.ThesaurusEpochs, defaults.BatchSize, defaults.QueryFields),
-            (options.Encoder, options.Epochs, options.ThesaurusEpochs, options.BatchSize, options.QueryFields));
+        Assert.Equal(
+            (defaults.Encoder, defaults.Epochs, defaults.ThesaurusEpochs, defaults.BatchSize, defaults.QueryFields),
+            (options.Encoder, options.Epochs, options.ThesaurusEpochs, options.BatchSize, options.QueryFields)
+        );
         Assert.False(options.ReadsImages);
         Assert.Equal(1, options.Seed);
         Assert.Equal(0, options.ImageBackboneEpochs);
@@ -27,15 +29,30 @@ public class TrainingConfigTests
     }
 
     [Theory]
-    [InlineData("""{ "data": [{ "path": "c.parquet" }], "output": "m", "encoder": "bert" }""", "field encoder (line 1)")]
+    [InlineData(
+        """{ "data": [{ "path": "c.parquet" }], "output": "m", "encoder": "bert" }""",
+        "field encoder (line 1)"
+    )]
     [InlineData("""{ "data": [{ "path": "c.parquet" }], "output": "m", "epoch": 3 }""", "epoch")]
     [InlineData("""{ "data": [{ "path": "c.parquet" }], "output": "m", "epochs": "many" }""", "field epochs")]
     [InlineData("""{ "data": [{ "path": "c.parquet" }], "output": "m", "epochs": 0 }""", "epochs: must be positive")]
     [InlineData("""{ "data": [{ "path": "missing.parquet" }], "output": "m" }""", "data[0].path: '")]
-    [InlineData("""{ "data": [{ "path": "c.parquet" }, { "path": "c.parquet", "format": "csv" }], "output": "m" }""", "data[1].columns: a Csv file needs its column mapping")]
-    [InlineData("""{ "data": [{ "path": "c.parquet" }], "output": "m", "languages": ["nl", "xx"] }""", "languages[1]: 'xx' is not a thesaurus language")]
-    [InlineData("""{ "data": [{ "path": "c.parquet" }], "output": "m", "modalities": ["text", "video"] }""", "field modalities[1]")]
-    [InlineData("""{ "data": [{ "path": "c.parquet" }], "output": "m", "imageBackboneEpochs": 2 }""", "imageBackboneEpochs: fine-tuning the vision model needs the image modality")]
+    [InlineData(
+        """{ "data": [{ "path": "c.parquet" }, { "path": "c.parquet", "format": "csv" }], "output": "m" }""",
+        "data[1].columns: a Csv file needs its column mapping"
+    )]
+    [InlineData(
+        """{ "data": [{ "path": "c.parquet" }], "output": "m", "languages": ["nl", "xx"] }""",
+        "languages[1]: 'xx' is not a thesaurus language"
+    )]
+    [InlineData(
+        """{ "data": [{ "path": "c.parquet" }], "output": "m", "modalities": ["text", "video"] }""",
+        "field modalities[1]"
+    )]
+    [InlineData(
+        """{ "data": [{ "path": "c.parquet" }], "output": "m", "imageBackboneEpochs": 2 }""",
+        "imageBackboneEpochs: fine-tuning the vision model needs the image modality"
+    )]
     [InlineData("""{ "data": [{ "path": "c.parquet" }] }""", "output: name the model file")]
     [InlineData("""{ "data": [{ "path": "c.parquet" }], "output": "m", }  x""", "train.json")]
     public void MistakesNameTheirField(string json, string expected)
@@ -52,11 +69,14 @@ public class TrainingConfigTests
     {
         using var folder = new TempFolder();
         folder.Write("c.csv", "nr,titel,img,ic\nA,Een leeuw,a.jpg,25F23(LION)\nB,Paramaribo,,25I1(PARAMARIBO)\n");
-        var config = Load(folder, """
+        var config = Load(
+            folder,
+            """
             { "data": [{ "path": "c.csv", "format": "csv",
                          "columns": { "id": "nr", "titles": { "nl": "titel" }, "image": "img", "codes": ["ic"] } }],
               "output": "m.iconclass", "modalities": ["text", "image"] }
-            """);
+            """
+        );
         var (records, problems) = await config.ReadRecordsAsync(BundledThesaurus.Instance);
         Assert.Empty(problems);
         Assert.Equal(["A", "B"], records.Select(r => r.Id));

@@ -9,16 +9,26 @@ using static TorchSharp.torch;
 
 namespace MlNetIconclass.Tests.Training;
 
-/// <summary>ResNet18 in TorchSharp and in ONNX Runtime (through the ML.NET featurizer) agree, before and after fine-tuning.</summary>
+/// <summary>ResNet18 in TorchSharp and in ONNX Runtime (through the ML.NET featurizer) agree, before and after
+/// fine-tuning.</summary>
 public class VisionBackboneParityTests(ITestOutputHelper output)
 {
     private static readonly ImageModelOptions ResNet18 = ImageModelOptions.ResNet18;
 
-    private static readonly Lazy<ModelProto> Graph = new(() => ModelProto.Parser.ParseFrom(File.ReadAllBytes(ResNet18.ModelPath)));
+    private static readonly Lazy<ModelProto> Graph = new(() =>
+        ModelProto.Parser.ParseFrom(File.ReadAllBytes(ResNet18.ModelPath))
+    );
 
-    private static LoadedImage[] Saints() => new[] { "Q9026835", "Q29024815" }
-        .Select(id => ArtworkImages.Load(id, Path.Combine(Path.GetDirectoryName(BundledSamples.Saints)!, "saints", id + ".jpg"), null))
-        .ToArray();
+    private static LoadedImage[] Saints() =>
+        new[] { "Q9026835", "Q29024815" }
+            .Select(id =>
+                ArtworkImages.Load(
+                    id,
+                    Path.Combine(Path.GetDirectoryName(BundledSamples.Saints)!, "saints", id + ".jpg"),
+                    null
+                )
+            )
+            .ToArray();
 
     [Fact]
     public void ImportedResNet18GivesTheOnnxRuntimeFeatures()
@@ -27,7 +37,10 @@ public class VisionBackboneParityTests(ITestOutputHelper output)
         var featurizer = new ImageFeaturizer(ResNet18, ComputeDevice.Cpu);
         using var backbone = new OnnxVisionBackbone(Graph.Value, ResNet18.InputName, ResNet18.OutputName);
 
-        double difference = MaxAbsoluteDifference(Features(backbone, featurizer.ModelInputs(images)), featurizer.Featurize(images));
+        double difference = MaxAbsoluteDifference(
+            Features(backbone, featurizer.ModelInputs(images)),
+            featurizer.Featurize(images)
+        );
         output.WriteLine($"largest difference, imported: {difference:E2}");
         Assert.True(difference <= 1e-4);
     }
@@ -68,8 +81,18 @@ public class VisionBackboneParityTests(ITestOutputHelper output)
     public void AGraphWithAnOperationItCannotTrainIsRefusedByName()
     {
         var graph = Graph.Value.Clone();
-        graph.Graph.Node.Add(new NodeProto { OpType = "Sigmoid", Name = "gate", Input = { ResNet18.OutputName }, Output = { "gated" } });
-        var error = Assert.Throws<NotSupportedException>(() => new OnnxVisionBackbone(graph, ResNet18.InputName, "gated"));
+        graph.Graph.Node.Add(
+            new NodeProto
+            {
+                OpType = "Sigmoid",
+                Name = "gate",
+                Input = { ResNet18.OutputName },
+                Output = { "gated" },
+            }
+        );
+        var error = Assert.Throws<NotSupportedException>(() =>
+            new OnnxVisionBackbone(graph, ResNet18.InputName, "gated")
+        );
         Assert.Contains("'Sigmoid'", error.Message);
         Assert.Contains("'gate'", error.Message);
     }

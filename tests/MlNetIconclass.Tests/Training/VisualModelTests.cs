@@ -12,27 +12,33 @@ namespace MlNetIconclass.Tests.Training;
 /// A tiny model whose images alone tell two codes apart: red pictures are crucifixions (73D6), blue ones saint
 /// Jerome (11H(JEROME)), and every title is the same word.
 /// </summary>
+[Trait("Category", "Slow")]
 public class VisualModelTests : IDisposable
 {
     private readonly TempFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
 
-    private ArtworkRecord Record(string id, SKColor color, string code, bool withTitle = true) => new()
-    {
-        Id = id,
-        Titles = withTitle ? [new LocalizedText("nl", "schilderij")] : [],
-        Image = Path.GetFileName(TestImages.Write(_folder.File($"{id}.png"), color, 48 + id.Length, 40)),
-        Codes = [code],
-    };
-
-    private List<ArtworkRecord> ImageRecords() => Enumerable.Range(0, 12)
-        .SelectMany(i => new[]
+    private ArtworkRecord Record(string id, SKColor color, string code, bool withTitle = true) =>
+        new()
         {
-            Record($"red-{i}", new SKColor((byte)(200 + i * 4), (byte)(i * 5), 20), "73D6"),
-            Record($"blue-{i}", new SKColor(20, (byte)(i * 5), (byte)(200 + i * 4)), "11H(JEROME)"),
-        })
-        .ToList();
+            Id = id,
+            Titles = withTitle ? [new LocalizedText("nl", "schilderij")] : [],
+            Image = Path.GetFileName(TestImages.Write(_folder.File($"{id}.png"), color, 48 + id.Length, 40)),
+            Codes = [code],
+        };
+
+    private List<ArtworkRecord> ImageRecords() =>
+        Enumerable
+            .Range(0, 12)
+            .SelectMany(i =>
+                new[]
+                {
+                    Record($"red-{i}", new SKColor((byte)(200 + i * 4), (byte)(i * 5), 20), "73D6"),
+                    Record($"blue-{i}", new SKColor(20, (byte)(i * 5), (byte)(200 + i * 4)), "11H(JEROME)"),
+                }
+            )
+            .ToList();
 
     private DualEncoderOptions Options()
     {
@@ -68,8 +74,11 @@ public class VisualModelTests : IDisposable
 
         var path = _folder.File("visual.iconclass");
         model.Save(path);
-        using var loaded = IconclassModel.Load(path, BundledThesaurus.Instance,
-            new ModelLoadOptions { Device = ComputeDevice.Cpu, ImageFolder = _folder.Path });
+        using var loaded = IconclassModel.Load(
+            path,
+            BundledThesaurus.Instance,
+            new ModelLoadOptions { Device = ComputeDevice.Cpu, ImageFolder = _folder.Path }
+        );
         Assert.True(loaded.ReadsImages);
         Assert.Equal(redRanking.Select(c => c.Code), loaded.Rank(red, 20).Select(c => c.Code));
     }
@@ -92,8 +101,11 @@ public class VisualModelTests : IDisposable
 
         var path = _folder.File("fine-tuned.iconclass");
         model.Save(path);
-        using var loaded = IconclassModel.Load(path, BundledThesaurus.Instance,
-            new ModelLoadOptions { Device = ComputeDevice.Cpu, ImageFolder = _folder.Path });
+        using var loaded = IconclassModel.Load(
+            path,
+            BundledThesaurus.Instance,
+            new ModelLoadOptions { Device = ComputeDevice.Cpu, ImageFolder = _folder.Path }
+        );
         Assert.Equal(model.Images.Featurizer.Model.Name, loaded.Images!.Featurizer.Model.Name);
         Assert.Equal(model.Images.For(red), loaded.Images.For(red));
         Assert.Equal(redRanking.Select(c => c.Code), loaded.Rank(red, 20).Select(c => c.Code));
@@ -105,7 +117,12 @@ public class VisualModelTests : IDisposable
         var records = (await TinyModels.TrainRecordsAsync()).Concat(ImageRecords()).ToList();
         using var model = IconclassTrainer.Fit(BundledThesaurus.Instance, records, Options());
         var textOnly = new ArtworkRecord { Id = "SK-9", Titles = [new LocalizedText("nl", "Gezicht op Paramaribo")] };
-        var broken = new ArtworkRecord { Id = "SK-9", Titles = textOnly.Titles, Image = _folder.Write("broken.jpg", "not a jpeg") };
+        var broken = new ArtworkRecord
+        {
+            Id = "SK-9",
+            Titles = textOnly.Titles,
+            Image = _folder.Write("broken.jpg", "not a jpeg"),
+        };
 
         Assert.Equal(model.Rank(textOnly, 10).Select(c => c.Code), model.Rank(broken, 10).Select(c => c.Code));
         var problem = model.Images!.Problem(broken);
@@ -117,7 +134,12 @@ public class VisualModelTests : IDisposable
     public async Task CollectionWithoutImagesGivesATextOnlyModel()
     {
         var log = new List<string>();
-        using var model = IconclassTrainer.Fit(BundledThesaurus.Instance, await TinyModels.TrainRecordsAsync(), Options(), log.Add);
+        using var model = IconclassTrainer.Fit(
+            BundledThesaurus.Instance,
+            await TinyModels.TrainRecordsAsync(),
+            Options(),
+            log.Add
+        );
         Assert.False(model.ReadsImages);
         Assert.Contains(log, line => line.Contains("stays text-only"));
     }
