@@ -45,14 +45,14 @@ internal sealed class DualEncoder : nn.Module
         return new MiniLmTower(bert, MiniLmPackage.CreateTokenizer());
     }
 
-    /// <summary>The trained text encoder as the ONNX graph that ranks with it (on ONNX Runtime, without
-    /// libtorch).</summary>
+    /// <summary>
+    /// The trained text encoder as the ONNX graph that ranks with it (on ONNX Runtime, without libtorch).
+    /// </summary>
     public TextEncoderGraph ExportGraph() =>
         tower switch
         {
             NgramTower ngram => TextEncoderGraph.FromNgramWeights(ngram.ExportWeights()),
-            MiniLmTower miniLm => new TextEncoderGraph(
-                TextEncoderKind.MiniLm,
+            MiniLmTower miniLm => TextEncoderGraph.FromMiniLm(
                 OnnxBertWeights
                     .Export(miniLm.Bert, Onnx.ModelProto.Parser.ParseFrom(MiniLmPackage.ReadOnnxModel()))
                     .ToByteArray()
@@ -60,8 +60,9 @@ internal sealed class DualEncoder : nn.Module
             _ => throw new NotSupportedException($"{tower.GetType().Name} has no ONNX export"),
         };
 
-    /// <summary>Embeddings without gradients, a batch at a time, as plain arrays (row-major [texts,
-    /// dimension]).</summary>
+    /// <summary>
+    /// Embeddings without gradients, a batch at a time, as plain arrays (row-major [texts, dimension]).
+    /// </summary>
     public float[] EncodeForIndex(IReadOnlyList<string> texts, Device device, int batchSize = 512)
     {
         var result = new float[texts.Count * tower.Dimension];

@@ -78,8 +78,9 @@ public sealed class DualEncoderOptions
     [Description("Width of the n-gram encoder's embeddings")]
     public int NgramDimension { get; set; } = 128;
 
-    /// <summary>The vision model whose features the query tower fuses with the text, when <see cref="Modalities"/> has
-    /// images.</summary>
+    /// <summary>
+    /// The vision model whose features the query tower fuses with the text, when <see cref="Modalities"/> has images.
+    /// </summary>
     [JsonIgnore]
     public ImageModelOptions ImageModel { get; set; } = ImageModelOptions.ResNet18;
 

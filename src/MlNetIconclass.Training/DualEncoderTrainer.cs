@@ -176,8 +176,9 @@ internal sealed class DualEncoderTrainer(
         return ContrastiveLoss.MultiPositiveInfoNce(queries, labels, positiveMask, model.LogScale);
     }
 
-    /// <summary>Labels sharing the label's parent, in random order: the near misses a ranker must learn to tell
-    /// apart.</summary>
+    /// <summary>
+    /// Labels sharing the label's parent, in random order: the near misses a ranker must learn to tell apart.
+    /// </summary>
     private IEnumerable<string> Siblings(string label, Random random)
     {
         if (thesaurus.Tree.GetParent(label) is not { } parent)

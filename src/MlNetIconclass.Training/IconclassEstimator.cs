@@ -28,8 +28,9 @@ public sealed class IconclassEstimator(
 {
     public IconclassTransformer Fit(IDataView input) => Fit(input, CancellationToken.None);
 
-    /// <summary>Trains; cancelling stops at the next training step with an <see
-    /// cref="OperationCanceledException"/>.</summary>
+    /// <summary>
+    /// Trains; cancelling stops at the next training step with an <see cref="OperationCanceledException"/>.
+    /// </summary>
     public IconclassTransformer Fit(IDataView input, CancellationToken cancellation)
     {
         ArtworkColumns.Check(input.Schema, training: true);
@@ -56,12 +57,14 @@ public sealed class IconclassEstimator(
     private sealed class NoColumns;
 }
 
-/// <summary>The estimator in ML.NET's catalog style: <c>mlContext.Iconclass().DualEncoder(thesaurus,
-/// options)</c>.</summary>
+/// <summary>
+/// The estimator in ML.NET's catalog style: <c>mlContext.Iconclass().DualEncoder(thesaurus, options)</c>.
+/// </summary>
 public static class IconclassTrainingCatalog
 {
-    /// <summary>An estimator that trains the dual encoder and its hybrid ranker; each row gets <paramref name="top"/>
-    /// codes.</summary>
+    /// <summary>
+    /// An estimator that trains the dual encoder and its hybrid ranker; each row gets <paramref name="top"/> codes.
+    /// </summary>
     public static IconclassEstimator DualEncoder(
         this IconclassCatalog catalog,
         IconclassThesaurus thesaurus,

@@ -79,8 +79,9 @@ internal sealed class OnnxVisionBackbone : nn.Module<Tensor, Tensor>
     /// <summary>One input's shape, without the batch dimension (ResNet18: 3, 224, 224).</summary>
     public long[] InputShape { get; }
 
-    /// <summary>The graph's output for a batch of inputs (ResNet18: <c>[n, 3, 224, 224]</c> to <c>[n, 512, 1,
-    /// 1]</c>).</summary>
+    /// <summary>
+    /// The graph's output for a batch of inputs (ResNet18: <c>[n, 3, 224, 224]</c> to <c>[n, 512, 1, 1]</c>).
+    /// </summary>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
@@ -105,8 +106,9 @@ internal sealed class OnnxVisionBackbone : nn.Module<Tensor, Tensor>
         return values[_output].MoveToOuterDisposeScope();
     }
 
-    /// <summary>A copy of <paramref name="template"/> (the graph this was built from) holding the current
-    /// weights.</summary>
+    /// <summary>
+    /// A copy of <paramref name="template"/> (the graph this was built from) holding the current weights.
+    /// </summary>
     public ModelProto Export(ModelProto template)
     {
         var model = template.Clone();

@@ -9,8 +9,9 @@ namespace MlNetIconclass.Training;
 /// <summary>Which records a training run learns from.</summary>
 public enum TrainingSplit
 {
-    /// <summary>The protocol's train split: the test split is held out, and the model is evaluated on it against the
-    /// baselines.</summary>
+    /// <summary>
+    /// The protocol's train split: the test split is held out, and the model is evaluated on it against the baselines.
+    /// </summary>
     Train,
 
     /// <summary>Every record: the model to deploy, with no test split left to evaluate it on.</summary>
@@ -29,8 +30,9 @@ public sealed record TrainingConfig
     public TrainingSplit Split { get; init; } = TrainingSplit.Train;
     public string Output { get; init; } = "";
 
-    /// <summary>Folder for the report (JSON, learning curve); default: the model's path without extension, plus
-    /// "-report".</summary>
+    /// <summary>
+    /// Folder for the report (JSON, learning curve); default: the model's path without extension, plus "-report".
+    /// </summary>
     public string? Report { get; init; }
 
     /// <summary>The model's settings, read from the config's other fields.</summary>
@@ -63,8 +65,9 @@ public sealed record TrainingConfig
         public string? TextSeparator { get; init; }
     }
 
-    /// <summary>How configs and options read and write JSON: camel case, comments, enums by name, no unknown
-    /// fields.</summary>
+    /// <summary>
+    /// How configs and options read and write JSON: camel case, comments, enums by name, no unknown fields.
+    /// </summary>
     public static JsonSerializerOptions Json { get; } =
         new()
         {
@@ -77,8 +80,10 @@ public sealed record TrainingConfig
             TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { ReadOptionsBesideTheRun } },
         };
 
-    /// <summary>The settings of <see cref="DualEncoderOptions"/> as fields of the config object itself, set on <see
-    /// cref="Options"/>.</summary>
+    /// <summary>
+    /// The settings of <see cref="DualEncoderOptions"/> as fields of the config object itself, set on <see
+    /// cref="Options"/>.
+    /// </summary>
     private static void ReadOptionsBesideTheRun(JsonTypeInfo config)
     {
         if (config.Type != typeof(TrainingConfig))
@@ -98,8 +103,9 @@ public sealed record TrainingConfig
         }
     }
 
-    /// <summary>Reads and checks a config; a mistake throws <see cref="FormatException"/> naming the file and the
-    /// field.</summary>
+    /// <summary>
+    /// Reads and checks a config; a mistake throws <see cref="FormatException"/> naming the file and the field.
+    /// </summary>
     public static TrainingConfig Load(string path, IconclassThesaurus thesaurus)
     {
         if (!File.Exists(path))
@@ -136,8 +142,10 @@ public sealed record TrainingConfig
             ? exception.Message.Split(". Path:")[0].Replace("System.", "")
             : exception.Message.Split(" Path:")[0];
 
-    /// <summary>Each mistake, as "field: what is wrong"; the model's settings are checked by <see
-    /// cref="DualEncoderOptions.Problems"/>.</summary>
+    /// <summary>
+    /// Each mistake, as "field: what is wrong"; the model's settings are checked by <see
+    /// cref="DualEncoderOptions.Problems"/>.
+    /// </summary>
     public IEnumerable<string> Problems(IconclassThesaurus thesaurus)
     {
         if (Data.Count == 0)
@@ -180,8 +188,9 @@ public sealed record TrainingConfig
         return options;
     }
 
-    /// <summary>Every record of the configured collections (image paths made absolute), and the import
-    /// problems.</summary>
+    /// <summary>
+    /// Every record of the configured collections (image paths made absolute), and the import problems.
+    /// </summary>
     public async Task<(List<ArtworkRecord> Records, IReadOnlyList<string> Problems)> ReadRecordsAsync(
         IconclassThesaurus thesaurus,
         CancellationToken cancellation = default

@@ -35,8 +35,9 @@ public static class TrainingReport
         File.WriteAllBytes(Path.Combine(folder, "learning-curve.png"), LearningCurve(manifest));
     }
 
-    /// <summary>Training loss (left axis) and validation R@10 and MRR (right axis) by epoch, thesaurus pretraining
-    /// first.</summary>
+    /// <summary>
+    /// Training loss (left axis) and validation R@10 and MRR (right axis) by epoch, thesaurus pretraining first.
+    /// </summary>
     public static byte[] LearningCurve(ModelManifest manifest)
     {
         var epochs = manifest.Epochs;

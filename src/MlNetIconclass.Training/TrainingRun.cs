@@ -56,13 +56,15 @@ public static class TrainingRun
         }
     }
 
-    /// <summary>Where a model's training report goes unless told: beside it, its name without extension plus
-    /// "-report".</summary>
+    /// <summary>
+    /// Where a model's training report goes unless told: beside it, its name without extension plus "-report".
+    /// </summary>
     public static string DefaultReportFolder(string modelPath) => Path.ChangeExtension(modelPath, null) + "-report";
 }
 
-/// <summary>What a training run made: the model (saved to <see cref="ModelPath"/>), its evaluation, and where its
-/// report is.</summary>
+/// <summary>
+/// What a training run made: the model (saved to <see cref="ModelPath"/>), its evaluation, and where its report is.
+/// </summary>
 public sealed record TrainingResult(
     IconclassModel Model,
     EvaluationResult? Evaluation,

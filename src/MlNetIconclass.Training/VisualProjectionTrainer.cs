@@ -5,8 +5,9 @@ using static TorchSharp.torch;
 
 namespace MlNetIconclass.Training;
 
-/// <summary>A training record with a usable image: its features, its text embedding (if it has text), its
-/// labels.</summary>
+/// <summary>
+/// A training record with a usable image: its features, its text embedding (if it has text), its labels.
+/// </summary>
 internal sealed record VisualExample(float[] Features, float[]? Text, string Language, IReadOnlyList<string> Labels);
 
 /// <summary>
@@ -144,8 +145,9 @@ internal static class VisualProjectionTrainer
         }
     }
 
-    /// <summary>The examples of one language (indices into the example list) and the tensors their losses
-    /// need.</summary>
+    /// <summary>
+    /// The examples of one language (indices into the example list) and the tensors their losses need.
+    /// </summary>
     private sealed record LanguageBatch(
         int[] Examples,
         Tensor Features,

@@ -8,7 +8,9 @@ using Spectre.Console;
 
 namespace MlNetIconclass.Cli.Commands;
 
-/// <summary><c>iconclass evaluate</c>: the evaluation protocol of DESIGN.md on a collection's test split.</summary>
+/// <summary>
+/// <c>iconclass evaluate</c>: the evaluation protocol (docs/evaluation-protocol.md) on a collection's test split.
+/// </summary>
 internal static class EvaluateCommand
 {
     public static Command Create()

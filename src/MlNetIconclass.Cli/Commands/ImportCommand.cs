@@ -5,8 +5,9 @@ using Spectre.Console;
 
 namespace MlNetIconclass.Cli.Commands;
 
-/// <summary><c>iconclass import</c>: a CSV, TSV, JSON Lines or Rijksmuseum export into the project's Parquet
-/// schema.</summary>
+/// <summary>
+/// <c>iconclass import</c>: a CSV, TSV, JSON Lines or Rijksmuseum export into the project's Parquet schema.
+/// </summary>
 internal static class ImportCommand
 {
     public static Command Create()

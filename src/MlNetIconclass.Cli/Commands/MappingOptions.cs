@@ -3,8 +3,9 @@ using MlNetIconclass.Collections;
 
 namespace MlNetIconclass.Cli.Commands;
 
-/// <summary>The column mapping options of a CSV, TSV or JSON Lines source, shared by <c>import</c> and
-/// <c>score</c>.</summary>
+/// <summary>
+/// The column mapping options of a CSV, TSV or JSON Lines source, shared by <c>import</c> and <c>score</c>.
+/// </summary>
 internal sealed class MappingOptions
 {
     private readonly Option<string?> _id = new("--id") { Description = "Column holding the record id" };

@@ -4,8 +4,9 @@ using Spectre.Console;
 
 namespace MlNetIconclass.Cli.Commands;
 
-/// <summary><c>iconclass merge</c>: the outputs of <c>score --shard I/N</c> joined into one file, in input
-/// order.</summary>
+/// <summary>
+/// <c>iconclass merge</c>: the outputs of <c>score --shard I/N</c> joined into one file, in input order.
+/// </summary>
 internal static class MergeCommand
 {
     public static Command Create()

@@ -9,8 +9,9 @@ using Spectre.Console;
 
 namespace MlNetIconclass.Cli.Commands;
 
-/// <summary><c>iconclass score</c>: ranked codes for every record of a collection dump, streamed, resumable,
-/// shardable.</summary>
+/// <summary>
+/// <c>iconclass score</c>: ranked codes for every record of a collection dump, streamed, resumable, shardable.
+/// </summary>
 internal static class ScoreCommand
 {
     public static Command Create()

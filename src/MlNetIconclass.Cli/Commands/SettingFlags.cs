@@ -55,8 +55,9 @@ internal sealed class SettingFlags
         return flag.ToString();
     }
 
-    /// <summary>A problem of <see cref="DualEncoderOptions.Problems"/> (<c>field: what</c>) with its field named as a
-    /// flag.</summary>
+    /// <summary>
+    /// A problem of <see cref="DualEncoderOptions.Problems"/> (<c>field: what</c>) with its field named as a flag.
+    /// </summary>
     public static string AsFlagProblem(string problem)
     {
         int colon = problem.IndexOf(':');
@@ -69,8 +70,9 @@ internal sealed class SettingFlags
             + problem[colon..];
     }
 
-    /// <summary>Sets each setting whose flag the command line gives; a value the setting cannot take is a usage
-    /// error.</summary>
+    /// <summary>
+    /// Sets each setting whose flag the command line gives; a value the setting cannot take is a usage error.
+    /// </summary>
     public void Apply(ParseResult result, DualEncoderOptions options)
     {
         foreach (var (flag, setting) in _flags)

@@ -6,8 +6,9 @@ using Spectre.Console;
 
 namespace MlNetIconclass.Cli.Commands;
 
-/// <summary><c>iconclass train</c>: a training run (<see cref="TrainingRun"/>) from flags or a training
-/// config.</summary>
+/// <summary>
+/// <c>iconclass train</c>: a training run (<see cref="TrainingRun"/>) from flags or a training config.
+/// </summary>
 internal static class TrainCommand
 {
     public static Command Create()
@@ -143,8 +144,9 @@ internal static class TrainCommand
         return command;
     }
 
-    /// <summary>The run with a progress bar per epoch; the epoch figures and other news are printed as they
-    /// come.</summary>
+    /// <summary>
+    /// The run with a progress bar per epoch; the epoch figures and other news are printed as they come.
+    /// </summary>
     private static TrainingResult Train(
         IconclassThesaurus thesaurus,
         IReadOnlyList<ArtworkRecord> records,

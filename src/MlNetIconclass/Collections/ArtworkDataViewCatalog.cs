@@ -21,8 +21,9 @@ public static class ArtworkDataViewCatalog
         );
     }
 
-    /// <summary>The records of an artwork <see cref="IDataView"/>, read lazily; optional columns may be
-    /// missing.</summary>
+    /// <summary>
+    /// The records of an artwork <see cref="IDataView"/>, read lazily; optional columns may be missing.
+    /// </summary>
     public static IEnumerable<ArtworkRecord> ToArtworks(this DataOperationsCatalog catalog, IDataView data)
     {
         ArtworkColumns.Check(data.Schema, training: false);

@@ -100,8 +100,10 @@ public static class ArtworkParquet
     public static async Task<int> CountRowGroupsAsync(string path, CancellationToken cancellation = default) =>
         (await RowGroupSizesAsync(path, cancellation)).Length;
 
-    /// <summary>Writes records in row groups of <paramref name="rowGroupSize"/>, atomically (written under a temporary
-    /// name, then renamed).</summary>
+    /// <summary>
+    /// Writes records in row groups of <paramref name="rowGroupSize"/>, atomically (written under a temporary name,
+    /// then renamed).
+    /// </summary>
     public static Task WriteAsync(
         IEnumerable<ArtworkRecord> records,
         string path,

@@ -20,8 +20,9 @@ public sealed class CollectionImporter(GoldCodeNormalizer normalizer)
         ImportReport report
     ) => ReadRows(path, format, mapping, report).Where(row => row.Record is not null).Select(row => row.Record!);
 
-    /// <summary>Every row of a file, in order: its record, or why it was rejected (batch scoring reports each
-    /// one).</summary>
+    /// <summary>
+    /// Every row of a file, in order: its record, or why it was rejected (batch scoring reports each one).
+    /// </summary>
     public IEnumerable<ImportedRow> ReadRows(
         string path,
         SourceFormat format,

@@ -82,8 +82,9 @@ public sealed partial record ColumnMapping
     [GeneratedRegex("^[a-z]{2,3}$")]
     private static partial Regex LanguageCode();
 
-    /// <summary>Parses <c>LANG=COLUMN</c>, with a clear error for a missing part or a language that is not a
-    /// code.</summary>
+    /// <summary>
+    /// Parses <c>LANG=COLUMN</c>, with a clear error for a missing part or a language that is not a code.
+    /// </summary>
     public static LanguageColumn ParseLanguageColumn(string text)
     {
         var (language, column) = ParseLanguageValue(text, "nl=titel");

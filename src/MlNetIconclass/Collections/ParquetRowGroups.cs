@@ -10,8 +10,9 @@ namespace MlNetIconclass.Collections;
 /// </summary>
 internal static class ParquetRowGroups
 {
-    /// <summary>The rows of one row group; <paramref name="what"/> names them in the error for a group that cannot be
-    /// read.</summary>
+    /// <summary>
+    /// The rows of one row group; <paramref name="what"/> names them in the error for a group that cannot be read.
+    /// </summary>
     public static async Task<IList<T>> ReadAsync<T>(
         string path,
         int group,

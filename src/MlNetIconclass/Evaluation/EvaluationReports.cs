@@ -7,8 +7,9 @@ using Parquet.Serialization;
 
 namespace MlNetIconclass.Evaluation;
 
-/// <summary>Writes an <see cref="EvaluationResult"/> out: the JSON report, and per-record rankings as
-/// Parquet.</summary>
+/// <summary>
+/// Writes an <see cref="EvaluationResult"/> out: the JSON report, and per-record rankings as Parquet.
+/// </summary>
 public static class EvaluationReports
 {
     private static readonly string[] BaselineNames = ["prior", "bm25", "knn"];
@@ -59,8 +60,9 @@ public static class EvaluationReports
     private static JsonObject MetricsJson(IReadOnlyDictionary<string, double> metrics) =>
         new(metrics.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)Math.Round(m.Value, 4))));
 
-    /// <summary>One row per record and ranker: gold labels, the top <paramref name="top"/> labels with scores,
-    /// metrics.</summary>
+    /// <summary>
+    /// One row per record and ranker: gold labels, the top <paramref name="top"/> labels with scores, metrics.
+    /// </summary>
     public static async Task WritePerRecordAsync(EvaluationResult result, string path, int top = 20)
     {
         var rows = result.PerRecord.Select(r => new PerRecordRow

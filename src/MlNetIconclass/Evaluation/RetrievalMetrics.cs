@@ -27,8 +27,9 @@ public static class RetrievalMetrics
 
     private static readonly int[] StandardCutoffs = [1, 5, 10];
 
-    /// <summary>The standard names, then R@k, P@k, F1@k, Hit@k and NDCG@k for each k asked for beyond 1, 5 and
-    /// 10.</summary>
+    /// <summary>
+    /// The standard names, then R@k, P@k, F1@k, Hit@k and NDCG@k for each k asked for beyond 1, 5 and 10.
+    /// </summary>
     public static IReadOnlyList<string> Names(IEnumerable<int> ks) =>
         StandardNames
             .Concat(

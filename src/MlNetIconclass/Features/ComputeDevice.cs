@@ -13,8 +13,9 @@ public enum ComputeDevice
     Cuda,
 }
 
-/// <summary>Creates ONNX Runtime sessions on the device asked for, falling back to the CPU with a clear
-/// message.</summary>
+/// <summary>
+/// Creates ONNX Runtime sessions on the device asked for, falling back to the CPU with a clear message.
+/// </summary>
 internal static class OnnxSessions
 {
     /// <summary>Whether ONNX Runtime's CUDA provider loads here, and if not why; probed once per process.</summary>
@@ -49,7 +50,7 @@ internal static class OnnxSessions
     {
         if (CudaLoads(device, log))
         {
-            var cuda = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+            var cuda = Options();
             try
             {
                 cuda.AppendExecutionProvider_CUDA(0);
@@ -62,10 +63,18 @@ internal static class OnnxSessions
                 log?.Invoke($"ONNX Runtime: CPU (no session on CUDA device 0: {FirstLine(exception.Message)})");
             }
         }
-        return new InferenceSession(
-            model,
-            new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL }
-        );
+        return new InferenceSession(model, Options());
+    }
+
+    /// <summary>
+    /// Every optimisation, and threads that sleep between runs instead of spinning: ranking interleaves ONNX Runtime
+    /// with work of its own on the same cores (BM25, votes), which spinning threads would slow down.
+    /// </summary>
+    private static SessionOptions Options()
+    {
+        var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        return options;
     }
 
     private static string? ProbeCuda()

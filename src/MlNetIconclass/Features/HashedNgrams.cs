@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MlNetIconclass.Features;
 
 /// <summary>
@@ -9,17 +11,42 @@ internal sealed class HashedNgrams(int buckets, int minN = 3, int maxN = 5)
 {
     public int Buckets { get; } = buckets;
 
+    private static readonly ulong WordPrefix = Extend(OffsetBasis, "w:");
+    private static readonly ulong NgramPrefix = Extend(OffsetBasis, "c:");
+    private const ulong OffsetBasis = 14695981039346656037UL;
+    private const ulong Prime = 1099511628211UL;
+
     /// <summary>The bucket ids of one text; never empty (an empty text maps to bucket 0).</summary>
+    /// <remarks>
+    /// Optimised at once: every text of every ranking goes through it, and tiered compilation's first, unoptimised code
+    /// made the first 40,698 label documents take three times as long.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public List<int> Featurize(string text)
     {
-        var ids = new List<int>();
-        foreach (var word in Words(text))
+        var ids = new List<int>(text.Length * 4);
+        // Each word lower-cased between boundary marks, in one buffer: "<word>".
+        Span<char> marked = text.Length <= 1024 ? stackalloc char[text.Length + 2] : new char[text.Length + 2];
+        int start = -1;
+        for (int i = 0; i <= text.Length; i++)
         {
-            ids.Add(Bucket("w:", word));
-            string marked = "<" + word + ">";
-            for (int n = minN; n <= maxN; n++)
-            for (int start = 0; start + n <= marked.Length; start++)
-                ids.Add(Bucket("c:", marked.AsSpan(start, n)));
+            bool inWord = i < text.Length && char.IsLetterOrDigit(text[i]);
+            if (inWord && start < 0)
+                start = i;
+            else if (!inWord && start >= 0)
+            {
+                int length = i - start;
+                var word = marked.Slice(1, length);
+                text.AsSpan(start, length).ToLowerInvariant(word);
+                marked[0] = '<';
+                marked[length + 1] = '>';
+                ids.Add(Bucket(WordPrefix, word));
+                var ngrams = marked[..(length + 2)];
+                for (int n = minN; n <= maxN; n++)
+                for (int first = 0; first + n <= ngrams.Length; first++)
+                    ids.Add(Bucket(NgramPrefix, ngrams.Slice(first, n)));
+                start = -1;
+            }
         }
         if (ids.Count == 0)
             ids.Add(0);
@@ -40,29 +67,12 @@ internal sealed class HashedNgrams(int buckets, int minN = 3, int maxN = 5)
         return (ids.ToArray(), offsets);
     }
 
-    private static IEnumerable<string> Words(string text)
-    {
-        int start = -1;
-        for (int i = 0; i <= text.Length; i++)
-        {
-            bool inWord = i < text.Length && char.IsLetterOrDigit(text[i]);
-            if (inWord && start < 0)
-                start = i;
-            else if (!inWord && start >= 0)
-            {
-                yield return text[start..i].ToLowerInvariant();
-                start = -1;
-            }
-        }
-    }
+    private int Bucket(ulong prefix, ReadOnlySpan<char> value) => (int)(Extend(prefix, value) % (ulong)Buckets);
 
-    private int Bucket(string prefix, ReadOnlySpan<char> value)
+    private static ulong Extend(ulong hash, ReadOnlySpan<char> value)
     {
-        ulong hash = 14695981039346656037UL;
-        foreach (char c in prefix)
-            hash = (hash ^ c) * 1099511628211UL;
         foreach (char c in value)
-            hash = (hash ^ c) * 1099511628211UL;
-        return (int)(hash % (ulong)Buckets);
+            hash = (hash ^ c) * Prime;
+        return hash;
     }
 }

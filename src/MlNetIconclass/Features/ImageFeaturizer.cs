@@ -4,8 +4,9 @@ using Microsoft.ML.Transforms.Image;
 
 namespace MlNetIconclass.Features;
 
-/// <summary>ML.NET image featurization: resize, extract pixels, run the ONNX vision model (and its
-/// preprocessing).</summary>
+/// <summary>
+/// ML.NET image featurization: resize, extract pixels, run the ONNX vision model (and its preprocessing).
+/// </summary>
 public static class ImageFeaturizerCatalog
 {
     /// <summary>

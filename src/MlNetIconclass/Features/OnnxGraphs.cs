@@ -11,8 +11,9 @@ namespace MlNetIconclass.Features;
 /// </summary>
 internal static class OnnxGraphs
 {
-    /// <summary>Opset 17: ScatterND with reduction, TopK with k as an input, Gemm and Erf, all on CPU and
-    /// CUDA.</summary>
+    /// <summary>
+    /// Opset 17: ScatterND with reduction, TopK with k as an input, Gemm and Erf, all on CPU and CUDA.
+    /// </summary>
     private const int Opset = 17;
 
     public static ModelProto Model(GraphProto graph)
@@ -116,8 +117,9 @@ internal static class OnnxGraphs
 
     public static bool IsFloat(TensorProto tensor) => tensor.DataType == (int)DataType.Float;
 
-    /// <summary>A float initializer's values, whichever of the two encodings (raw bytes or a float list) it
-    /// uses.</summary>
+    /// <summary>
+    /// A float initializer's values, whichever of the two encodings (raw bytes or a float list) it uses.
+    /// </summary>
     public static float[] FloatValues(TensorProto tensor) =>
         tensor.RawData.Length > 0
             ? MemoryMarshal.Cast<byte, float>(tensor.RawData.Span).ToArray()

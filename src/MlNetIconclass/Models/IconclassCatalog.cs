@@ -33,8 +33,9 @@ public sealed class IconclassCatalog
     /// <summary>The context the catalog's components belong to (for extensions such as the estimator).</summary>
     public MLContext Context { get; }
 
-    /// <summary>A transformer over a model file saved by <see cref="IconclassModel.Save"/> (or <c>iconclass
-    /// train</c>).</summary>
+    /// <summary>
+    /// A transformer over a model file saved by <see cref="IconclassModel.Save"/> (or <c>iconclass train</c>).
+    /// </summary>
     public IconclassTransformer LoadModel(
         string path,
         IconclassThesaurus thesaurus,

@@ -57,8 +57,10 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
     /// <summary>Whether the query tower reads images (the model was trained with them).</summary>
     public bool ReadsImages => Queries.Visual is not null;
 
-    /// <summary>The image features of the model's queries, when it reads images: to prepare a batch, and to ask why an
-    /// image was not used.</summary>
+    /// <summary>
+    /// The image features of the model's queries, when it reads images: to prepare a batch, and to ask why an image was
+    /// not used.
+    /// </summary>
     public ArtworkImageFeatures? Images => Queries.Visual?.Images;
 
     /// <summary>

@@ -52,14 +52,16 @@ public sealed class IconclassTransformer : ITransformer, IDisposable
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
         new RankingRowMapper(this, inputSchema, GetOutputSchema(inputSchema));
 
-    /// <summary>Saves the model alone, to one model file (<c>iconclass</c> and <see cref="IconclassModel.Load"/> read
-    /// it).</summary>
+    /// <summary>
+    /// Saves the model alone, to one model file (<c>iconclass</c> and <see cref="IconclassModel.Load"/> read it).
+    /// </summary>
     public void Save(string path) => Model.Save(path);
 
     void ICanSaveModel.Save(ModelSaveContext context) => MlNetPersistence.Save(context, this);
 
-    /// <summary>What <c>mlContext.Model.Load</c> calls, through the loader <see cref="MlNetPersistence"/>
-    /// registers.</summary>
+    /// <summary>
+    /// What <c>mlContext.Model.Load</c> calls, through the loader <see cref="MlNetPersistence"/> registers.
+    /// </summary>
     internal static IconclassTransformer Load(IHostEnvironment environment, object context) =>
         MlNetPersistence.Load(environment, context);
 

@@ -43,8 +43,9 @@ internal static class ModelFile
     {
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
         var entries = new ZipEntries(zip);
+        // A model read from an older format is written in the current one.
         using (var manifest = entries.Create(ManifestEntry))
-            JsonSerializer.Serialize(manifest, model.Manifest, Json);
+            JsonSerializer.Serialize(manifest, model.Manifest with { Format = ModelManifest.CurrentFormat }, Json);
         model.Encoder.Save(entries);
         if (model.Encoder.Kind == TextEncoderKind.MiniLm)
             model.Labels.Save(entries, model.Manifest.Languages);
@@ -60,8 +61,10 @@ internal static class ModelFile
         return Load(stream, $"'{path}'", thesaurus, options);
     }
 
-    /// <summary>Loads a model from a stream; <paramref name="description"/> names it in errors (its path, or where it
-    /// came from).</summary>
+    /// <summary>
+    /// Loads a model from a stream; <paramref name="description"/> names it in errors (its path, or where it came
+    /// from).
+    /// </summary>
     public static IconclassModel Load(
         Stream stream,
         string description,

@@ -5,12 +5,14 @@ using MlNetIconclass.Retrieval;
 
 namespace MlNetIconclass.Models;
 
-/// <summary>What a saved model is: versions, options, the label set it ranks, its hybrid weights and training
-/// figures.</summary>
+/// <summary>
+/// What a saved model is: versions, options, the label set it ranks, its hybrid weights and training figures.
+/// </summary>
 public sealed record ModelManifest
 {
-    /// <summary>2: every text encoder is an ONNX graph (<c>encoder.onnx</c>). 1 kept n-gram weights as
-    /// <c>encoder.f16</c>.</summary>
+    /// <summary>
+    /// 2: every text encoder is an ONNX graph (<c>encoder.onnx</c>). 1 kept n-gram weights as <c>encoder.f16</c>.
+    /// </summary>
     public const int CurrentFormat = 2;
 
     /// <summary>The formats this library reads.</summary>
@@ -49,18 +51,21 @@ public sealed record ModelManifest
     /// <summary>Training records whose image was used to train the projection.</summary>
     public int ImageRecords { get; init; }
 
-    /// <summary>Passes that fine-tuned the vision model; above 0, its weights are in the model file
-    /// (vision-backbone.onnx).</summary>
+    /// <summary>
+    /// Passes that fine-tuned the vision model; above 0, its weights are in the model file (vision-backbone.onnx).
+    /// </summary>
     public int ImageBackboneEpochs { get; init; }
 
-    /// <summary>SHA-256 of the label space, one label a line: a model only ranks the label set it was built
-    /// for.</summary>
+    /// <summary>
+    /// SHA-256 of the label space, one label a line: a model only ranks the label set it was built for.
+    /// </summary>
     public static string HashLabels(IEnumerable<string> labels) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', labels))));
 }
 
-/// <summary>One epoch's figures: loss, validation (dense ranking alone) where there is a validation set, and
-/// speed.</summary>
+/// <summary>
+/// One epoch's figures: loss, validation (dense ranking alone) where there is a validation set, and speed.
+/// </summary>
 public sealed record EpochReport(
     string Phase,
     int Epoch,

@@ -1,7 +1,8 @@
 namespace MlNetIconclass.Persistence;
 
-/// <summary>Writes a file under a temporary name, then renames it, so an interrupted write never leaves a file that
-/// looks whole.</summary>
+/// <summary>
+/// Writes a file under a temporary name, then renames it, so an interrupted write never leaves a file that looks whole.
+/// </summary>
 internal static class AtomicFile
 {
     public static async Task WriteAsync(string path, Func<Stream, Task> write)

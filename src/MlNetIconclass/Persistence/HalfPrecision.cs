@@ -1,3 +1,6 @@
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+
 namespace MlNetIconclass.Persistence;
 
 /// <summary>
@@ -6,14 +9,16 @@ namespace MlNetIconclass.Persistence;
 /// </summary>
 internal static class HalfPrecision
 {
-    /// <summary>More values than any model part holds (a 65,536 x 1,024 matrix): a larger count is corrupt, not
-    /// big.</summary>
+    /// <summary>
+    /// More values than any model part holds (a 65,536 x 1,024 matrix): a larger count is corrupt, not big.
+    /// </summary>
     private const long MaxValues = 1L << 26;
 
     public static void Round(Span<float> values)
     {
-        for (int i = 0; i < values.Length; i++)
-            values[i] = (float)(Half)values[i];
+        var halves = new Half[values.Length];
+        TensorPrimitives.ConvertToHalf(values, halves);
+        TensorPrimitives.ConvertToSingle(halves, values);
     }
 
     public static float[] Rounded(ReadOnlySpan<float> values)
@@ -39,17 +44,19 @@ internal static class HalfPrecision
 
     public static void WriteValues(BinaryWriter writer, ReadOnlySpan<float> values)
     {
-        foreach (var value in values)
-            writer.Write((Half)value);
+        var halves = new Half[values.Length];
+        TensorPrimitives.ConvertToHalf(values, halves);
+        writer.Write(MemoryMarshal.AsBytes(halves.AsSpan()));
     }
 
     public static float[] ReadValues(BinaryReader reader, long count)
     {
         if (count < 0 || count > MaxValues)
             throw new InvalidDataException($"{count} half-precision values is not a size a model part has.");
+        var halves = new Half[count];
+        reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(halves.AsSpan()));
         var values = new float[count];
-        for (long i = 0; i < count; i++)
-            values[i] = (float)reader.ReadHalf();
+        TensorPrimitives.ConvertToSingle(halves, values);
         return values;
     }
 }

@@ -34,8 +34,9 @@ internal static class ModelEntryReaderExtensions
         return buffer.ToArray();
     }
 
-    /// <summary>Reads an entry, naming it in the error when its content is not what <paramref name="read"/>
-    /// expects.</summary>
+    /// <summary>
+    /// Reads an entry, naming it in the error when its content is not what <paramref name="read"/> expects.
+    /// </summary>
     public static T Read<T>(this IModelEntryReader reader, string entry, Func<Stream, T> read)
     {
         using var stream = reader.Open(entry);

@@ -40,8 +40,9 @@ internal sealed class Bm25Index
 
     public int DocumentCount { get; }
 
-    /// <summary>The best <paramref name="count"/> documents with a positive score, best first (ties by
-    /// index).</summary>
+    /// <summary>
+    /// The best <paramref name="count"/> documents with a positive score, best first (ties by index).
+    /// </summary>
     public IReadOnlyList<(int Document, float Score)> Search(IEnumerable<string> queryTokens, int count)
     {
         var scores = new Dictionary<int, float>();

@@ -60,8 +60,9 @@ internal sealed class DenseIndex : IDisposable
     public IReadOnlyList<ScoredCode> Search(ReadOnlySpan<float> query, int count) =>
         SearchBatch(query, count)[0].Select(hit => new ScoredCode(Keys[hit.Row], hit.Score)).ToArray();
 
-    /// <summary>Top <paramref name="count"/> rows for each of a batch of queries (row-major <c>[queries,
-    /// Dimension]</c>).</summary>
+    /// <summary>
+    /// Top <paramref name="count"/> rows for each of a batch of queries (row-major <c>[queries, Dimension]</c>).
+    /// </summary>
     public IReadOnlyList<(int Row, float Score)>[] SearchBatch(ReadOnlySpan<float> queries, int count)
     {
         int batch = queries.Length / Dimension;

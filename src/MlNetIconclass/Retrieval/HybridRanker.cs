@@ -20,8 +20,9 @@ public enum HybridComponent
     /// <summary>Log training frequency of the label.</summary>
     Prior,
 
-    /// <summary>Cosine to the label's prototype: the mean of its training records in the dual encoder's
-    /// space.</summary>
+    /// <summary>
+    /// Cosine to the label's prototype: the mean of its training records in the dual encoder's space.
+    /// </summary>
     Prototype,
 }
 
@@ -86,8 +87,9 @@ public sealed class HybridRanker : ICodeRanker
 
     public int Neighbours => Components.Neighbours;
 
-    /// <summary>The same components under other weights (for tuning and ablations), without recomputing
-    /// anything.</summary>
+    /// <summary>
+    /// The same components under other weights (for tuning and ablations), without recomputing anything.
+    /// </summary>
     public HybridRanker WithWeights(HybridWeights other, string? otherName = null) =>
         new(Components, other, otherName ?? Name);
 

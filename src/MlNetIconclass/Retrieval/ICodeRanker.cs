@@ -13,8 +13,9 @@ public interface ICodeRanker
     /// </summary>
     IReadOnlyList<ScoredCode> Rank(ArtworkRecord record, int count);
 
-    /// <summary>Rankings of several records; rankers that gain from batching (one matrix product for all) override
-    /// it.</summary>
+    /// <summary>
+    /// Rankings of several records; rankers that gain from batching (one matrix product for all) override it.
+    /// </summary>
     IReadOnlyList<IReadOnlyList<ScoredCode>> RankBatch(IReadOnlyList<ArtworkRecord> records, int count) =>
         records.Select(record => Rank(record, count)).ToArray();
 }

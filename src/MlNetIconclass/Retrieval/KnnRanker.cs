@@ -38,8 +38,9 @@ public sealed class KnnRanker(
         return ranked;
     }
 
-    /// <summary>Each label of the nearest training records, with the sum of the BM25 scores of the neighbours carrying
-    /// it.</summary>
+    /// <summary>
+    /// Each label of the nearest training records, with the sum of the BM25 scores of the neighbours carrying it.
+    /// </summary>
     public Dictionary<string, float> Votes(ArtworkRecord record) =>
         NeighbourVotes.Sum(_index.Search(QueryText.Tokens(record, fields), neighbours), training);
 }

@@ -47,8 +47,9 @@ internal sealed class LabelIndexes(
 
     private static string Entry(string language) => $"labels-{language}.f16";
 
-    /// <summary>Keeps the label embeddings of these languages with the model (worth it where encoding takes
-    /// minutes).</summary>
+    /// <summary>
+    /// Keeps the label embeddings of these languages with the model (worth it where encoding takes minutes).
+    /// </summary>
     internal void Save(IModelEntryWriter writer, IEnumerable<string> languages)
     {
         foreach (var language in languages)

@@ -40,8 +40,9 @@ public sealed class LabeledRecords
 
     public int WithoutLabels { get; }
 
-    /// <summary>Each record's id, titles, descriptions and labels; images are not kept (the memory is searched by
-    /// text).</summary>
+    /// <summary>
+    /// Each record's id, titles, descriptions and labels; images are not kept (the memory is searched by text).
+    /// </summary>
     internal void Save(IModelEntryWriter writer)
     {
         using var stream = new StreamWriter(writer.Create(Entry));
@@ -59,8 +60,9 @@ public sealed class LabeledRecords
             );
     }
 
-    /// <summary>Every line is a record: a blank or unreadable line makes the file unusable rather than the memory
-    /// shorter.</summary>
+    /// <summary>
+    /// Every line is a record: a blank or unreadable line makes the file unusable rather than the memory shorter.
+    /// </summary>
     internal static LabeledRecords Load(IModelEntryReader reader, GoldCodeNormalizer normalizer) =>
         reader.Read(
             Entry,

@@ -2,8 +2,9 @@ using MlNetIconclass.Collections;
 
 namespace MlNetIconclass.Retrieval;
 
-/// <summary>The frequency prior: the same list for every record, labels by how often training records carry
-/// them.</summary>
+/// <summary>
+/// The frequency prior: the same list for every record, labels by how often training records carry them.
+/// </summary>
 public sealed class PriorRanker : ICodeRanker
 {
     private readonly ScoredCode[] _ranking;

@@ -23,8 +23,9 @@ public static class QueryText
     public static List<string> Tokens(ArtworkRecord record, QueryFields fields) =>
         TextTokenizer.Tokenize(Texts(record, fields));
 
-    /// <summary>The language most of the record's titles (else descriptions) are in; English when it has
-    /// none.</summary>
+    /// <summary>
+    /// The language most of the record's titles (else descriptions) are in; English when it has none.
+    /// </summary>
     public static string Language(ArtworkRecord record) =>
         record
             .Titles.Concat(record.Descriptions)

@@ -69,8 +69,9 @@ internal sealed class VisualFusion
 
     private const string Entry = "vision.f16";
 
-    /// <summary>Projection, bias and gate at half precision (the trainer rounds them, so nothing changes on
-    /// saving).</summary>
+    /// <summary>
+    /// Projection, bias and gate at half precision (the trainer rounds them, so nothing changes on saving).
+    /// </summary>
     internal void Save(IModelEntryWriter writer)
     {
         using var stream = writer.Create(Entry);

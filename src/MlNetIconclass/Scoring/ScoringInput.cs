@@ -6,8 +6,9 @@ namespace MlNetIconclass.Scoring;
 /// <summary>One input row: its position in the dump, and its record or why there is none.</summary>
 public sealed record InputRow(long Row, string Id, ArtworkRecord? Record, string? Error);
 
-/// <summary>A unit of work: a Parquet row group, or a run of rows of a text dump. Resuming and sharding count
-/// these.</summary>
+/// <summary>
+/// A unit of work: a Parquet row group, or a run of rows of a text dump. Resuming and sharding count these.
+/// </summary>
 public sealed record InputChunk(int Index, IReadOnlyList<InputRow> Rows);
 
 /// <summary>

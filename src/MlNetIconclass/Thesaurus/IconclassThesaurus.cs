@@ -27,8 +27,9 @@ public sealed class IconclassThesaurus
     /// <summary>Languages with definitions or keywords loaded.</summary>
     public IReadOnlyList<string> Languages { get; }
 
-    /// <summary>Loads the Iconclass data from a zip or an upstream-style folder, in every language or only those
-    /// given.</summary>
+    /// <summary>
+    /// Loads the Iconclass data from a zip or an upstream-style folder, in every language or only those given.
+    /// </summary>
     public static IconclassThesaurus Load(string path, IEnumerable<string>? languages = null) =>
         ThesaurusLoader.Load(ThesaurusSource.From(path), languages?.ToHashSet(StringComparer.Ordinal));
 
@@ -99,8 +100,9 @@ public sealed class IconclassThesaurus
         return text;
     }
 
-    /// <summary>The definition of a notation or key, else its <c>(...)</c> placeholder's with the name filled
-    /// in.</summary>
+    /// <summary>
+    /// The definition of a notation or key, else its <c>(...)</c> placeholder's with the name filled in.
+    /// </summary>
     private string? DefinitionOrPlaceholder(string notationOrKey, string language)
     {
         if (Texts.GetDefinition(notationOrKey, language) is { } text)

@@ -53,8 +53,9 @@ public sealed partial record Notation
 
     public bool IsPlaceholder => Base.Contains(PlaceholderBracket, StringComparison.Ordinal);
 
-    /// <summary>The base with its last bracketed name replaced by <c>(...)</c>: the form that stands for any
-    /// name.</summary>
+    /// <summary>
+    /// The base with its last bracketed name replaced by <c>(...)</c>: the form that stands for any name.
+    /// </summary>
     public string? PlaceholderBase
     {
         get
@@ -67,8 +68,9 @@ public sealed partial record Notation
         }
     }
 
-    /// <summary>The base up to its first bracket (<c>25F23</c> for <c>25F23(LION)1</c>), or null without
-    /// brackets.</summary>
+    /// <summary>
+    /// The base up to its first bracket (<c>25F23</c> for <c>25F23(LION)1</c>), or null without brackets.
+    /// </summary>
     public string? UnbracketedBase
     {
         get
@@ -133,8 +135,9 @@ public sealed partial record Notation
     public static Notation Parse(string text) =>
         TryParse(text, out var notation, out var error) ? notation : throw new FormatException(error);
 
-    /// <summary>Splits a combined notation on the colons that stand outside brackets (<c>71W62(Job 4:11)</c> is
-    /// one).</summary>
+    /// <summary>
+    /// Splits a combined notation on the colons that stand outside brackets (<c>71W62(Job 4:11)</c> is one).
+    /// </summary>
     public static IReadOnlyList<string> SplitCombined(string text)
     {
         var parts = new List<string>();

@@ -13,8 +13,10 @@ public sealed record Series(string Name, IReadOnlyList<double> Values);
 /// </summary>
 public static class Charts
 {
-    /// <summary>Lines over labelled x positions; <paramref name="rightAxis"/> series get a second scale on the right.
-    /// NaN leaves a gap.</summary>
+    /// <summary>
+    /// Lines over labelled x positions; <paramref name="rightAxis"/> series get a second scale on the right. NaN leaves
+    /// a gap.
+    /// </summary>
     public static byte[] Lines(
         string title,
         IReadOnlyList<string> x,
@@ -116,12 +118,14 @@ public static class Charts
         return chart.Png();
     }
 
-    /// <summary>An HTML image element holding the PNG, for notebooks
-    /// (<c>display(HTML(Charts.Html(png)))</c>).</summary>
+    /// <summary>
+    /// An HTML image element holding the PNG, for notebooks (<c>display(HTML(Charts.Html(png)))</c>).
+    /// </summary>
     public static string Html(byte[] png) => $"<img src=\"data:image/png;base64,{Convert.ToBase64String(png)}\" />";
 
-    /// <summary>From zero (or the lowest value) to the highest, widened to a round step so that the five ticks read
-    /// well.</summary>
+    /// <summary>
+    /// From zero (or the lowest value) to the highest, widened to a round step so that the five ticks read well.
+    /// </summary>
     private static (double Min, double Max) Scale(IEnumerable<Series> series)
     {
         var values = series.SelectMany(s => s.Values).Where(double.IsFinite).DefaultIfEmpty(0).ToArray();

@@ -2,8 +2,9 @@ using System.Text.RegularExpressions;
 
 namespace MlNetIconclass.Tests.Architecture;
 
-/// <summary>The conventions of .editorconfig that the formatter cannot keep by itself (it does not wrap comments or
-/// strings).</summary>
+/// <summary>
+/// The conventions of .editorconfig that the formatter cannot keep by itself (it does not wrap comments or strings).
+/// </summary>
 public partial class CodeConventionsTests
 {
     private const int LineLimit = 120;

@@ -71,8 +71,9 @@ public class LayerTests
         Assert.Empty(outside);
     }
 
-    /// <summary>The rule sees the dependencies there are, so that the checks above cannot pass for want of seeing
-    /// any.</summary>
+    /// <summary>
+    /// The rule sees the dependencies there are, so that the checks above cannot pass for want of seeing any.
+    /// </summary>
     [Fact]
     public void TheRuleSeesTheDependenciesThereAre()
     {

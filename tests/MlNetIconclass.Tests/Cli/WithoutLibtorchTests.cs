@@ -56,8 +56,9 @@ public partial class WithoutLibtorchTests
         Assert.False(Directory.Exists(Path.Combine(build, "cpu")));
     }
 
-    /// <summary>The build output as symbolic links (fast, and nothing copied), minus libtorch; how many files were left
-    /// out.</summary>
+    /// <summary>
+    /// The build output as symbolic links (fast, and nothing copied), minus libtorch; how many files were left out.
+    /// </summary>
     private static int CopyWithoutLibtorch(string source, string target)
     {
         int leftOut = 0;

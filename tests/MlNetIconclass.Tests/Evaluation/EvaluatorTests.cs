@@ -5,7 +5,10 @@ namespace MlNetIconclass.Tests.Evaluation;
 
 public class EvaluatorTests
 {
-    /// <summary>DESIGN.md's reference figures for the baselines on the Suriname records, to ±0.02.</summary>
+    /// <summary>
+    /// The protocol's reference figures for the baselines on the Suriname records (docs/evaluation-protocol.md), to
+    /// ±0.02.
+    /// </summary>
     [Theory]
     [InlineData("prior", 0.304, 0.190)]
     [InlineData("bm25", 0.127, 0.135)]

@@ -27,7 +27,7 @@ public class ModelFileTests
 
         Assert.Equal(fitted.Manifest.Weights, loaded.Manifest.Weights);
         Assert.Equal(ModelManifest.CurrentFormat, loaded.Manifest.Format);
-        Assert.Equal(["encoder.onnx", "manifest.json", "memory.jsonl"], Entries(path));
+        Assert.Equal(["encoder.onnx", "manifest.json", "memory.jsonl", "ngram-table.f16"], Entries(path));
         foreach (var record in await TinyModels.TestRecordsAsync())
             AssertSameRanking(fitted.Rank(record, 20), loaded.Rank(record, 20));
     }

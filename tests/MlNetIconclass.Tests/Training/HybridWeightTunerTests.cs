@@ -5,8 +5,9 @@ namespace MlNetIconclass.Tests.Training;
 
 public class HybridWeightTunerTests
 {
-    /// <summary>The tuner scores weightings by counting; it must agree with ranking by Combine and the protocol's
-    /// metrics.</summary>
+    /// <summary>
+    /// The tuner scores weightings by counting; it must agree with ranking by Combine and the protocol's metrics.
+    /// </summary>
     [Fact]
     public void CountingObjectiveAgreesWithCombineAndTheMetrics()
     {

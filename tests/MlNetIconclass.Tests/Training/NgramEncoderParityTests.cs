@@ -5,8 +5,9 @@ using static TorchSharp.torch;
 
 namespace MlNetIconclass.Tests.Training;
 
-/// <summary>The n-gram tower trained in TorchSharp and its ONNX graph on ONNX Runtime give the same
-/// embeddings.</summary>
+/// <summary>
+/// The n-gram tower trained in TorchSharp and its ONNX graph on ONNX Runtime give the same embeddings.
+/// </summary>
 public class NgramEncoderParityTests
 {
     private static readonly string[] Texts =

@@ -5,8 +5,9 @@ using MlNetIconclass.Training;
 
 namespace MlNetIconclass.Tests.Training;
 
-/// <summary>Small, fast training settings and a slice of the bundled sample, for tests of the training
-/// machinery.</summary>
+/// <summary>
+/// Small, fast training settings and a slice of the bundled sample, for tests of the training machinery.
+/// </summary>
 internal static class TinyModels
 {
     public static DualEncoderOptions Options(int seed = 1) =>
@@ -23,8 +24,9 @@ internal static class TinyModels
             Device = ComputeDevice.Cpu,
         };
 
-    /// <summary>The first 120 coded records of the train split; about 15 of them fall in the validation
-    /// share.</summary>
+    /// <summary>
+    /// The first 120 coded records of the train split; about 15 of them fall in the validation share.
+    /// </summary>
     public static async Task<List<ArtworkRecord>> TrainRecordsAsync() =>
         (await ArtworkParquet.ReadAllAsync(BundledSamples.RijksmuseumSuriname))
             .Where(r => r.Codes.Count > 0 && !ProtocolSplit.IsTest(r.Id))
@@ -41,7 +43,8 @@ internal static class TinyModels
         IconclassTrainer.Fit(BundledThesaurus.Instance, TrainRecordsAsync().GetAwaiter().GetResult(), Options())
     );
 
-    /// <summary>One tiny model for the tests that only rank with it, trained once per test run; never dispose
-    /// it.</summary>
+    /// <summary>
+    /// One tiny model for the tests that only rank with it, trained once per test run; never dispose it.
+    /// </summary>
     public static IconclassModel Shared => SharedModel.Value;
 }

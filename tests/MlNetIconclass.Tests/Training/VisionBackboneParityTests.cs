@@ -9,8 +9,9 @@ using static TorchSharp.torch;
 
 namespace MlNetIconclass.Tests.Training;
 
-/// <summary>ResNet18 in TorchSharp and in ONNX Runtime (through the ML.NET featurizer) agree, before and after
-/// fine-tuning.</summary>
+/// <summary>
+/// ResNet18 in TorchSharp and in ONNX Runtime (through the ML.NET featurizer) agree, before and after fine-tuning.
+/// </summary>
 public class VisionBackboneParityTests(ITestOutputHelper output)
 {
     private static readonly ImageModelOptions ResNet18 = ImageModelOptions.ResNet18;
