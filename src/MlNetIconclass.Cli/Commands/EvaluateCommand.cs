@@ -88,14 +88,8 @@ internal static class EvaluateCommand
                         : _ => new ModelUnderTest(trained, trained.Ablations());
 
                     EvaluationResult? evaluation = null;
-                    await AnsiConsole
-                        .Progress()
-                        .Columns(
-                            new TaskDescriptionColumn(),
-                            new ProgressBarColumn(),
-                            new PercentageColumn(),
-                            new RemainingTimeColumn()
-                        )
+                    await ProgressBars
+                        .Create()
                         .StartAsync(async context =>
                         {
                             var task = context.AddTask("ranking test records");

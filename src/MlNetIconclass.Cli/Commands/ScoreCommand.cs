@@ -121,15 +121,8 @@ internal static class ScoreCommand
 
                     var clock = Stopwatch.StartNew();
                     ScoringSummary? summary = null;
-                    await AnsiConsole
-                        .Progress()
-                        .Columns(
-                            new TaskDescriptionColumn(),
-                            new ProgressBarColumn(),
-                            new PercentageColumn(),
-                            new RemainingTimeColumn(),
-                            new SpinnerColumn()
-                        )
+                    await ProgressBars
+                        .Create(new SpinnerColumn())
                         .StartAsync(async context =>
                         {
                             var task = context.AddTask($"scoring {Path.GetFileName(inputPath)}");

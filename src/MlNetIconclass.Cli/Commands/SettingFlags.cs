@@ -29,7 +29,7 @@ internal sealed class SettingFlags
                 (
                     new Option<string>(FlagOf(setting.Name))
                     {
-                        Description = $"{Describe(setting)} (default: {DefaultOf(setting, defaults)})",
+                        Description = Describe(setting, defaults),
                         HelpName = HelpName(setting.PropertyType),
                         Arity = IsBoolean(setting.PropertyType) ? ArgumentArity.ZeroOrOne : ArgumentArity.ExactlyOne,
                     },
@@ -133,10 +133,20 @@ internal sealed class SettingFlags
             : "text";
     }
 
-    private static string DefaultOf(JsonPropertyInfo setting, DualEncoderOptions defaults) =>
-        JsonSerializer.Serialize(setting.Get!(defaults), setting.PropertyType, TrainingConfig.Json);
-
-    private static string Describe(JsonPropertyInfo setting) =>
-        (setting.AttributeProvider as MemberInfo)?.GetCustomAttribute<DescriptionAttribute>()?.Description
-        ?? setting.Name;
+    /// <summary>
+    /// The setting's description, and its default as a flag would give it where the description does not say.
+    /// </summary>
+    private static string Describe(JsonPropertyInfo setting, DualEncoderOptions defaults)
+    {
+        string description =
+            (setting.AttributeProvider as MemberInfo)?.GetCustomAttribute<DescriptionAttribute>()?.Description
+            ?? setting.Name;
+        if (description.Contains("default", StringComparison.Ordinal) || setting.Get!(defaults) is not { } value)
+            return description;
+        var json = JsonSerializer.SerializeToNode(value, setting.PropertyType, TrainingConfig.Json);
+        string shown = json is System.Text.Json.Nodes.JsonArray list
+            ? string.Join(",", list.Select(item => item?.ToString()))
+            : json!.ToString();
+        return $"{description} (default: {shown})";
+    }
 }

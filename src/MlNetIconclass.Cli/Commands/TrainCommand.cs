@@ -158,14 +158,8 @@ internal static class TrainCommand
     )
     {
         TrainingResult? run = null;
-        AnsiConsole
-            .Progress()
-            .Columns(
-                new TaskDescriptionColumn(),
-                new ProgressBarColumn(),
-                new PercentageColumn(),
-                new RemainingTimeColumn()
-            )
+        ProgressBars
+            .Create()
             .Start(context =>
             {
                 ProgressTask? task = null;

@@ -9,20 +9,10 @@ public partial class CodeConventionsTests
 {
     private const int LineLimit = 120;
 
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-            if (File.Exists(Path.Combine(folder.FullName, "MlNetIconclass.sln")))
-                return folder.FullName;
-        throw new DirectoryNotFoundException(
-            "The tests run outside the repository: no MlNetIconclass.sln above " + AppContext.BaseDirectory
-        );
-    }
-
     private static IEnumerable<string> SourceFiles() =>
         new[] { "src", "tests", "benchmarks" }
             .SelectMany(folder =>
-                Directory.EnumerateFiles(Path.Combine(RepositoryRoot(), folder), "*.cs", SearchOption.AllDirectories)
+                Directory.EnumerateFiles(Path.Combine(Repository.Root, folder), "*.cs", SearchOption.AllDirectories)
             )
             .Where(path =>
                 !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}")
@@ -35,7 +25,7 @@ public partial class CodeConventionsTests
         var longLines = SourceFiles()
             .SelectMany(path => File.ReadLines(path).Select((line, i) => (path, number: i + 1, line.Length)))
             .Where(line => line.Length > LineLimit)
-            .Select(line => $"{Path.GetRelativePath(RepositoryRoot(), line.path)}:{line.number} ({line.Length})")
+            .Select(line => $"{Path.GetRelativePath(Repository.Root, line.path)}:{line.number} ({line.Length})")
             .ToArray();
         Assert.Empty(longLines);
     }
@@ -46,7 +36,7 @@ public partial class CodeConventionsTests
     [Fact]
     public void EachCommandHasItsOwnFile()
     {
-        var commands = Path.Combine(RepositoryRoot(), "src", "MlNetIconclass.Cli", "Commands");
+        var commands = Path.Combine(Repository.Root, "src", "MlNetIconclass.Cli", "Commands");
         foreach (var path in Directory.GetFiles(commands, "*Command.cs"))
             Assert.Equal(
                 [Path.GetFileNameWithoutExtension(path)],

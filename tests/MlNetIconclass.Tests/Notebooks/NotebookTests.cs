@@ -15,7 +15,7 @@ namespace MlNetIconclass.Tests.Notebooks;
 [Trait("Category", "Slow")]
 public class NotebookTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    private static string Folder => Path.Combine(RepositoryRoot(), "notebooks");
+    private static string Folder => Path.Combine(Repository.Root, "notebooks");
 
     public static TheoryData<string> Notebooks() =>
         new(Directory.GetFiles(Folder, "*.ipynb").Select(Path.GetFileName).Order(StringComparer.Ordinal)!);
@@ -77,15 +77,5 @@ public class NotebookTests(Xunit.Abstractions.ITestOutputHelper output)
             return line;
         string file = Path.GetFileName(line.Trim().TrimEnd('"'));
         return $"#r \"{Path.Combine(AppContext.BaseDirectory, file)}\"";
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-            if (File.Exists(Path.Combine(folder.FullName, "MlNetIconclass.sln")))
-                return folder.FullName;
-        throw new DirectoryNotFoundException(
-            "The tests run outside the repository: no MlNetIconclass.sln above " + AppContext.BaseDirectory
-        );
     }
 }
