@@ -88,6 +88,12 @@ public sealed class DualEncoderOptions
     [JsonIgnore]
     public string? ImageFolder { get; set; }
 
+    [Description(
+        "The folder training images must lie in: an image whose path resolves outside it is not read (default: "
+            + "anywhere)"
+    )]
+    public string? ImageRoot { get; set; }
+
     [Description("A folder to keep image features in by content hash, so that retraining does not recompute them")]
     [JsonPropertyName("imageCache")]
     public string? ImageCacheFolder { get; set; }
@@ -111,7 +117,7 @@ public sealed class DualEncoderOptions
 
     /// <summary>Whether the query tower reads images.</summary>
     [JsonIgnore]
-    public bool ReadsImages => Modalities.Contains(QueryModality.Image);
+    public bool ReadsImages => Modalities is not null && Modalities.Contains(QueryModality.Image);
 
     internal int EffectiveSeed => Seed ?? 1;
 

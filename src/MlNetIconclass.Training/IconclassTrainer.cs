@@ -158,7 +158,7 @@ public static class IconclassTrainer
         var imageModel = options.ImageModel;
         var images = new ArtworkImageFeatures(
             new ImageFeaturizer(imageModel, options.Device, options.ImageCacheFolder, log),
-            options.ImageFolder,
+            new ImageAccess(options.ImageFolder, options.ImageRoot),
             log
         );
         images.Prepare(train.Items.Select(item => item.Record));
@@ -223,7 +223,7 @@ public static class IconclassTrainer
         log?.Invoke($"fine-tuned image model exported to ONNX as {fineTuned.Name}");
         var fineTunedImages = new ArtworkImageFeatures(
             new ImageFeaturizer(fineTuned, options.Device, options.ImageCacheFolder, log),
-            options.ImageFolder,
+            new ImageAccess(options.ImageFolder, options.ImageRoot),
             log
         );
         return (new VisualQuery(fusion, fineTunedImages), imageRecords);

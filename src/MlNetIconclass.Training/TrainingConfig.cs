@@ -76,6 +76,8 @@ public sealed record TrainingConfig
             ReadCommentHandling = JsonCommentHandling.Skip,
             AllowTrailingCommas = true,
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+            // "data": null and the like are errors naming the field, not null references later.
+            RespectNullableAnnotations = true,
             Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
             TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { ReadOptionsBesideTheRun } },
         };
@@ -152,7 +154,12 @@ public sealed record TrainingConfig
             yield return "data: name at least one collection";
         for (int i = 0; i < Data.Count; i++)
         {
-            var source = Data[i];
+            // JSON's null inside a list or a map is not covered by the nullable annotations the reader respects.
+            if (Data[i] is not { } source)
+            {
+                yield return $"data[{i}]: null; give {{ \"path\": ... }}";
+                continue;
+            }
             if (string.IsNullOrWhiteSpace(source.Path))
                 yield return $"data[{i}].path: missing";
             else if (!File.Exists(Resolve(source.Path)))
@@ -161,6 +168,8 @@ public sealed record TrainingConfig
                 continue;
             if (source.Columns is null && format != SourceFormat.Rijksmuseum)
                 yield return $"data[{i}].columns: a {format} file needs its column mapping";
+            else if (source.Columns is { } columns && NullColumn(columns) is { } nullField)
+                yield return $"data[{i}].columns.{nullField}: null; name a column";
             else if (MappingProblem(format, source.Columns) is { } problem)
                 yield return $"data[{i}].columns.{problem}";
         }
@@ -170,6 +179,10 @@ public sealed record TrainingConfig
             yield return problem;
         if (string.IsNullOrWhiteSpace(Output))
             yield return "output: name the model file to write";
+        else if (System.IO.Path.GetDirectoryName(OutputPath) is { } folder && !Directory.Exists(folder))
+            yield return $"output: the folder '{folder}' does not exist";
+        else if (Directory.Exists(OutputPath))
+            yield return $"output: '{OutputPath}' is a folder; name the model file to write";
     }
 
     public string Resolve(string path) =>
@@ -185,6 +198,8 @@ public sealed record TrainingConfig
         var options = Options.Clone();
         if (options.ImageCacheFolder is { } cache)
             options.ImageCacheFolder = Resolve(cache);
+        if (options.ImageRoot is { } root)
+            options.ImageRoot = Resolve(root);
         return options;
     }
 
@@ -238,6 +253,19 @@ public sealed record TrainingConfig
             columns?.CodesSeparator,
             columns?.TextSeparator
         );
+
+    /// <summary>
+    /// The first field of the mapping that names no column: <c>"nl": null</c>, or null in the codes list.
+    /// </summary>
+    private static string? NullColumn(ColumnsConfig columns) =>
+        columns.Titles.Where(pair => pair.Value is null).Select(pair => $"titles.{pair.Key}").FirstOrDefault()
+        ?? columns
+            .Descriptions.Where(pair => pair.Value is null)
+            .Select(pair => $"descriptions.{pair.Key}")
+            .FirstOrDefault()
+        ?? columns
+            .Codes.Select((column, i) => column is null ? $"codes[{i}]" : null)
+            .FirstOrDefault(f => f is not null);
 
     private static string? MappingProblem(SourceFormat format, ColumnsConfig? columns)
     {

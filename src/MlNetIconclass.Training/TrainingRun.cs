@@ -1,6 +1,7 @@
 using MlNetIconclass.Collections;
 using MlNetIconclass.Evaluation;
 using MlNetIconclass.Models;
+using MlNetIconclass.Persistence;
 using MlNetIconclass.Retrieval;
 using MlNetIconclass.Thesaurus;
 
@@ -25,6 +26,9 @@ public static class TrainingRun
         CancellationToken cancellation = default
     )
     {
+        // Checked before the hours of training that would be lost if the model could not be written after.
+        OutputPaths.CheckFile(modelPath, "model file");
+        OutputPaths.CheckFolder(reportFolder ?? DefaultReportFolder(modelPath), "report folder");
         var trainRecords = split == TrainingSplit.Train ? ProtocolSplit.Split(records).Train : records;
         var model = IconclassTrainer.Fit(thesaurus, trainRecords, options, log, progress, cancellation);
         try

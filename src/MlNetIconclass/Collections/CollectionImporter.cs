@@ -7,10 +7,9 @@ namespace MlNetIconclass.Collections;
 /// A bad record is rejected with the field and the reason, a malformed code is dropped from its record, and every
 /// other record goes through; all of it is counted in the <see cref="ImportReport"/>.
 /// </summary>
-public sealed class CollectionImporter(GoldCodeNormalizer normalizer)
+public sealed class CollectionImporter(IconclassThesaurus thesaurus)
 {
-    public CollectionImporter(IconclassThesaurus thesaurus)
-        : this(new GoldCodeNormalizer(thesaurus)) { }
+    private readonly GoldCodeNormalizer _normalizer = new(thesaurus);
 
     /// <summary>Streams the records of a file; <paramref name="report"/> is complete once the sequence is.</summary>
     public IEnumerable<ArtworkRecord> Read(
@@ -33,6 +32,12 @@ public sealed class CollectionImporter(GoldCodeNormalizer normalizer)
         var (columns, rows) = SourceRows.Open(path, format);
         if (columns.Count > 0)
             CheckColumns(path, columns, mapping, report);
+        foreach (var language in mapping.Titles.Concat(mapping.Descriptions).Select(c => c.Language).Distinct())
+            if (thesaurus.RankingLanguage(language) != language)
+                report.Warnings.Add(
+                    $"'{language}' is not a language of the thesaurus ({string.Join(", ", thesaurus.Languages)}): "
+                        + "its texts are kept as they are and ranked against the English definitions."
+                );
         var seenIds = new HashSet<string>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
@@ -54,11 +59,14 @@ public sealed class CollectionImporter(GoldCodeNormalizer normalizer)
             report.RecordsWritten++;
             report.CodesWritten += record!.Codes.Count;
             report.DistinctCodes.UnionWith(record.Codes);
-            yield return new ImportedRow(row.Line, record, null);
+            var warning = row.Warning is null ? null : new RecordProblem(row.Line, record.Id, "row", row.Warning);
+            if (warning is not null)
+                report.TextWarnings.Add(warning);
+            yield return new ImportedRow(row.Line, record, null, warning);
         }
     }
 
-    /// <summary>Imports a file into a Parquet file in the project schema.</summary>
+    /// <summary>Imports a file into a Parquet file in the project schema (never over the file it reads).</summary>
     public async Task<ImportReport> ImportAsync(
         string path,
         SourceFormat format,
@@ -67,6 +75,11 @@ public sealed class CollectionImporter(GoldCodeNormalizer normalizer)
         CancellationToken cancellation = default
     )
     {
+        if (Path.GetFullPath(outputPath) == Path.GetFullPath(path))
+            throw new ArgumentException(
+                $"The output '{outputPath}' is the input: it would be replaced; write to another file."
+            );
+        Persistence.OutputPaths.CheckFile(outputPath, "output");
         var report = new ImportReport();
         await ArtworkParquet.WriteAsync(Read(path, format, mapping, report), outputPath, cancellation: cancellation);
         return report;
@@ -141,7 +154,7 @@ public sealed class CollectionImporter(GoldCodeNormalizer normalizer)
                 report.DroppedCodes.Add(new RecordProblem(line, record.Id, field, error));
                 return;
             }
-            if (normalizer.Resolve(notation) is null)
+            if (_normalizer.Resolve(notation) is null)
                 report.UnresolvableCodes.Add(
                     new RecordProblem(line, record.Id, field, $"'{part.Trim()}' is not in the thesaurus")
                 );
@@ -164,5 +177,12 @@ public sealed class CollectionImporter(GoldCodeNormalizer normalizer)
             .Where(value => value.Length > 0);
 }
 
-/// <summary>One source row: the record made from it, or the problem that rejected it.</summary>
-public sealed record ImportedRow(long Line, ArtworkRecord? Record, RecordProblem? Problem);
+/// <summary>
+/// One source row: the record made from it, or the problem that rejected it; and a problem it was kept despite.
+/// </summary>
+public sealed record ImportedRow(
+    long Line,
+    ArtworkRecord? Record,
+    RecordProblem? Problem,
+    RecordProblem? Warning = null
+);

@@ -82,6 +82,15 @@ public sealed partial record ColumnMapping
     [GeneratedRegex("^[a-z]{2,3}$")]
     private static partial Regex LanguageCode();
 
+    /// <summary>A BCP 47 tag such as nl, pt-BR or zh-Hant; its first part is the language.</summary>
+    [GeneratedRegex("^([a-zA-Z]{2,3})(-[a-zA-Z0-9]{1,8})*$")]
+    private static partial Regex LanguageTag();
+
+    /// <summary>
+    /// Whether the text is a language code as the project writes them: ISO 639-1 (or 639-2), lower case.
+    /// </summary>
+    public static bool IsLanguageCode(string text) => LanguageCode().IsMatch(text);
+
     /// <summary>
     /// Parses <c>LANG=COLUMN</c>, with a clear error for a missing part or a language that is not a code.
     /// </summary>
@@ -91,18 +100,21 @@ public sealed partial record ColumnMapping
         return new LanguageColumn(language, column);
     }
 
-    /// <summary>Parses <c>LANG=VALUE</c>; the language must be an ISO 639-1 (or 639-2) code.</summary>
+    /// <summary>
+    /// Parses <c>LANG=VALUE</c>; the language is an ISO 639-1 (or 639-2) code, or a BCP 47 tag whose language part is
+    /// kept (<c>pt-BR</c> is <c>pt</c>). Any such language is accepted; one the thesaurus lacks is ranked in English.
+    /// </summary>
     public static (string Language, string Value) ParseLanguageValue(string text, string example)
     {
         int equals = text.IndexOf('=');
         if (equals <= 0 || equals == text.Length - 1)
             throw new FormatException($"'{text}' is not LANG=VALUE (for example {example}).");
-        string language = text[..equals].Trim().ToLowerInvariant();
-        if (!LanguageCode().IsMatch(language))
+        var tag = LanguageTag().Match(text[..equals].Trim());
+        if (!tag.Success)
             throw new FormatException(
                 $"'{text[..equals]}' in '{text}' is not a language code: use ISO 639-1, such as en, nl or de."
             );
-        return (language, text[(equals + 1)..].Trim());
+        return (tag.Groups[1].Value.ToLowerInvariant(), text[(equals + 1)..].Trim());
     }
 }
 

@@ -14,6 +14,9 @@ public sealed class ImportReport
     /// <summary>Well-formed codes that the protocol's gold normalisation cannot place in the label space.</summary>
     public List<RecordProblem> UnresolvableCodes { get; } = [];
 
+    /// <summary>Records kept with a problem in their text: bytes that are not UTF-8, replaced by U+FFFD.</summary>
+    public List<RecordProblem> TextWarnings { get; } = [];
+
     /// <summary>File-level remarks, such as an optional mapped column the file lacks.</summary>
     public List<string> Warnings { get; } = [];
     public HashSet<string> DistinctCodes { get; } = new(StringComparer.Ordinal);

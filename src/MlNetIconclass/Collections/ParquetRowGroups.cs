@@ -44,14 +44,20 @@ internal static class ParquetRowGroups
     public static Task WriteAsync<T>(
         IEnumerable<IReadOnlyCollection<T>> rowGroups,
         string path,
-        CancellationToken cancellation = default
+        CancellationToken cancellation = default,
+        IReadOnlyDictionary<string, string>? metadata = null
     )
-        where T : new() => WriteAsync(ToAsync(rowGroups), path, cancellation);
+        where T : new() => WriteAsync(ToAsync(rowGroups), path, cancellation, metadata);
 
+    /// <param name="rowGroups">The rows, a row group each.</param>
+    /// <param name="path">The file to write.</param>
+    /// <param name="cancellation">Stops the writing; the file is then not written at all.</param>
+    /// <param name="metadata">Key-value pairs kept in the file's footer (what wrote the file, and how).</param>
     public static Task WriteAsync<T>(
         IAsyncEnumerable<IReadOnlyCollection<T>> rowGroups,
         string path,
-        CancellationToken cancellation = default
+        CancellationToken cancellation = default,
+        IReadOnlyDictionary<string, string>? metadata = null
     )
         where T : new() =>
         AtomicFile.WriteAsync(
@@ -65,15 +71,39 @@ internal static class ParquetRowGroups
                         group,
                         stream,
                         new ParquetOptions { Append = !first },
-                        cancellationToken: cancellation
+                        metadata,
+                        cancellation
                     );
                     first = false;
                 }
                 // An empty input still gives a readable file with the schema.
                 if (first)
-                    await ParquetSerializer.SerializeAsync(Array.Empty<T>(), stream, cancellationToken: cancellation);
+                    await ParquetSerializer.SerializeAsync(Array.Empty<T>(), stream, null, metadata, cancellation);
             }
         );
+
+    /// <summary>The names of a file's top-level columns, and the key-value pairs of its footer.</summary>
+    public static async Task<(
+        IReadOnlyList<string> Columns,
+        IReadOnlyDictionary<string, string> Metadata
+    )> DescribeAsync(string path, CancellationToken cancellation = default)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"'{path}' does not exist.", path);
+        try
+        {
+            await using var stream = File.OpenRead(path);
+            await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellation);
+            return (reader.Schema.Fields.Select(field => field.Name).ToArray(), reader.CustomMetadata);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException and not FileNotFoundException)
+        {
+            throw new InvalidDataException(
+                $"'{path}' is not a readable Parquet file (truncated or corrupt?): {exception.Message}",
+                exception
+            );
+        }
+    }
 
     private static async IAsyncEnumerable<T> ToAsync<T>(IEnumerable<T> items)
     {

@@ -7,8 +7,16 @@ namespace MlNetIconclass.Features;
 /// <see cref="ImageFeaturizer"/> and kept, so a record's features are computed once however often it is ranked.
 /// Images that cannot be used are reported through <see cref="Problem"/> and the record goes on without one.
 /// </summary>
-public sealed class ArtworkImageFeatures(ImageFeaturizer featurizer, string? baseFolder, Action<string>? warn = null)
-    : IDisposable
+/// <param name="featurizer">The vision model's pipeline.</param>
+/// <param name="access">Where images may be read from.</param>
+/// <param name="warn">Receives each record's image problem.</param>
+/// <param name="decodedPixelBudget">The decoded pixels held at once, plus the one image that crosses it.</param>
+public sealed class ArtworkImageFeatures(
+    ImageFeaturizer featurizer,
+    ImageAccess access,
+    Action<string>? warn = null,
+    long decodedPixelBudget = ArtworkImageFeatures.DefaultDecodedPixelBudget
+) : IDisposable
 {
     private readonly Dictionary<string, float[]?> _features = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _problems = new(StringComparer.Ordinal);
@@ -16,7 +24,10 @@ public sealed class ArtworkImageFeatures(ImageFeaturizer featurizer, string? bas
 
     public ImageFeaturizer Featurizer => featurizer;
 
-    /// <summary>Featurizes the images of these records that are not known yet, in one pipeline pass.</summary>
+    /// <summary>
+    /// Featurizes the images of these records that are not known yet, a pipeline pass per group of images decoded
+    /// within the decoded pixel budget.
+    /// </summary>
     public void Prepare(IEnumerable<ArtworkRecord> records)
     {
         var pending = records
@@ -30,21 +41,17 @@ public sealed class ArtworkImageFeatures(ImageFeaturizer featurizer, string? bas
             .ToArray();
         if (pending.Length == 0)
             return;
-        WithImagesOf(
-            pending,
-            loaded =>
-            {
-                var features = featurizer.Featurize(loaded);
-                lock (_lock)
-                    for (int i = 0; i < loaded.Length; i++)
-                    {
-                        _features[loaded[i].Reference] = features[i];
-                        if (loaded[i].Problem is { } problem)
-                            Report(loaded[i].RecordId, loaded[i].Reference, problem);
-                    }
-                return 0;
-            }
-        );
+        foreach (var (_, loaded) in DecodedInGroups(pending, MaxGroup))
+        {
+            var features = featurizer.Featurize(loaded);
+            lock (_lock)
+                for (int i = 0; i < loaded.Length; i++)
+                {
+                    _features[loaded[i].Reference] = features[i];
+                    if (loaded[i].Problem is { } problem)
+                        Report(loaded[i].RecordId, loaded[i].Reference, problem);
+                }
+        }
     }
 
     /// <summary>
@@ -52,39 +59,73 @@ public sealed class ArtworkImageFeatures(ImageFeaturizer featurizer, string? bas
     /// images decoded at a time; every record must have a usable image.
     /// </summary>
     public float[][] ModelInputs(IEnumerable<ArtworkRecord> records) =>
-        records
-            .Chunk(32)
-            .SelectMany(chunk =>
-                WithImagesOf(
-                    chunk,
-                    loaded =>
-                        featurizer
-                            .ModelInputs(loaded)
-                            .Select(
-                                (input, i) =>
-                                    input
-                                    ?? throw new InvalidDataException(
-                                        $"record '{chunk[i].Id}', image: {loaded[i].Problem}"
-                                    )
+        DecodedInGroups(records.ToArray(), maxGroup: 32)
+            .SelectMany(group =>
+                featurizer
+                    .ModelInputs(group.Images)
+                    .Select(
+                        (input, i) =>
+                            input
+                            ?? throw new InvalidDataException(
+                                $"record '{group.Records[i].Id}', image: {group.Images[i].Problem}"
                             )
-                            .ToArray()
-                )
+                    )
+                    .ToArray()
             )
             .ToArray();
 
-    /// <summary>Decodes the records' images for <paramref name="use"/>, and frees them after.</summary>
-    private T WithImagesOf<T>(ArtworkRecord[] records, Func<LoadedImage[], T> use)
+    /// <summary>The most images one pipeline pass of <see cref="Prepare"/> featurizes.</summary>
+    private const int MaxGroup = 256;
+
+    /// <summary>
+    /// The decoded pixels a group holds at most by default, plus the one image that crosses it: a batch of large
+    /// photographs (up to <see cref="ArtworkImages.MaxDecodedPixels"/>, 64 MB each as BGRA) is decoded two at a time.
+    /// </summary>
+    public const long DefaultDecodedPixelBudget = 2L * ArtworkImages.MaxDecodedPixels;
+
+    /// <summary>The most decoded pixels held at once so far (how close to the budget a run came).</summary>
+    public long PeakDecodedPixels { get; private set; }
+
+    /// <summary>
+    /// The records' images decoded a group at a time, a group ending at <paramref name="maxGroup"/> images or at
+    /// <c>decodedPixelBudget</c> pixels; each group's images are freed as the next one is asked for.
+    /// </summary>
+    private IEnumerable<(ArtworkRecord[] Records, LoadedImage[] Images)> DecodedInGroups(
+        ArtworkRecord[] records,
+        int maxGroup
+    )
     {
-        var loaded = records.Select(record => ArtworkImages.Load(record.Id, record.Image!, baseFolder)).ToArray();
+        var images = new List<LoadedImage>();
         try
         {
-            return use(loaded);
+            long pixels = 0;
+            int start = 0;
+            for (int i = 0; i < records.Length; i++)
+            {
+                var image = ArtworkImages.Load(records[i].Id, records[i].Image!, access);
+                images.Add(image);
+                pixels += image.Image is { } decoded ? (long)decoded.Width * decoded.Height : 0;
+                PeakDecodedPixels = Math.Max(PeakDecodedPixels, pixels);
+                if (images.Count == maxGroup || pixels >= decodedPixelBudget || i == records.Length - 1)
+                {
+                    yield return (records[start..(i + 1)], images.ToArray());
+                    Free(images);
+                    pixels = 0;
+                    start = i + 1;
+                }
+            }
         }
         finally
         {
-            foreach (var image in loaded)
-                image.Image?.Dispose();
+            Free(images);
         }
+    }
+
+    private static void Free(List<LoadedImage> images)
+    {
+        foreach (var image in images)
+            image.Image?.Dispose();
+        images.Clear();
     }
 
     /// <summary>The record's image features; null when it has no usable image.</summary>

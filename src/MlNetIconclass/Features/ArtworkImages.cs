@@ -4,6 +4,12 @@ using SkiaSharp;
 
 namespace MlNetIconclass.Features;
 
+/// <summary>
+/// Where artworks' images may be read from: a relative path starts from <see cref="Folder"/> (by default the current
+/// folder); with a <see cref="Root"/>, an image whose path resolves outside it, symbolic links followed, is refused.
+/// </summary>
+public sealed record ImageAccess(string? Folder = null, string? Root = null);
+
 /// <summary>An artwork's image decoded into 8-bit BGRA, or the reason it could not be.</summary>
 public sealed record LoadedImage(
     string RecordId,
@@ -15,10 +21,11 @@ public sealed record LoadedImage(
 
 /// <summary>
 /// Opens the images records point to, so that no image can stop a batch: a URI, a missing file, an unreadable or
-/// truncated file, or a huge one each give a problem naming the record and the file, and the record goes on without
-/// its image. Grayscale, CMYK, 16-bit and transparent images are converted to opaque 8-bit colour (transparency over
-/// white). ImageAnalytics' <c>LoadImages</c> is not used for this because it decodes at full size and one bad file
-/// fails the whole cursor; the decoded images go on through ML.NET's <c>ResizeImages</c> and <c>ExtractPixels</c>.
+/// truncated file, a huge one, one that is not a regular file, or one outside the image root each give a problem
+/// naming the record and the file, and the record goes on without its image. Grayscale, CMYK, 16-bit and transparent
+/// images are converted to opaque 8-bit colour (transparency over white). ImageAnalytics' <c>LoadImages</c> is not used
+/// for this because it decodes at full size and one bad file fails the whole cursor; the decoded images go on through
+/// ML.NET's <c>ResizeImages</c> and <c>ExtractPixels</c>.
 /// </summary>
 public static class ArtworkImages
 {
@@ -29,55 +36,109 @@ public static class ArtworkImages
     public const long MaxFileBytes = 256L * 1024 * 1024;
 
     /// <summary>Where an image reference points, or why it points nowhere usable.</summary>
-    public static (string? Path, string? Problem) Resolve(string reference, string? baseFolder)
+    public static (string? Path, string? Problem) Resolve(string reference, ImageAccess access)
     {
         if (Uri.TryCreate(reference, UriKind.Absolute, out var uri) && uri.Scheme.Length > 1)
         {
             if (!uri.IsFile)
                 return (null, $"'{reference}' is a {uri.Scheme} URI; images must be local files (download them first)");
-            reference = uri.LocalPath;
         }
-        string path =
-            Path.IsPathRooted(reference) || baseFolder is null ? reference : Path.Combine(baseFolder, reference);
+        string local = uri?.IsFile == true ? uri.LocalPath : reference;
+        string path;
+        try
+        {
+            path = Path.GetFullPath(
+                Path.IsPathRooted(local) || access.Folder is null ? local : Path.Combine(access.Folder, local)
+            );
+        }
+        catch (Exception exception)
+            when (exception is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return (null, $"'{reference}' is not a file path ({exception.Message})");
+        }
+        // Refused before anything about the file is looked at, so the answer tells nothing about what lies outside.
+        if (access.Root is { } root && !IsWithin(RealPath(path), RealPath(Path.GetFullPath(root))))
+            return (null, $"'{reference}' is outside the image root");
         if (!File.Exists(path))
             return (null, $"the image file '{path}' does not exist");
         return (path, null);
     }
 
-    public static LoadedImage Load(string recordId, string reference, string? baseFolder)
+    public static LoadedImage Load(string recordId, string reference, ImageAccess? access = null)
     {
-        var (path, problem) = Resolve(reference, baseFolder);
+        var (path, problem) = Resolve(reference, access ?? new ImageAccess());
         if (path is null)
             return new LoadedImage(recordId, reference, null, null, problem);
-        long length = new FileInfo(path).Length;
-        if (length > MaxFileBytes)
-            return new LoadedImage(
-                recordId,
-                reference,
-                null,
-                null,
-                $"the image file '{path}' is {length / (1024 * 1024)} MB, over the {MaxFileBytes / (1024 * 1024)} MB "
-                    + $"limit"
-            );
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            return new LoadedImage(
-                recordId,
-                reference,
-                null,
-                null,
-                $"the image file '{path}' cannot be read: {exception.Message}"
-            );
-        }
+        var (bytes, readProblem) = Read(path);
+        if (bytes is null)
+            return new LoadedImage(recordId, reference, null, null, $"the image file '{path}' {readProblem}");
         var (image, decodeProblem) = Decode(bytes);
         return decodeProblem is null
             ? new LoadedImage(recordId, reference, image, Convert.ToHexString(SHA256.HashData(bytes)), null)
             : new LoadedImage(recordId, reference, null, null, $"the image file '{path}' {decodeProblem}");
+    }
+
+    /// <summary>
+    /// The file's bytes, as many as its size said when it was looked at and no more. A size of 0 is an empty file, or
+    /// not a regular file at all (a device such as /dev/zero, a FIFO, a file of /proc): none of them is opened, so
+    /// none can hang the run or fill its memory.
+    /// </summary>
+    private static (byte[]? Bytes, string? Problem) Read(string path)
+    {
+        try
+        {
+            long length = new FileInfo(path).Length;
+            if (length == 0)
+                return (null, "is empty, or not a regular file");
+            if (length > MaxFileBytes)
+                return (null, $"is {length / (1024 * 1024)} MB, over the {MaxFileBytes / (1024 * 1024)} MB limit");
+            using var handle = File.OpenHandle(path);
+            var bytes = new byte[length];
+            int read = 0;
+            while (read < bytes.Length && RandomAccess.Read(handle, bytes.AsSpan(read), read) is > 0 and var count)
+                read += count;
+            return (read == bytes.Length ? bytes : bytes[..read], null);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return (null, $"cannot be read: {exception.Message}");
+        }
+    }
+
+    private static bool IsWithin(string path, string root) =>
+        path == root
+        || path.StartsWith(
+            Path.EndsInDirectorySeparator(root) ? root : root + Path.DirectorySeparatorChar,
+            StringComparison.Ordinal
+        );
+
+    /// <summary>The path with every symbolic link along it followed, as the file system will resolve it.</summary>
+    private static string RealPath(string fullPath)
+    {
+        string resolved = Path.GetPathRoot(fullPath) ?? "";
+        var rest = new Queue<string>(
+            fullPath[resolved.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries)
+        );
+        for (int links = 0; rest.Count > 0; )
+        {
+            string next = Path.Combine(resolved, rest.Dequeue());
+            FileSystemInfo entry = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
+            if (entry.LinkTarget is { } target && links++ < 40)
+            {
+                // The link's target replaces it; the rest of the path goes on from there.
+                string targetPath = Path.GetFullPath(target, resolved);
+                var remaining = rest.ToArray();
+                resolved = Path.GetPathRoot(targetPath) ?? "";
+                rest = new Queue<string>(
+                    targetPath[resolved.Length..]
+                        .Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries)
+                        .Concat(remaining)
+                );
+                continue;
+            }
+            resolved = next;
+        }
+        return resolved;
     }
 
     /// <summary>Decodes an encoded image into opaque 8-bit BGRA, scaled down when it is huge.</summary>

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using MlNetIconclass.Persistence;
 
 namespace MlNetIconclass.Features;
@@ -86,19 +85,13 @@ public sealed record ImageModelOptions
 
     /// <summary>
     /// This model with fine-tuned weights: the ONNX graph is written where ONNX Runtime can open it (a file named by
-    /// its content hash in the temporary folder), and the name carries the hash, so cached features of the original
-    /// weights never stand in for the fine-tuned ones.
+    /// its content hash in the user's private cache, <see cref="PrivateCache"/>), and the name carries the hash, so
+    /// cached features of the original weights never stand in for the fine-tuned ones.
     /// </summary>
     public ImageModelOptions WithFineTunedModel(byte[] onnxModel)
     {
-        string hash = Convert.ToHexStringLower(SHA256.HashData(onnxModel))[..16];
-        string folder = Path.Combine(Path.GetTempPath(), "mlneticonclass-image-models");
-        string path = Path.Combine(folder, $"{hash}.onnx");
-        if (!File.Exists(path))
-        {
-            Directory.CreateDirectory(folder);
-            AtomicFile.WriteAsync(path, stream => stream.WriteAsync(onnxModel).AsTask()).GetAwaiter().GetResult();
-        }
+        string path = PrivateCache.Store("image-models", onnxModel, ".onnx");
+        string hash = Path.GetFileNameWithoutExtension(path)[..16];
         return this with { Name = $"{Name}-finetuned-{hash}", ModelPath = path, IsFineTuned = true };
     }
 }

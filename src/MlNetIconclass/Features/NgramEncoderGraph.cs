@@ -108,7 +108,7 @@ internal static class NgramEncoderGraph
             var shape = new long[rank];
             for (int axis = 0; axis < rank; axis++)
                 shape[axis] = reader.ReadInt64();
-            long size = shape.Aggregate(1L, (a, b) => b < 0 ? -1 : a * b);
+            long size = shape.Any(axis => axis < 0) ? -1 : shape.Aggregate(1L, (a, b) => checked(a * b));
             parameters[name] = (shape, Persistence.HalfPrecision.ReadValues(reader, size));
         }
         (long[] Shape, float[] Values) Get(string name) =>

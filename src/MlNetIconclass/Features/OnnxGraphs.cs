@@ -115,6 +115,43 @@ internal static class OnnxGraphs
         return tensor;
     }
 
+    /// <summary>
+    /// Parses an ONNX model that a model file holds, refusing one whose tensors keep their data in other files: ONNX
+    /// Runtime would read those from wherever the graph says.
+    /// </summary>
+    public static ModelProto ParseSelfContained(byte[] bytes, string entry)
+    {
+        ModelProto model;
+        try
+        {
+            model = ModelProto.Parser.ParseFrom(bytes);
+        }
+        catch (InvalidProtocolBufferException exception)
+        {
+            throw new InvalidDataException($"{entry} is not an ONNX model: {exception.Message}", exception);
+        }
+        if (model.Graph is null)
+            throw new InvalidDataException($"{entry} is an ONNX model without a graph");
+        if (Tensors(model.Graph).Any(tensor => tensor.DataLocation == TensorProto.Types.DataLocation.External))
+            throw new InvalidDataException($"{entry} refers to tensor data outside the model file");
+        return model;
+    }
+
+    /// <summary>
+    /// Every tensor of a graph and of the graphs its nodes hold (initializers and tensor attributes).
+    /// </summary>
+    private static IEnumerable<TensorProto> Tensors(GraphProto graph) =>
+        graph.Initializer.Concat(
+            graph
+                .Node.SelectMany(node => node.Attribute)
+                .SelectMany(attribute =>
+                    attribute
+                        .Tensors.Append(attribute.T)
+                        .OfType<TensorProto>()
+                        .Concat(attribute.Graphs.Append(attribute.G).OfType<GraphProto>().SelectMany(Tensors))
+                )
+        );
+
     public static bool IsFloat(TensorProto tensor) => tensor.DataType == (int)DataType.Float;
 
     /// <summary>

@@ -71,14 +71,7 @@ internal sealed class TextEncoderGraph
         if (kind == TextEncoderKind.Ngram && !reader.Contains(Entry) && reader.Contains(TorchWeightsEntry))
             return FromNgramWeights(reader.Read(TorchWeightsEntry, NgramEncoderGraph.ReadTorchHalfWeights));
         var onnx = reader.ReadAllBytes(Entry);
-        try
-        {
-            ModelProto.Parser.ParseFrom(onnx);
-        }
-        catch (InvalidProtocolBufferException exception)
-        {
-            throw new InvalidDataException($"{Entry} is not an ONNX model: {exception.Message}", exception);
-        }
+        OnnxGraphs.ParseSelfContained(onnx, Entry);
         return kind switch
         {
             TextEncoderKind.MiniLm => FromMiniLm(onnx),

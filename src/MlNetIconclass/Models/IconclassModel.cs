@@ -20,9 +20,13 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
         TextEncoderGraph encoder,
         QueryTower queries,
         LabelIndexes labels,
-        LabeledRecords memory
+        LabeledRecords memory,
+        string? fileHash = null
     )
     {
+        Fingerprint = fileHash is null
+            ? $"an unsaved model trained {manifest.Created:O}"
+            : $"the model file with SHA-256 {fileHash}";
         Manifest = manifest;
         Encoder = encoder;
         Queries = queries;
@@ -33,6 +37,12 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
     }
 
     public ModelManifest Manifest { get; }
+
+    /// <summary>
+    /// Which model this is, for a scoring run's fingerprint: the SHA-256 of the file it was loaded from (the same for
+    /// every load of the same file), or for a model not loaded from a file, when it was trained.
+    /// </summary>
+    public string Fingerprint { get; }
 
     public HybridRanker Ranker { get; }
 

@@ -23,6 +23,8 @@ internal static class ModelFile
     {
         WriteIndented = true,
         Converters = { new JsonStringEnumConverter() },
+        // A null where the manifest promises a value is a broken manifest, not a null to trip over later.
+        RespectNullableAnnotations = true,
     };
 
     /// <summary>Writes the file atomically: a run killed while saving leaves the earlier file, or none.</summary>
@@ -75,11 +77,15 @@ internal static class ModelFile
         var parts = new List<IDisposable>();
         try
         {
+            long start = stream.Position;
+            string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+            stream.Position = start;
             using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
             var entries = new ZipEntries(zip);
             var manifest =
                 entries.Read(ManifestEntry, stream => JsonSerializer.Deserialize<ModelManifest>(stream, Json))
                 ?? throw new InvalidDataException($"{ManifestEntry} is empty.");
+            manifest.Check();
             if (!ModelManifest.ReadableFormats.Contains(manifest.Format))
                 throw new InvalidDataException(
                     $"model format {manifest.Format}; this library reads formats "
@@ -100,7 +106,8 @@ internal static class ModelFile
                         ImageModelOptions.Resolve(imageModel.Name, options.ImageModel),
                         options.Device,
                         options.Log,
-                        options.ImageFolder
+                        options.Warn ?? options.Log,
+                        new ImageAccess(options.ImageFolder, options.ImageRoot)
                     )
                 )
                 : null;
@@ -108,7 +115,7 @@ internal static class ModelFile
             var labels = Own(parts, new LabelIndexes(thesaurus, text, options.Device));
             labels.Load(entries, manifest.Languages);
             var memory = LabeledRecords.Load(entries, new GoldCodeNormalizer(thesaurus));
-            return new IconclassModel(manifest, encoder, queries, labels, memory);
+            return new IconclassModel(manifest, encoder, queries, labels, memory, hash);
         }
         catch (Exception exception)
             when (exception
@@ -153,11 +160,22 @@ public sealed record ModelLoadOptions
     /// <summary>Where the ONNX models run: CUDA when it loads (by default), or the CPU.</summary>
     public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
 
-    /// <summary>Receives lines saying which device runs what, and why an image was not used.</summary>
+    /// <summary>Receives lines saying which device runs what.</summary>
     public Action<string>? Log { get; init; }
+
+    /// <summary>
+    /// Receives each record's image problem (a file missing, unreadable, outside the root); by default, the log.
+    /// </summary>
+    public Action<string>? Warn { get; init; }
 
     /// <summary>Where relative image paths of the records to rank start from (by default the current folder).</summary>
     public string? ImageFolder { get; init; }
+
+    /// <summary>
+    /// The folder images must lie in: a record's image whose path resolves outside it (symbolic links followed) is
+    /// not read, and the record is ranked on its text. Null reads images wherever the records point.
+    /// </summary>
+    public string? ImageRoot { get; init; }
 
     /// <summary>The vision model of a model trained with one that does not ship with the library.</summary>
     public ImageModelOptions? ImageModel { get; init; }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using MlNetIconclass.Collections;
 using MlNetIconclass.Features;
 using MlNetIconclass.Retrieval;
 
@@ -55,6 +56,27 @@ public sealed record ModelManifest
     /// Passes that fine-tuned the vision model; above 0, its weights are in the model file (vision-backbone.onnx).
     /// </summary>
     public int ImageBackboneEpochs { get; init; }
+
+    /// <summary>
+    /// Throws an <see cref="InvalidDataException"/> for values no trained model has (the file was edited or is
+    /// corrupt).
+    /// </summary>
+    internal void Check()
+    {
+        string? problem =
+            !Enum.IsDefined(Encoder) ? $"encoder {Encoder} is unknown"
+            : !Enum.IsDefined(QueryFields) ? $"query fields {QueryFields} are unknown"
+            : Languages is null
+            || Languages.Any(language => language is null || !ColumnMapping.IsLanguageCode(language))
+                ? "the languages are not language codes"
+            : Weights is null
+            || Enum.GetValues<HybridComponent>().Any(c => !float.IsFinite(Weights[c]) || Weights[c] < 0)
+                ? "the hybrid weights are not finite, non-negative numbers"
+            : Neighbours is < 1 or > 1000 ? $"{Neighbours} neighbours is not between 1 and 1,000"
+            : null;
+        if (problem is not null)
+            throw new InvalidDataException($"manifest.json: {problem}");
+    }
 
     /// <summary>
     /// SHA-256 of the label space, one label a line: a model only ranks the label set it was built for.

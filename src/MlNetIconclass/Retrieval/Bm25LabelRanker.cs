@@ -26,7 +26,7 @@ public sealed class Bm25LabelRanker(IconclassThesaurus thesaurus, QueryFields fi
     private Bm25Index IndexFor(string language) =>
         _indexes
             .GetOrAdd(
-                language,
+                thesaurus.RankingLanguage(language),
                 key => new Lazy<Bm25Index>(() =>
                     new Bm25Index(
                         thesaurus

@@ -27,12 +27,13 @@ internal sealed class LabelIndexes(
 
     /// <summary>
     /// The label documents of a language embedded, rounded to half precision (so a model file can cache them and
-    /// still rank exactly as before saving); computed on first use unless loaded with the model.
+    /// still rank exactly as before saving); computed on first use unless loaded with the model. A language the
+    /// thesaurus lacks takes the English index, so records' language tags cannot make new indexes.
     /// </summary>
     public DenseIndex Dense(string language) =>
         _dense
             .GetOrAdd(
-                language,
+                thesaurus.RankingLanguage(language),
                 key => new Lazy<DenseIndex>(() =>
                 {
                     var documents = thesaurus

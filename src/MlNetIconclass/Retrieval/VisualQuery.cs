@@ -36,12 +36,13 @@ internal sealed class VisualQuery(VisualFusion fusion, ArtworkImageFeatures imag
         ImageModelOptions baseModel,
         ComputeDevice device,
         Action<string>? log,
-        string? imageFolder
+        Action<string>? warn,
+        ImageAccess access
     )
     {
         var fusion = VisualFusion.Load(reader);
         var model = reader.Contains(FineTunedModelEntry)
-            ? baseModel.WithFineTunedModel(reader.ReadAllBytes(FineTunedModelEntry))
+            ? baseModel.WithFineTunedModel(FineTunedModel(reader))
             : baseModel;
         if (model.Dimension != fusion.FeatureDimension)
             throw new InvalidDataException(
@@ -49,8 +50,15 @@ internal sealed class VisualQuery(VisualFusion fusion, ArtworkImageFeatures imag
             );
         return new VisualQuery(
             fusion,
-            new ArtworkImageFeatures(new ImageFeaturizer(model, device, log: log), imageFolder, log)
+            new ArtworkImageFeatures(new ImageFeaturizer(model, device, log: log), access, warn)
         );
+    }
+
+    private static byte[] FineTunedModel(IModelEntryReader reader)
+    {
+        var bytes = reader.ReadAllBytes(FineTunedModelEntry);
+        OnnxGraphs.ParseSelfContained(bytes, FineTunedModelEntry);
+        return bytes;
     }
 
     public void Dispose() => images.Dispose();

@@ -1,5 +1,6 @@
 using MlNetIconclass.Collections;
 using MlNetIconclass.Features;
+using MlNetIconclass.Persistence;
 using MlNetIconclass.Retrieval;
 using MlNetIconclass.Thesaurus;
 
@@ -22,21 +23,65 @@ public sealed record ScoringOptions
 /// <summary>Where a scoring run is: chunks and rows done, rows in the dump when known.</summary>
 public readonly record struct ScoringProgress(int Chunks, long Rows, long? TotalRows, long Errors);
 
-public sealed record ScoringSummary(int Chunks, int ChunksResumed, long Rows, long Errors, long Warnings);
+/// <summary>
+/// What a run did: chunks scored (and how many of them an earlier run had written), rows, rows with an error or a
+/// warning, and rows whose image was not read because the model reads no images.
+/// </summary>
+public sealed record ScoringSummary(
+    int Chunks,
+    int ChunksResumed,
+    long Rows,
+    long Errors,
+    long Warnings,
+    long ImagesNotRead
+);
 
 /// <summary>
 /// Scores a collection dump a chunk at a time, so memory holds one chunk whatever the dump's size. Each chunk's
-/// output is written atomically to <c>OUTPUT.parts/</c>; when all are there they are joined into the output file
-/// (atomically too) and the parts removed. A killed run leaves complete parts only, and <see
-/// cref="ScoringOptions.Resume"/> scores just the chunks that are missing. Every input row gets an output row: a record
-/// that cannot be read or ranked gets its error, and the others go on.
+/// output is written atomically to <c>OUTPUT.parts/</c>, beside <c>run.json</c>, which says what run they belong to;
+/// when all are there they are joined into the output file (atomically too, with the run in its footer) and the parts
+/// removed. A killed run leaves complete parts only, and <see cref="ScoringOptions.Resume"/> scores just the chunks
+/// that are missing, if it is the same run (same input, model and options). Every input row gets an output row: a
+/// record that cannot be read or ranked gets its error, and the others go on.
 /// </summary>
 public sealed class BatchScorer(ICodeRanker ranker, IconclassThesaurus thesaurus, ArtworkImageFeatures? images = null)
 {
+    private const string RunFile = "run.json";
+
     public static string PartsFolder(string outputPath) => outputPath + ".parts";
 
-    /// <summary>Whether an earlier run to this output stopped before it finished (its parts are still there).</summary>
-    public static bool HasUnfinishedRun(string outputPath) => Directory.Exists(PartsFolder(outputPath));
+    /// <summary>
+    /// Whether an earlier run to this output stopped after it scored some chunks (they are still there).
+    /// </summary>
+    public static bool HasUnfinishedRun(string outputPath) =>
+        Directory.Exists(PartsFolder(outputPath)) && DoneChunks(PartsFolder(outputPath)).Count > 0;
+
+    /// <summary>
+    /// The checks of the output path that need nothing loaded, so that a command makes them before it loads a model:
+    /// its folder exists, it is not the input, and an earlier run's parts are there only if the run is resumed.
+    /// </summary>
+    public static void CheckOutput(ScoringInput input, string outputPath, ScoringOptions options)
+    {
+        OutputPaths.CheckFile(outputPath, "output");
+        string output = Path.GetFullPath(outputPath);
+        if (input.Files.Contains(output))
+            throw new ArgumentException(
+                $"The output '{outputPath}' is the input: it would be replaced; write to another file."
+            );
+        if (
+            input.Folder is { } folder
+            && Path.GetDirectoryName(output) == Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar)
+        )
+            throw new ArgumentException(
+                $"The output '{outputPath}' is in the input folder '{folder}', whose files are all read as input; "
+                    + $"write elsewhere."
+            );
+        if (HasUnfinishedRun(outputPath) && !options.Resume)
+            throw new IOException(
+                $"'{PartsFolder(outputPath)}' holds the parts of an earlier run: resume it (score --resume), or "
+                    + $"delete the folder to start again."
+            );
+    }
 
     public async Task<ScoringSummary> ScoreAsync(
         ScoringInput input,
@@ -48,28 +93,36 @@ public sealed class BatchScorer(ICodeRanker ranker, IconclassThesaurus thesaurus
     {
         if (options.Language is { } language)
             thesaurus.EnsureLanguage(language);
+        CheckOutput(input, outputPath, options);
+        long? total = await input.CheckAsync(cancellation);
+        var run = new ScoringRun
+        {
+            Input = input.Describe(),
+            Model = ranker is Models.IconclassModel model ? model.Fingerprint : ranker.Name,
+            Top = options.Top,
+            Language = options.Language,
+            Shard = options.Shard.Index,
+            Shards = options.Shard.Count,
+        };
         string parts = PartsFolder(outputPath);
-        if (HasUnfinishedRun(outputPath) && !options.Resume)
-            throw new InvalidOperationException(
-                $"'{parts}' holds the parts of an earlier run: resume it, or delete the folder to start again."
-            );
-        Directory.CreateDirectory(parts);
-        var done = Directory.GetFiles(parts, "chunk-*.parquet").Select(ChunkOf).ToHashSet();
+        var done = OpenParts(parts, run);
 
-        long? total = await input.CountRowsAsync(cancellation);
         long rows = 0,
             errors = 0,
-            warnings = 0;
+            warnings = 0,
+            imagesNotRead = 0;
         int chunks = 0;
         await foreach (var chunk in input.ReadAsync(options.Shard.Owns, cancellation))
         {
             if (!done.Contains(chunk.Index))
             {
-                var scored = Score(chunk, options);
+                var scored = Score(chunk, options, cancellation);
                 await ParquetRowGroups.WriteAsync([scored], PartPath(parts, chunk.Index), cancellation);
                 errors += scored.Count(row => row.Error is not null);
                 warnings += scored.Count(row => row.Warning is not null);
             }
+            if (images is null)
+                imagesNotRead += chunk.Rows.Count(row => !string.IsNullOrWhiteSpace(row.Record?.Image));
             chunks++;
             rows += chunk.Rows.Count;
             progress?.Report(
@@ -78,16 +131,77 @@ public sealed class BatchScorer(ICodeRanker ranker, IconclassThesaurus thesaurus
         }
 
         // Joined in chunk order; the parts go only once the whole output is in place.
-        var partFiles = Directory.GetFiles(parts, "chunk-*.parquet").OrderBy(ChunkOf).ToArray();
-        await ScoredParquet.ConcatenateAsync(partFiles, outputPath, cancellation);
+        var partFiles = Directory
+            .GetFiles(parts, "chunk-*.parquet")
+            .OrderBy(path => path, StringComparer.Ordinal)
+            .ToArray();
+        await ScoredParquet.ConcatenateAsync(partFiles, outputPath, run, cancellation);
         Directory.Delete(parts, recursive: true);
-        return new ScoringSummary(chunks, done.Count, rows, errors, warnings);
+        return new ScoringSummary(chunks, done.Count, rows, errors, warnings, imagesNotRead);
     }
+
+    /// <summary>
+    /// The chunks an earlier run of the same run wrote, or none for a new run (whose parts folder and run.json are made
+    /// here). An earlier run of another input, model or options is refused, naming what differs, as is a parts folder
+    /// with files it does not know.
+    /// </summary>
+    private static HashSet<int> OpenParts(string parts, ScoringRun run)
+    {
+        string runFile = Path.Combine(parts, RunFile);
+        if (Directory.Exists(parts))
+        {
+            // A run killed while it wrote a part leaves that part's temporary file: the chunk is scored again.
+            foreach (var unfinished in Directory.EnumerateFiles(parts, "chunk-*.parquet.partial"))
+                File.Delete(unfinished);
+            var stray = Directory
+                .EnumerateFileSystemEntries(parts)
+                .Select(Path.GetFileName)
+                .Where(name => name != RunFile && ChunkOf(name!) is null)
+                .ToArray();
+            if (stray.Length > 0)
+                throw new InvalidDataException(
+                    $"'{parts}' holds {string.Join(", ", stray.Select(name => $"'{name}'"))}, which no scoring run "
+                        + "writes: remove it, or delete the folder to start again."
+                );
+            var chunks = DoneChunks(parts);
+            if (chunks.Count > 0)
+            {
+                var earlier =
+                    ScoringRun.FromJson(File.Exists(runFile) ? File.ReadAllText(runFile) : null)
+                    ?? throw new InvalidDataException(
+                        $"'{parts}' does not say what run it belongs to (no readable {RunFile}): delete it to start "
+                            + "again."
+                    );
+                var differences = run.Differences(earlier).ToArray();
+                if (differences.Length > 0)
+                    throw new IOException(
+                        $"'{parts}' holds the parts of another run; resuming would mix two outputs. What differs: "
+                            + $"{string.Join("; ", differences)}. Run as before, or delete the folder to start again."
+                    );
+                return chunks;
+            }
+        }
+        // A new run, or one stopped before its first chunk: nothing to keep.
+        Directory.CreateDirectory(parts);
+        File.WriteAllText(runFile, run.ToJson());
+        return [];
+    }
+
+    private static HashSet<int> DoneChunks(string parts) =>
+        Directory
+            .EnumerateFiles(parts, "chunk-*.parquet")
+            .Select(path => ChunkOf(Path.GetFileName(path)))
+            .OfType<int>()
+            .ToHashSet();
 
     /// <summary>Records ranked together: one matrix product per dense index for all of them.</summary>
     private const int RankingBatch = 256;
 
-    private IReadOnlyCollection<ScoredRecord> Score(InputChunk chunk, ScoringOptions options)
+    private IReadOnlyCollection<ScoredRecord> Score(
+        InputChunk chunk,
+        ScoringOptions options,
+        CancellationToken cancellation
+    )
     {
         var output = chunk
             .Rows.Select(row => new ScoredRecord
@@ -100,6 +214,7 @@ public sealed class BatchScorer(ICodeRanker ranker, IconclassThesaurus thesaurus
         var rows = Enumerable.Range(0, chunk.Rows.Count).Where(i => chunk.Rows[i].Record is not null).ToArray();
         foreach (var batch in rows.Chunk(RankingBatch))
         {
+            cancellation.ThrowIfCancellationRequested();
             var records = batch.Select(i => chunk.Rows[i].Record!).ToArray();
             IReadOnlyList<IReadOnlyList<ScoredCode>>? rankings = null;
             try
@@ -111,7 +226,7 @@ public sealed class BatchScorer(ICodeRanker ranker, IconclassThesaurus thesaurus
                 // One bad record must not cost the others: rank them one by one to find it.
             }
             for (int j = 0; j < batch.Length; j++)
-                Fill(output[batch[j]], records[j], rankings?[j], options);
+                Fill(output[batch[j]], records[j], rankings?[j], chunk.Rows[batch[j]].Warning, options);
         }
         // The model featurized the chunk's images as it ranked; memory holds one chunk's.
         images?.Clear();
@@ -122,19 +237,33 @@ public sealed class BatchScorer(ICodeRanker ranker, IconclassThesaurus thesaurus
         ScoredRecord output,
         ArtworkRecord record,
         IReadOnlyList<ScoredCode>? ranking,
+        string? rowWarning,
         ScoringOptions options
     )
     {
         try
         {
-            string language = options.Language ?? QueryText.Language(record);
+            var warnings = rowWarning is null ? new List<string>() : [rowWarning];
+            string queryLanguage = options.Language ?? QueryText.Language(record);
+            string language = thesaurus.RankingLanguage(queryLanguage);
+            if (language != queryLanguage)
+                warnings.Add(
+                    $"record '{record.Id}': '{queryLanguage}' is not a thesaurus language; ranked and defined in "
+                        + $"English"
+                );
+            if (!HasText(record) && string.IsNullOrWhiteSpace(record.Image))
+                warnings.Add(
+                    $"record '{record.Id}': no title, description or image; its codes are only the most frequent ones"
+                );
             foreach (var code in ranking ?? ranker.Rank(record, options.Top))
             {
                 output.Codes.Add(code.Code);
                 output.Scores.Add(code.Score);
                 output.Definitions.Add(thesaurus.GetText(code.Code, language)?.Text ?? "");
             }
-            output.Warning = images?.Problem(record);
+            if (images?.Problem(record) is { } problem)
+                warnings.Add(problem);
+            output.Warning = warnings.Count == 0 ? null : string.Join("; ", warnings);
         }
         catch (Exception exception) when (exception is not OperationCanceledException and not OutOfMemoryException)
         {
@@ -145,8 +274,14 @@ public sealed class BatchScorer(ICodeRanker ranker, IconclassThesaurus thesaurus
         }
     }
 
+    private static bool HasText(ArtworkRecord record) =>
+        record.Titles.Concat(record.Descriptions).Any(text => !string.IsNullOrWhiteSpace(text.Text));
+
     private static string PartPath(string parts, int chunk) => Path.Combine(parts, $"chunk-{chunk:D6}.parquet");
 
-    private static int ChunkOf(string partPath) =>
-        int.Parse(Path.GetFileNameWithoutExtension(partPath)["chunk-".Length..]);
+    /// <summary>The chunk a part file holds, or null for a name no part has.</summary>
+    private static int? ChunkOf(string fileName) =>
+        System.Text.RegularExpressions.Regex.Match(fileName, @"^chunk-(\d{6})\.parquet$") is { Success: true } match
+            ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
 }

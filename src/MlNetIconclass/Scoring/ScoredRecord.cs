@@ -64,9 +64,10 @@ public static class ScoredParquet
     }
 
     /// <summary>Files whose rows are already in order, one after another, a row group at a time.</summary>
-    public static Task ConcatenateAsync(
+    internal static Task ConcatenateAsync(
         IReadOnlyList<string> files,
         string path,
+        ScoringRun run,
         CancellationToken cancellation = default
     )
     {
@@ -76,12 +77,23 @@ public static class ScoredParquet
             await foreach (var group in ReadRowGroupsAsync(file, cancellation))
                 yield return group.ToArray();
         }
-        return ParquetRowGroups.WriteAsync(Groups(), path, cancellation);
+        return ParquetRowGroups.WriteAsync(Groups(), path, cancellation, RunMetadata(run));
+    }
+
+    /// <summary>The run that wrote a scoring output, from its footer.</summary>
+    public static async Task<ScoringRun> ReadRunAsync(string path, CancellationToken cancellation = default)
+    {
+        var (_, metadata) = await ParquetRowGroups.DescribeAsync(path, cancellation);
+        return ScoringRun.FromJson(metadata.GetValueOrDefault(ScoringRun.MetadataKey))
+            ?? throw new InvalidDataException(
+                $"'{path}' is not the output of `iconclass score`: its footer does not say what run wrote it."
+            );
     }
 
     /// <summary>
     /// Joins the outputs of shards (<c>score --shard I/N</c>) into one file in input order, exactly the output a
-    /// single run would have written; row groups are streamed, so memory holds one group per shard.
+    /// single run would have written; row groups are streamed, so memory holds one group per shard. The shards must be
+    /// every shard of one run, each once: a missing, repeated or foreign shard is refused, naming it.
     /// </summary>
     public static async Task MergeAsync(
         IReadOnlyList<string> shardOutputs,
@@ -89,6 +101,7 @@ public static class ScoredParquet
         CancellationToken cancellation = default
     )
     {
+        var run = await CheckShardsAsync(shardOutputs, path, cancellation);
         var readers = shardOutputs
             .Select(shard => ReadRowGroupsAsync(shard, cancellation).GetAsyncEnumerator(cancellation))
             .ToList();
@@ -110,7 +123,7 @@ public static class ScoredParquet
                         heads.Add((next.Reader, next.Reader.Current));
                 }
             }
-            await ParquetRowGroups.WriteAsync(InOrder(), path, cancellation);
+            await ParquetRowGroups.WriteAsync(InOrder(), path, cancellation, RunMetadata(run));
         }
         finally
         {
@@ -118,4 +131,52 @@ public static class ScoredParquet
                 await reader.DisposeAsync();
         }
     }
+
+    /// <summary>The run the merged output is: the shards' run, whole.</summary>
+    private static async Task<ScoringRun> CheckShardsAsync(
+        IReadOnlyList<string> shardOutputs,
+        string path,
+        CancellationToken cancellation
+    )
+    {
+        if (shardOutputs.Count == 0)
+            throw new ArgumentException("Name the shards' output files to merge.");
+        string output = Path.GetFullPath(path);
+        if (shardOutputs.Any(shard => Path.GetFullPath(shard) == output))
+            throw new ArgumentException(
+                $"The output '{path}' is one of the shards: it would be replaced; write to another file."
+            );
+        Persistence.OutputPaths.CheckFile(path, "output");
+        var runs = new List<(string File, ScoringRun Run)>();
+        foreach (var shard in shardOutputs)
+            runs.Add((shard, await ReadRunAsync(shard, cancellation)));
+
+        var (firstFile, first) = runs[0];
+        foreach (var (file, run) in runs.Skip(1))
+        {
+            var differences = run.Differences(first, shard: false).ToList();
+            if (run.Shards != first.Shards)
+                differences.Add($"the shard count ({first.Shards} in '{firstFile}', {run.Shards} here)");
+            if (differences.Count > 0)
+                throw new InvalidDataException(
+                    $"'{file}' is a shard of another run than '{firstFile}' ({string.Join("; ", differences)})."
+                );
+        }
+        foreach (var repeated in runs.GroupBy(shard => shard.Run.Shard).Where(group => group.Count() > 1))
+            throw new InvalidDataException(
+                $"Shard {repeated.First().Run.ShardSpec} is given twice: "
+                    + $"{string.Join(" and ", repeated.Select(shard => $"'{shard.File}'"))}."
+            );
+        var missing = Enumerable.Range(1, first.Shards).Except(runs.Select(shard => shard.Run.Shard)).ToArray();
+        if (missing.Length > 0)
+            throw new InvalidDataException(
+                $"Shard{(missing.Length > 1 ? "s" : "")} "
+                    + $"{string.Join(", ", missing.Select(i => $"{i}/{first.Shards}"))} "
+                    + $"of the run missing: the merged output would lack {(missing.Length > 1 ? "their" : "its")} rows."
+            );
+        return first with { Shard = ShardSpec.Whole.Index, Shards = ShardSpec.Whole.Count };
+    }
+
+    private static Dictionary<string, string> RunMetadata(ScoringRun run) =>
+        new() { [ScoringRun.MetadataKey] = run.ToJson() };
 }

@@ -3,8 +3,11 @@ using MlNetIconclass.Collections;
 
 namespace MlNetIconclass.Scoring;
 
-/// <summary>One input row: its position in the dump, and its record or why there is none.</summary>
-public sealed record InputRow(long Row, string Id, ArtworkRecord? Record, string? Error);
+/// <summary>
+/// One input row: its position in the dump, and its record or why there is none; and what was wrong with the row that
+/// did not stop it being read.
+/// </summary>
+public sealed record InputRow(long Row, string Id, ArtworkRecord? Record, string? Error, string? Warning = null);
 
 /// <summary>
 /// A unit of work: a Parquet row group, or a run of rows of a text dump. Resuming and sharding count these.
@@ -18,8 +21,22 @@ public sealed record InputChunk(int Index, IReadOnlyList<InputRow> Rows);
 /// </summary>
 public abstract class ScoringInput
 {
-    /// <summary>Rows in the dump, when the format says without reading it all.</summary>
-    public abstract Task<long?> CountRowsAsync(CancellationToken cancellation);
+    /// <summary>The files the dump is read from, as full paths.</summary>
+    public abstract IReadOnlyList<string> Files { get; }
+
+    /// <summary>The folder whose every Parquet file is the dump, when the dump is given as one.</summary>
+    public virtual string? Folder => null;
+
+    /// <summary>
+    /// What identifies the dump in a run's fingerprint: its files and their sizes, and how they are read.
+    /// </summary>
+    public abstract IReadOnlyList<string> Describe();
+
+    /// <summary>
+    /// Checks the dump before any work starts (its files exist and are readable, a Parquet file has the artwork
+    /// columns), and says how many rows it holds when the format tells without reading it all.
+    /// </summary>
+    public abstract Task<long?> CheckAsync(CancellationToken cancellation);
 
     public abstract IAsyncEnumerable<InputChunk> ReadAsync(Func<int, bool> wanted, CancellationToken cancellation);
 
@@ -33,24 +50,47 @@ public abstract class ScoringInput
         int chunkSize
     ) => new TextInput(path, format, mapping, importer, chunkSize);
 
-    private sealed class ParquetInput : ScoringInput
+    private sealed class ParquetInput(string fileOrFolder) : ScoringInput
     {
-        private readonly string[] _files;
+        private readonly string[] _files = FilesOf(fileOrFolder);
 
-        public ParquetInput(string fileOrFolder)
+        private static string[] FilesOf(string fileOrFolder)
         {
-            _files = Directory.Exists(fileOrFolder)
+            var files = Directory.Exists(fileOrFolder)
                 ? Directory.GetFiles(fileOrFolder, "*.parquet").Order(StringComparer.Ordinal).ToArray()
                 : [fileOrFolder];
-            if (_files.Length == 0)
+            if (files.Length == 0)
                 throw new FileNotFoundException($"The folder '{fileOrFolder}' holds no .parquet file.", fileOrFolder);
+            return files.Select(Path.GetFullPath).ToArray();
         }
 
-        public override async Task<long?> CountRowsAsync(CancellationToken cancellation)
+        public override IReadOnlyList<string> Files => _files;
+
+        public override string? Folder { get; } = Directory.Exists(fileOrFolder) ? fileOrFolder : null;
+
+        public override IReadOnlyList<string> Describe() =>
+            _files.Select(file => $"{file} ({new FileInfo(file).Length:N0} bytes)").ToArray();
+
+        /// <summary>
+        /// Every file must be an artwork collection: a file with other columns (a scored output fed back in) would be
+        /// read as records without text, and every row ranked on nothing.
+        /// </summary>
+        public override async Task<long?> CheckAsync(CancellationToken cancellation)
         {
             long rows = 0;
             foreach (var file in _files)
+            {
+                var (columns, _) = await ParquetRowGroups.DescribeAsync(file, cancellation);
+                var missing = new[] { "id", "titles" }.Except(columns).ToArray();
+                if (missing.Length > 0)
+                    throw new InvalidDataException(
+                        $"'{file}' is not an artwork collection: it has no "
+                            + $"{string.Join(" or ", missing.Select(c => $"'{c}'"))} "
+                            + $"column (its columns: {string.Join(", ", columns)}); `iconclass import` writes the "
+                            + $"schema"
+                    );
                 rows += (await ArtworkParquet.RowGroupSizesAsync(file, cancellation)).Sum();
+            }
             return rows;
         }
 
@@ -119,7 +159,26 @@ public abstract class ScoringInput
         int chunkSize
     ) : ScoringInput
     {
-        public override Task<long?> CountRowsAsync(CancellationToken cancellation) => Task.FromResult<long?>(null);
+        public override IReadOnlyList<string> Files { get; } = [Path.GetFullPath(path)];
+
+        public override IReadOnlyList<string> Describe() =>
+            [
+                $"{Files[0]} ({new FileInfo(Files[0]).Length:N0} bytes)",
+                $"format {format}",
+                $"mapping {System.Text.Json.JsonSerializer.Serialize(mapping)}",
+                $"chunks of {chunkSize:N0} rows",
+            ];
+
+        /// <summary>
+        /// The file exists and its header has the mapping's id column: the first row is read to know.
+        /// </summary>
+        public override Task<long?> CheckAsync(CancellationToken cancellation)
+        {
+            if (!File.Exists(path))
+                throw new FileNotFoundException($"'{path}' does not exist.", path);
+            _ = importer.ReadRows(path, format, mapping, new ImportReport()).FirstOrDefault();
+            return Task.FromResult<long?>(null);
+        }
 
         public override async IAsyncEnumerable<InputChunk> ReadAsync(
             Func<int, bool> wanted,
@@ -143,7 +202,8 @@ public abstract class ScoringInput
                                     row++,
                                     imported.Record?.Id ?? imported.Problem?.RecordId ?? "",
                                     imported.Record,
-                                    imported.Problem?.ToString()
+                                    imported.Problem?.ToString(),
+                                    imported.Warning?.ToString()
                                 );
                             })
                             .ToArray()

@@ -48,6 +48,13 @@ public sealed class IconclassThesaurus
             )
             .ToArray();
 
+    /// <summary>
+    /// The language a query in <paramref name="language"/> is ranked and answered in: itself where the thesaurus has
+    /// it, else English. Records may carry any language code; the ones the thesaurus lacks are warned about where
+    /// they are read, never refused.
+    /// </summary>
+    public string RankingLanguage(string language) => Languages.Contains(language) ? language : FallbackLanguage;
+
     /// <summary>Throws a clear error for a language the loaded data does not have.</summary>
     public void EnsureLanguage(string language)
     {

@@ -137,6 +137,8 @@ public class CollectionImporterTests
     [Theory]
     [InlineData("nl=titel", "nl", "titel")]
     [InlineData("EN = title", "en", "title")]
+    [InlineData("pt-BR=titulo", "pt", "titulo")]
+    [InlineData("zh-Hant=biaoti", "zh", "biaoti")]
     public void ParsesLanguageColumns(string text, string language, string column)
     {
         Assert.Equal(new LanguageColumn(language, column), ColumnMapping.ParseLanguageColumn(text));
@@ -149,5 +151,92 @@ public class CollectionImporterTests
     public void RejectsMalformedLanguageColumns(string text)
     {
         Assert.Throws<FormatException>(() => ColumnMapping.ParseLanguageColumn(text));
+    }
+
+    [Fact]
+    public void AJsonLineWithADuplicateKeyIsRejectedAndTheOthersGoThrough()
+    {
+        using var folder = new TempFolder();
+        var path = folder.Write(
+            "r.jsonl",
+            "{\"id\": \"a\", \"titel\": \"Leeuw\"}\n"
+                + "{\"id\": \"b\", \"titel\": \"Hond\", \"titel\": \"Kat\"}\n"
+                + "{\"id\": \"c\", \"titel\": \"Paard\"}\n"
+        );
+        var (records, report) = Import(path, SourceFormat.Jsonl, Mapping);
+
+        Assert.Equal(["a", "c"], records.Select(r => r.Id));
+        var rejected = Assert.Single(report.Rejected);
+        Assert.Equal(2, rejected.Line);
+        Assert.Contains("the key 'titel' occurs twice", rejected.Reason);
+    }
+
+    [Fact]
+    public void AnUnclosedQuoteRejectsEveryLineItSwallows()
+    {
+        using var folder = new TempFolder();
+        var path = folder.Write(
+            "c.csv",
+            "id,titel,codes\n" + "1,Leeuw,25F\n" + "2,\"Hond,34B11\n" + "3,Kat,34B12\n" + "4,Paard,47I\n"
+        );
+        var (records, report) = Import(path, SourceFormat.Csv, Mapping);
+
+        Assert.Equal(["1"], records.Select(r => r.Id));
+        Assert.Equal(4, report.RecordsRead);
+        Assert.Equal([3L, 4L, 5L], report.Rejected.Select(p => p.Line));
+        Assert.Contains("lines 3-5 were read as one row", report.Rejected[0].Reason);
+        Assert.Contains("whose quote (\") is not closed", report.Rejected[2].Reason);
+    }
+
+    [Fact]
+    public void AQuotedValueOverSeveralLinesIsOneRowAndLaterLinesKeepTheirNumbers()
+    {
+        using var folder = new TempFolder();
+        var path = folder.Write("c.csv", "id,titel,codes\n" + "1,\"Twee\nregels\",25F\n" + "2,,\n");
+        var (records, report) = Import(path, SourceFormat.Csv, Mapping);
+
+        Assert.Equal("Twee\nregels", Assert.Single(records).Titles[0].Text);
+        Assert.Equal(4, Assert.Single(report.Rejected).Line);
+    }
+
+    [Fact]
+    public void BytesThatAreNotUtf8AreCountedNamingTheLine()
+    {
+        using var folder = new TempFolder();
+        string path = folder.File("latin1.csv");
+        File.WriteAllBytes(path, [.. "id,titel,codes\n1,Leeuw,25F\n2,Caf"u8, 0xE9, .. " aan zee,25F\n"u8]);
+        var (records, report) = Import(path, SourceFormat.Csv, Mapping);
+
+        Assert.Equal(2, records.Count);
+        var warning = Assert.Single(report.TextWarnings);
+        Assert.Equal((3L, "2"), (warning.Line, warning.RecordId));
+        Assert.Contains("not UTF-8", warning.Reason);
+    }
+
+    [Fact]
+    public void ALanguageTheThesaurusLacksIsKeptAndWarnedAbout()
+    {
+        using var folder = new TempFolder();
+        var path = folder.Write("c.csv", "id,titel\n1,Gezicht op Paramaribo\n");
+        var mapping = new ColumnMapping { Id = "id", Titles = [new LanguageColumn("xx", "titel")] };
+        var (records, report) = Import(path, SourceFormat.Csv, mapping);
+
+        Assert.Equal("xx", Assert.Single(records).Titles[0].Language);
+        Assert.Contains(report.Warnings, w => w.Contains("'xx' is not a language of the thesaurus"));
+    }
+
+    [Fact]
+    public async Task TheOutputIsNeverTheInput()
+    {
+        using var folder = new TempFolder();
+        var path = folder.Write("c.csv", "id,titel\n1,Leeuw\n");
+        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+            Importer.ImportAsync(path, SourceFormat.Csv, Mapping, path)
+        );
+        Assert.Contains("is the input", error.Message);
+        Assert.Equal("id,titel\n1,Leeuw\n", File.ReadAllText(path));
+        await Assert.ThrowsAsync<DirectoryNotFoundException>(() =>
+            Importer.ImportAsync(path, SourceFormat.Csv, Mapping, folder.File("no/such/out.parquet"))
+        );
     }
 }

@@ -28,7 +28,7 @@ public class ArtworkImagesTests
         using var folder = new TempFolder();
         string path = TestImages.Write(folder.File("a.png"), SKColors.Red);
         Assert.NotNull(ArtworkImages.Load("r", new Uri(path).AbsoluteUri, null).Image);
-        Assert.NotNull(ArtworkImages.Load("r", "a.png", folder.Path).Image);
+        Assert.NotNull(ArtworkImages.Load("r", "a.png", new ImageAccess(folder.Path)).Image);
     }
 
     [Fact]
@@ -44,7 +44,10 @@ public class ArtworkImagesTests
             "not a readable image",
             ArtworkImages.Load("r", folder.Write("text.jpg", "not an image"), null).Problem
         );
-        Assert.Contains("not a readable image", ArtworkImages.Load("r", folder.Write("empty.png", ""), null).Problem);
+        Assert.Contains(
+            "is empty, or not a regular file",
+            ArtworkImages.Load("r", folder.Write("empty.png", ""), null).Problem
+        );
     }
 
     [Theory]
@@ -117,5 +120,84 @@ public class ArtworkImagesTests
         Assert.Null(loaded.Problem);
         Assert.True((long)loaded.Image!.Width * loaded.Image.Height <= ArtworkImages.MaxDecodedPixels);
         Assert.Equal(6000.0 / 5000, (double)loaded.Image.Width / loaded.Image.Height, 2);
+    }
+
+    [Fact]
+    public async Task DevicesAndFifosAreNeitherReadNorWaitedOn()
+    {
+        Assert.Contains("not a regular file", ArtworkImages.Load("r", "/dev/zero", null).Problem);
+        if (!OperatingSystem.IsLinux())
+            return;
+        using var folder = new TempFolder();
+        string fifo = folder.File("pipe.jpg");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+            mkfifo.WaitForExit();
+        // Opening a FIFO with no writer blocks for ever: the load must not open it at all.
+        var loaded = await Task.Run(() => ArtworkImages.Load("r", fifo, null)).WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Contains("not a regular file", loaded.Problem);
+    }
+
+    [Fact]
+    public void TheImageRootRefusesEveryPathThatLeavesIt()
+    {
+        using var folder = new TempFolder();
+        string root = Directory.CreateDirectory(folder.File("images")).FullName;
+        string outside = TestImages.Write(folder.File("outside.png"), SKColors.Blue);
+        TestImages.Write(Path.Combine(root, "inside.png"), SKColors.Red);
+        File.CreateSymbolicLink(Path.Combine(root, "link.png"), outside);
+        Directory.CreateSymbolicLink(Path.Combine(root, "up"), folder.Path);
+        var access = new ImageAccess(root, root);
+
+        Assert.NotNull(ArtworkImages.Load("r", "inside.png", access).Image);
+        Assert.NotNull(ArtworkImages.Load("r", Path.Combine(root, "inside.png"), access).Image);
+        foreach (
+            var reference in new[]
+            {
+                "../outside.png",
+                outside,
+                new Uri(outside).AbsoluteUri,
+                "link.png",
+                "up/outside.png",
+                "/etc/hostname",
+                "../../../../etc/passwd",
+                "/no/such/file.png",
+            }
+        )
+        {
+            var loaded = ArtworkImages.Load("r", reference, access);
+            Assert.Null(loaded.Image);
+            // The same words whether or not the file exists: the answer tells nothing about what lies outside.
+            Assert.Equal($"'{reference}' is outside the image root", loaded.Problem);
+        }
+    }
+
+    [Fact]
+    public void LargeImagesAreDecodedWithinThePixelBudget()
+    {
+        using var folder = new TempFolder();
+        var records = Enumerable
+            .Range(0, 8)
+            .Select(i => new MlNetIconclass.Collections.ArtworkRecord
+            {
+                Id = $"r{i}",
+                Image = TestImages.Write(folder.File($"{i}.png"), new SKColor((byte)(i * 30), 90, 40), 500, 400),
+            })
+            .ToArray();
+        long onePicture = 500 * 400;
+        using var unbounded = new ArtworkImageFeatures(
+            new ImageFeaturizer(ImageModelOptions.ResNet18, ComputeDevice.Cpu),
+            new ImageAccess()
+        );
+        using var bounded = new ArtworkImageFeatures(
+            new ImageFeaturizer(ImageModelOptions.ResNet18, ComputeDevice.Cpu),
+            new ImageAccess(),
+            decodedPixelBudget: 2 * onePicture
+        );
+        unbounded.Prepare(records);
+        bounded.Prepare(records);
+
+        Assert.Equal(8 * onePicture, unbounded.PeakDecodedPixels);
+        Assert.Equal(2 * onePicture, bounded.PeakDecodedPixels);
+        Assert.All(records, record => Assert.Equal(unbounded.For(record), bounded.For(record)));
     }
 }

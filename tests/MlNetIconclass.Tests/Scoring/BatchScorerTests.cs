@@ -8,7 +8,7 @@ namespace MlNetIconclass.Tests.Scoring;
 
 public class BatchScorerTests
 {
-    private static readonly Lazy<Task<(ICodeRanker Ranker, List<ArtworkRecord> Dump)>> Setup = new(async () =>
+    internal static readonly Lazy<Task<(ICodeRanker Ranker, List<ArtworkRecord> Dump)>> Setup = new(async () =>
     {
         var records = await ArtworkParquet.ReadAllAsync(BundledSamples.RijksmuseumSuriname);
         var train = new LabeledRecords(
@@ -20,7 +20,7 @@ public class BatchScorerTests
     });
 
     /// <summary>A dump of 230 records in row groups of 25: ten chunks, the last one short.</summary>
-    private static async Task<(BatchScorer Scorer, string Dump)> DumpAsync(TempFolder folder)
+    internal static async Task<(BatchScorer Scorer, string Dump)> DumpAsync(TempFolder folder)
     {
         var (ranker, records) = await Setup.Value;
         string dump = folder.File("dump.parquet");
@@ -28,7 +28,7 @@ public class BatchScorerTests
         return (new BatchScorer(ranker, BundledThesaurus.Instance), dump);
     }
 
-    private static async Task<List<ScoredRecord>> ScoreAsync(
+    internal static async Task<List<ScoredRecord>> ScoreAsync(
         BatchScorer scorer,
         string dump,
         string output,
@@ -96,7 +96,7 @@ public class BatchScorerTests
         File.WriteAllText(Path.Combine(parts, "chunk-000004.parquet.partial"), "half a row group");
 
         var again = () => scorer.ScoreAsync(ScoringInput.Parquet(dump), output, new ScoringOptions { Top = 5 });
-        await Assert.ThrowsAsync<InvalidOperationException>(again);
+        Assert.Contains("--resume", (await Assert.ThrowsAsync<IOException>(again)).Message);
         var summary = await scorer.ScoreAsync(
             ScoringInput.Parquet(dump),
             output,
@@ -183,7 +183,7 @@ public class BatchScorerTests
     [InlineData("1-4")]
     public void MalformedShardsAreRefused(string text) => Assert.Throws<FormatException>(() => ShardSpec.Parse(text));
 
-    private sealed class SynchronousProgress(Action<ScoringProgress> report) : IProgress<ScoringProgress>
+    internal sealed class SynchronousProgress(Action<ScoringProgress> report) : IProgress<ScoringProgress>
     {
         public void Report(ScoringProgress value) => report(value);
     }

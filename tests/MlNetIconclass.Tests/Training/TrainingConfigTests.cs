@@ -55,6 +55,38 @@ public class TrainingConfigTests
     )]
     [InlineData("""{ "data": [{ "path": "c.parquet" }] }""", "output: name the model file")]
     [InlineData("""{ "data": [{ "path": "c.parquet" }], "output": "m", }  x""", "train.json")]
+    [InlineData("""{ "data": null, "output": "m" }""", "field data")]
+    [InlineData("""{ "data": [null], "output": "m" }""", "data[0]: null")]
+    [InlineData("""{ "data": [{ "path": null }], "output": "m" }""", "field data[0].path")]
+    [InlineData("""{ "data": [{ "path": "c.parquet" }], "output": null }""", "field output")]
+    [InlineData(
+        """{ "data": [{ "path": "c.parquet" }], "output": "m", "modalities": null }""",
+        "modalities: the query tower needs text"
+    )]
+    [InlineData("""{ "data": [{ "path": "c.parquet" }], "output": "m", "languages": [null] }""", "languages[0]")]
+    [InlineData(
+        """{ "data": [{ "path": "c.parquet", "format": "csv", "columns": null }], "output": "m" }""",
+        "data[0].columns: a Csv file needs its column mapping"
+    )]
+    [InlineData(
+        """
+            { "data": [{ "path": "c.parquet", "format": "csv", "columns": { "titles": { "nl": null } } }],
+              "output": "m" }
+            """,
+        "data[0].columns.titles.nl: null"
+    )]
+    [InlineData(
+        """{ "data": [{ "path": "c.parquet", "format": "csv", "columns": { "titles": null } }], "output": "m" }""",
+        "field data[0].columns.titles"
+    )]
+    [InlineData(
+        """
+            { "data": [{ "path": "c.parquet", "format": "csv",
+                         "columns": { "titles": { "nl": "t" }, "codes": [null] } }], "output": "m" }
+            """,
+        "data[0].columns.codes[0]: null"
+    )]
+    [InlineData("""{ "data": [{ "path": "c.parquet" }], "output": "no/such/folder/m" }""", "output: the folder '")]
     public void MistakesNameTheirField(string json, string expected)
     {
         using var folder = new TempFolder();

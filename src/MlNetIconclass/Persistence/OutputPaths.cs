@@ -1,0 +1,62 @@
+namespace MlNetIconclass.Persistence;
+
+/// <summary>
+/// Checks of where a command will write, made before any work starts, so that a mistake in a path costs nothing
+/// rather than an hour of training or scoring.
+/// </summary>
+public static class OutputPaths
+{
+    /// <summary>
+    /// The file can be written: it is not a folder, its folder exists, and a file can be created there.
+    /// </summary>
+    /// <param name="path">The file to write.</param>
+    /// <param name="what">What the file is, for the message ("output", "model file", "--report").</param>
+    public static void CheckFile(string path, string what)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+            throw new ArgumentException($"The {what} path is empty.");
+        string full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+            throw new IOException($"The {what} '{path}' is a folder; name the file to write.");
+        string folder = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(folder))
+            throw new DirectoryNotFoundException(
+                $"The folder of the {what} '{path}' does not exist; create '{folder}' first."
+            );
+        CheckWritable(folder, what, path);
+    }
+
+    /// <summary>
+    /// The folder can be written: it is not a file, and the nearest part of it that exists takes new files (the rest
+    /// is created when written).
+    /// </summary>
+    public static void CheckFolder(string path, string what)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+            throw new ArgumentException($"The {what} path is empty.");
+        string full = Path.GetFullPath(path);
+        string? existing = full;
+        while (existing is not null && !Directory.Exists(existing))
+        {
+            if (File.Exists(existing))
+                throw new IOException($"The {what} '{path}' cannot be made: '{existing}' is a file.");
+            existing = Path.GetDirectoryName(existing);
+        }
+        if (existing is not null)
+            CheckWritable(existing, what, path);
+    }
+
+    /// <summary>Creates and deletes a file there: permissions, read-only mounts and full quotas all show.</summary>
+    private static void CheckWritable(string folder, string what, string path)
+    {
+        string probe = Path.Combine(folder, $".write-check-{Guid.NewGuid():N}");
+        try
+        {
+            using (File.Create(probe, 1, FileOptions.DeleteOnClose)) { }
+        }
+        catch (Exception exception) when (exception is UnauthorizedAccessException or IOException)
+        {
+            throw new IOException($"The {what} '{path}' cannot be written: {exception.Message}", exception);
+        }
+    }
+}
