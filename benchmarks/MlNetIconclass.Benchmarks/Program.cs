@@ -5,7 +5,10 @@ using MlNetIconclass.Benchmarks;
 // In process: BenchmarkDotNet's generated out-of-process project does not get the TorchSharp load fix of
 // Directory.Build.targets, so the TorchSharp benchmarks fail there.
 // ... -- make-dump 1000000 /tmp/dump.parquet [SAMPLE.parquet]: a large dump for `iconclass score` (peak memory).
+// ... -- make-image-dump 256 /tmp/large-images: records with 4000 x 3000 photographs (image memory of `score`).
 if (args is ["make-dump", ..])
     return await SyntheticDump.RunAsync(args);
+if (args is ["make-image-dump", ..])
+    return await LargeImageDump.RunAsync(args);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

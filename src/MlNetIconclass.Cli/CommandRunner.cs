@@ -13,6 +13,14 @@ internal static class CommandRunner
         {
             return Fail(exception.Message, ExitCodes.Usage);
         }
+        catch (RunStoppedException exception)
+        {
+            return Fail(exception.Message, ExitCodes.Stopped);
+        }
+        catch (OperationCanceledException)
+        {
+            return Fail("stopped before it finished; nothing was written.", ExitCodes.Stopped);
+        }
         catch (Exception exception) when (exception is FormatException or ArgumentException)
         {
             return Fail(exception.Message, ExitCodes.Usage);
@@ -46,3 +54,6 @@ internal static class CommandRunner
 
 /// <summary>A command line that parses but asks for something that cannot be done.</summary>
 internal sealed class UsageException(string message) : Exception(message);
+
+/// <summary>A run stopped by a signal, with what it leaves behind and how to go on.</summary>
+internal sealed class RunStoppedException(string message) : OperationCanceledException(message);

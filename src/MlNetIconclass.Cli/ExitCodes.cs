@@ -13,4 +13,7 @@ public static class ExitCodes
 
     /// <summary>An input file is missing, unreadable or not in the expected format.</summary>
     public const int BadInput = 3;
+
+    /// <summary>Stopped by Ctrl-C or SIGTERM before it finished (128 + SIGINT, as shells report it).</summary>
+    public const int Stopped = 130;
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using MlNetIconclass.Cli;
 using MlNetIconclass.Cli.Commands;
 
@@ -21,4 +22,16 @@ if (parsed.Errors.Count > 0)
     Console.Error.WriteLine("Run 'iconclass --help' for usage.");
     return ExitCodes.Usage;
 }
-return await parsed.InvokeAsync();
+
+// Ctrl-C and SIGTERM cancel the command's token: a batch job finishes its current batch, keeps what it has written,
+// and says how to resume (Kubernetes waits 30 s before it kills). A second signal ends the process at once.
+using var stop = new CancellationTokenSource();
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, stop.Token);
+
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = !stop.IsCancellationRequested;
+    stop.Cancel();
+}

@@ -23,12 +23,26 @@ internal static class CommonOptions
             DefaultValueFactory = _ => QueryFields.Titles,
         };
 
+    public static Option<string?> ImageRoot() =>
+        new("--image-root")
+        {
+            Description =
+                "Read images only from inside this folder (symbolic links followed); an image elsewhere is not read, "
+                + "and its record is ranked on its text with a warning",
+        };
+
     public static Option<string[]> LanguageTexts(string name, string description) =>
         new(name) { Description = description + " as LANG=TEXT; repeat for several", Arity = ArgumentArity.ZeroOrMore };
 
+    /// <summary>The LANG=TEXT values; a blank text is refused (it would rank the record on nothing).</summary>
     public static List<LocalizedText> ParseLanguageTexts(IEnumerable<string>? values) =>
         (values ?? [])
-            .Select(value => ColumnMapping.ParseLanguageValue(value, "nl=\"Gezicht op Paramaribo\""))
-            .Select(pair => new LocalizedText(pair.Language, pair.Value))
+            .Select(value =>
+            {
+                var (language, text) = ColumnMapping.ParseLanguageValue(value, "nl=\"Gezicht op Paramaribo\"");
+                return string.IsNullOrWhiteSpace(text)
+                    ? throw new FormatException($"'{value}': the text after '=' is blank.")
+                    : new LocalizedText(language, text);
+            })
             .ToList();
 }

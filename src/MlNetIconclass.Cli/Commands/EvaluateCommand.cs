@@ -3,6 +3,7 @@ using System.Globalization;
 using MlNetIconclass.Collections;
 using MlNetIconclass.Evaluation;
 using MlNetIconclass.Models;
+using MlNetIconclass.Persistence;
 using MlNetIconclass.Thesaurus;
 using Spectre.Console;
 
@@ -37,6 +38,7 @@ internal static class EvaluateCommand
             Description = "Write each code's support, recall@10 and precision@10 here (Parquet)",
         };
         var fields = CommonOptions.Fields();
+        var imageRoot = CommonOptions.ImageRoot();
 
         var command = new Command(
             "evaluate",
@@ -52,6 +54,7 @@ internal static class EvaluateCommand
             perRecord,
             perCode,
             fields,
+            imageRoot,
         };
         command.SetAction(
             (result, cancellation) =>
@@ -64,6 +67,17 @@ internal static class EvaluateCommand
                     if (modelPath is null && !withBaselines)
                         throw new UsageException("nothing to evaluate: --no-model without --baselines.");
                     var cutoffs = ParseCutoffs(result.GetRequiredValue(ks));
+                    // Checked before the ranking, which would otherwise be lost to a mistyped path.
+                    foreach (
+                        var (name, path) in new[]
+                        {
+                            ("--report", result.GetValue(report)),
+                            ("--per-record", result.GetValue(perRecord)),
+                            ("--per-code", result.GetValue(perCode)),
+                        }
+                    )
+                        if (path is not null)
+                            OutputPaths.CheckFile(path, name);
                     string dataPath = result.GetRequiredValue(data);
                     var records = await ArtworkParquet.ReadCollectionsAsync([dataPath], cancellation);
                     var thesaurus = IconclassThesaurus.LoadBundled();
@@ -72,7 +86,12 @@ internal static class EvaluateCommand
                         : IconclassModel.Load(
                             modelPath,
                             thesaurus,
-                            new ModelLoadOptions { Log = message => AnsiConsole.WriteLine(message) }
+                            new ModelLoadOptions
+                            {
+                                Log = message => AnsiConsole.WriteLine(message),
+                                Warn = CommandRunner.Warn,
+                                ImageRoot = result.GetValue(imageRoot),
+                            }
                         );
                     if (trained is not null)
                         EnsureNotTrainedOnTest(trained, records, modelPath!);

@@ -67,6 +67,7 @@ internal static class ImportCommand
         table.AddRow("distinct codes", report.DistinctCodes.Count.ToString());
         table.AddRow("malformed codes dropped", report.DroppedCodes.Count.ToString());
         table.AddRow("unresolvable codes (kept)", report.UnresolvableCodes.Count.ToString());
+        table.AddRow("records with bytes not UTF-8 (kept)", report.TextWarnings.Count.ToString());
         AnsiConsole.Write(table);
         foreach (
             var (title, problems) in new[]
@@ -74,6 +75,7 @@ internal static class ImportCommand
                 ("rejected", report.Rejected),
                 ("dropped code", report.DroppedCodes),
                 ("unresolvable", report.UnresolvableCodes),
+                ("not UTF-8", report.TextWarnings),
             }
         )
         {

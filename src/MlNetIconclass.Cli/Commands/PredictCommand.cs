@@ -29,6 +29,7 @@ internal static class PredictCommand
             Description = "Language of the definitions shown (default: the query's)",
         };
         var fields = CommonOptions.Fields();
+        var imageRoot = CommonOptions.ImageRoot();
 
         var command = new Command("predict", "Rank Iconclass codes for one artwork")
         {
@@ -41,6 +42,7 @@ internal static class PredictCommand
             top,
             language,
             fields,
+            imageRoot,
         };
         command.SetAction(
             (result, cancellation) =>
@@ -60,8 +62,22 @@ internal static class PredictCommand
                         throw new UsageException("--top must be positive.");
 
                     var thesaurus = IconclassThesaurus.LoadBundled();
-                    string displayLanguage = result.GetValue(language) ?? QueryText.Language(record);
-                    thesaurus.EnsureLanguage(displayLanguage);
+                    string displayLanguage;
+                    if (result.GetValue(language) is { } asked)
+                    {
+                        thesaurus.EnsureLanguage(asked);
+                        displayLanguage = asked;
+                    }
+                    else
+                    {
+                        string queryLanguage = QueryText.Language(record);
+                        displayLanguage = thesaurus.RankingLanguage(queryLanguage);
+                        if (displayLanguage != queryLanguage)
+                            CommandRunner.Warn(
+                                $"'{queryLanguage}' is not a language of the thesaurus: the query is ranked against, "
+                                    + $"and answered with, the {displayLanguage} definitions."
+                            );
+                    }
                     IReadOnlyList<ScoredCode> ranking;
                     if (result.GetValue(ranker) is { } baseline)
                     {
@@ -79,7 +95,8 @@ internal static class PredictCommand
                     {
                         using var trained = IconclassModel.Load(
                             result.GetValue(model) ?? BundledModels.Default,
-                            thesaurus
+                            thesaurus,
+                            new ModelLoadOptions { ImageRoot = result.GetValue(imageRoot) }
                         );
                         if (record.Image is not null && !trained.ReadsImages)
                             CommandRunner.Warn(

@@ -58,6 +58,7 @@ internal static class ScoreCommand
             Description = "Auto, Cpu or Cuda",
             DefaultValueFactory = _ => ComputeDevice.Auto,
         };
+        var imageRoot = CommonOptions.ImageRoot();
         var mapping = new MappingOptions();
 
         var command = new Command("score", "Rank Iconclass codes for every record of a collection dump")
@@ -72,6 +73,7 @@ internal static class ScoreCommand
             shard,
             resume,
             device,
+            imageRoot,
         };
         foreach (var option in mapping.All)
             command.Options.Add(option);
@@ -104,20 +106,25 @@ internal static class ScoreCommand
                             chunkSize
                         )
                         : ScoringInput.Parquet(inputPath);
+                    string outputPath = result.GetRequiredValue(output);
+                    if (options.Language is { } outputLanguage)
+                        thesaurus.EnsureLanguage(outputLanguage);
+                    // Checked before the model loads, so a mistake costs no time and leaves nothing behind.
+                    BatchScorer.CheckOutput(scoringInput, outputPath, options);
+                    await scoringInput.CheckAsync(cancellation);
                     // Device lines and image problems go to standard error, keeping the progress bar on standard output
                     // clean.
                     using var trained = IconclassModel.Load(
                         result.GetValue(model) ?? BundledModels.Default,
                         thesaurus,
-                        new ModelLoadOptions { Device = result.GetValue(device), Log = Console.Error.WriteLine }
+                        new ModelLoadOptions
+                        {
+                            Device = result.GetValue(device),
+                            Log = Console.Error.WriteLine,
+                            Warn = CommandRunner.Warn,
+                            ImageRoot = result.GetValue(imageRoot),
+                        }
                     );
-                    string outputPath = result.GetRequiredValue(output);
-                    // Checked before the model loads, so the mistake costs no time.
-                    if (BatchScorer.HasUnfinishedRun(outputPath) && !options.Resume)
-                        throw new UsageException(
-                            $"'{BatchScorer.PartsFolder(outputPath)}' holds the parts of an earlier run: add "
-                                + $"--resume to continue it, or delete it to start again."
-                        );
 
                     var clock = Stopwatch.StartNew();
                     ScoringSummary? summary = null;
@@ -138,13 +145,25 @@ internal static class ScoreCommand
                                     + $"{p.Rows / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):N0} rows/s, "
                                     + $"{p.Errors:N0} errors";
                             });
-                            summary = await new BatchScorer(trained, thesaurus, trained.Images).ScoreAsync(
-                                scoringInput,
-                                outputPath,
-                                options,
-                                progress,
-                                cancellation
-                            );
+                            try
+                            {
+                                summary = await new BatchScorer(trained, thesaurus, trained.Images).ScoreAsync(
+                                    scoringInput,
+                                    outputPath,
+                                    options,
+                                    progress,
+                                    cancellation
+                                );
+                            }
+                            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+                            {
+                                throw new RunStoppedException(
+                                    $"stopped: the chunks scored so far are kept in "
+                                        + $"'{BatchScorer.PartsFolder(outputPath)}'; run the same command with "
+                                        + $"--resume "
+                                        + "to score the rest."
+                                );
+                            }
                             task.Value = task.MaxValue;
                         });
                     var s = summary!;
@@ -156,6 +175,12 @@ internal static class ScoreCommand
                             + $"{s.Rows / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):N0} rows/s; peak memory "
                             + $"{Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024):N0} MB"
                     );
+                    if (s.ImagesNotRead > 0)
+                        CommandRunner.Warn(
+                            $"{s.ImagesNotRead:N0} rows have an image, which this model does not read (it was "
+                                + "trained on text only): they were ranked on their text. Train with --images to use "
+                                + "them."
+                        );
                     if (s.Errors > 0)
                         CommandRunner.Warn(
                             $"{s.Errors:N0} rows could not be scored: their reason is in the error column of "

@@ -11,14 +11,20 @@ internal static class IconclassCli
     /// <summary>Runs the <c>iconclass.dll</c> of another build output folder.</summary>
     public static (int ExitCode, string Output, string Error) RunFrom(string folder, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(folder, "iconclass.dll"));
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
+        using var process = Start(folder, arguments);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         process.WaitForExit();
         return (process.ExitCode, output.Result, error.Result);
+    }
+
+    /// <summary>Starts the command with its output and error redirected, for tests that act while it runs.</summary>
+    public static Process Start(string folder, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(folder, "iconclass.dll"));
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        return Process.Start(start)!;
     }
 }

@@ -84,7 +84,7 @@ public class ScoreCliTests
     }
 
     [Fact]
-    public void BadShardAndLeftoverPartsAreUsageErrors()
+    public void BadShardAndLeftoverPartsAreRefused()
     {
         using var folder = new TempFolder();
         var (exitCode, _, stderr) = IconclassCli.Run(
@@ -99,7 +99,8 @@ public class ScoreCliTests
         Assert.Equal(ExitCodes.Usage, exitCode);
         Assert.Contains("1 <= I <= N", stderr);
 
-        Directory.CreateDirectory(BatchScorer.PartsFolder(folder.File("o.parquet")));
+        string parts = Directory.CreateDirectory(BatchScorer.PartsFolder(folder.File("o.parquet"))).FullName;
+        File.Copy(BundledSamples.RijksmuseumSuriname, Path.Combine(parts, "chunk-000000.parquet"));
         (exitCode, _, stderr) = IconclassCli.Run(
             "score",
             "--input",
@@ -107,7 +108,7 @@ public class ScoreCliTests
             "--output",
             folder.File("o.parquet")
         );
-        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Equal(ExitCodes.BadInput, exitCode);
         Assert.Contains("--resume", stderr);
     }
 }

@@ -61,4 +61,34 @@ public class TrainConfigCliTests
         Assert.Equal(ExitCodes.Usage, exitCode);
         Assert.Contains("--image-backbone-epochs: fine-tuning the vision model needs the image modality", stderr);
     }
+
+    [Fact]
+    public void AnOutputThatCannotBeWrittenStopsTrainingBeforeItStarts()
+    {
+        using var folder = new TempFolder();
+        var (exitCode, stdout, stderr) = IconclassCli.Run(
+            "train",
+            "--output",
+            folder.File("no/such/folder/m.iconclass"),
+            "--epochs",
+            "1"
+        );
+        Assert.Equal(ExitCodes.BadInput, exitCode);
+        Assert.Contains("The folder of the model file", stderr);
+        Assert.DoesNotContain("epoch", stdout);
+
+        File.WriteAllText(folder.File("taken"), "a file where the report folder would go");
+        (exitCode, stdout, stderr) = IconclassCli.Run(
+            "train",
+            "--output",
+            folder.File("m.iconclass"),
+            "--report",
+            folder.File("taken/report"),
+            "--epochs",
+            "1"
+        );
+        Assert.Equal(ExitCodes.BadInput, exitCode);
+        Assert.Contains("is a file", stderr);
+        Assert.DoesNotContain("epoch", stdout);
+    }
 }

@@ -81,6 +81,34 @@ public class VisualModelTests : IDisposable
         );
         Assert.True(loaded.ReadsImages);
         Assert.Equal(redRanking.Select(c => c.Code), loaded.Rank(red, 20).Select(c => c.Code));
+
+        // Scored from the command line with an image root: the image outside it is a prefixed per-record warning.
+        string root = Directory.CreateDirectory(_folder.File("root")).FullName;
+        File.Copy(_folder.File("red-0.png"), Path.Combine(root, "inside.png"));
+        // Relative image paths start from the dump's folder.
+        string dump = Path.Combine(root, "dump.parquet");
+        await ArtworkParquet.WriteAsync(
+            [
+                new ArtworkRecord { Id = "inside", Image = "inside.png" },
+                new ArtworkRecord { Id = "outside", Image = "../red-1.png" },
+            ],
+            dump
+        );
+        var (exitCode, _, stderr) = Cli.IconclassCli.Run(
+            "score",
+            "--model",
+            path,
+            "--input",
+            dump,
+            "--output",
+            _folder.File("root-scored.parquet"),
+            "--image-root",
+            root
+        );
+        Assert.True(exitCode == 0, stderr);
+        Assert.Contains("warning: record 'outside', image: ", stderr);
+        Assert.Contains("red-1.png' is outside the image root", stderr);
+        Assert.DoesNotContain("record 'inside'", stderr);
     }
 
     [Fact]
