@@ -159,9 +159,8 @@ internal static class ScoreCommand
                             {
                                 throw new RunStoppedException(
                                     $"stopped: the chunks scored so far are kept in "
-                                        + $"'{BatchScorer.PartsFolder(outputPath)}'; run the same command with "
-                                        + $"--resume "
-                                        + "to score the rest."
+                                        + $"'{BatchScorer.PartsFolder(outputPath)}'; "
+                                        + "run the same command with --resume to score the rest."
                                 );
                             }
                             task.Value = task.MaxValue;

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Parquet;
 
 namespace MlNetIconclass.Collections;
 
@@ -34,27 +33,8 @@ public static class ArtworkParquet
     }
 
     /// <summary>Rows in each row group, from the file's footer.</summary>
-    public static async Task<long[]> RowGroupSizesAsync(string path, CancellationToken cancellation = default)
-    {
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"'{path}' does not exist.", path);
-        try
-        {
-            await using var stream = File.OpenRead(path);
-            await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellation);
-            return Enumerable
-                .Range(0, reader.RowGroupCount)
-                .Select(group => reader.RowGroups[group].RowCount)
-                .ToArray();
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException and not FileNotFoundException)
-        {
-            throw new InvalidDataException(
-                $"'{path}' is not a readable Parquet file (truncated or corrupt?): {exception.Message}",
-                exception
-            );
-        }
-    }
+    public static async Task<long[]> RowGroupSizesAsync(string path, CancellationToken cancellation = default) =>
+        (await ParquetRowGroups.ReadFooterAsync(path, cancellation)).RowGroupSizes;
 
     /// <summary>Makes a relative image path absolute against the folder of the file the record came from.</summary>
     public static void ResolveImage(ArtworkRecord record, string folder)

@@ -75,10 +75,7 @@ public sealed class CollectionImporter(IconclassThesaurus thesaurus)
         CancellationToken cancellation = default
     )
     {
-        if (Path.GetFullPath(outputPath) == Path.GetFullPath(path))
-            throw new ArgumentException(
-                $"The output '{outputPath}' is the input: it would be replaced; write to another file."
-            );
+        Persistence.OutputPaths.CheckNotAnInput(outputPath, [path]);
         Persistence.OutputPaths.CheckFile(outputPath, "output");
         var report = new ImportReport();
         await ArtworkParquet.WriteAsync(Read(path, format, mapping, report), outputPath, cancellation: cancellation);

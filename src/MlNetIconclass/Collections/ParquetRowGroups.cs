@@ -82,11 +82,8 @@ internal static class ParquetRowGroups
             }
         );
 
-    /// <summary>The names of a file's top-level columns, and the key-value pairs of its footer.</summary>
-    public static async Task<(
-        IReadOnlyList<string> Columns,
-        IReadOnlyDictionary<string, string> Metadata
-    )> DescribeAsync(string path, CancellationToken cancellation = default)
+    /// <summary>What a file's footer says (<see cref="ParquetFooter"/>), read without reading its rows.</summary>
+    public static async Task<ParquetFooter> ReadFooterAsync(string path, CancellationToken cancellation = default)
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"'{path}' does not exist.", path);
@@ -94,7 +91,11 @@ internal static class ParquetRowGroups
         {
             await using var stream = File.OpenRead(path);
             await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellation);
-            return (reader.Schema.Fields.Select(field => field.Name).ToArray(), reader.CustomMetadata);
+            return new ParquetFooter(
+                reader.Schema.Fields.Select(field => field.Name).ToArray(),
+                Enumerable.Range(0, reader.RowGroupCount).Select(group => reader.RowGroups[group].RowCount).ToArray(),
+                reader.CustomMetadata
+            );
         }
         catch (Exception exception) when (exception is not OperationCanceledException and not FileNotFoundException)
         {
@@ -112,3 +113,10 @@ internal static class ParquetRowGroups
         await Task.CompletedTask;
     }
 }
+
+/// <summary>A Parquet file's footer: its top-level columns, its rows per row group, its key-value pairs.</summary>
+internal sealed record ParquetFooter(
+    IReadOnlyList<string> Columns,
+    long[] RowGroupSizes,
+    IReadOnlyDictionary<string, string> Metadata
+);

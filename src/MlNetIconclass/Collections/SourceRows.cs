@@ -37,15 +37,19 @@ internal static class SourceRows
     private const string NotUtf8 =
         "some bytes are not UTF-8 and were replaced by U+FFFD (is the file in another encoding?)";
 
-    public static (IReadOnlyList<string> Columns, IEnumerable<SourceRow> Rows) Open(string path, SourceFormat format) =>
-        format switch
+    public static (IReadOnlyList<string> Columns, IEnumerable<SourceRow> Rows) Open(string path, SourceFormat format)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"'{path}' does not exist.", path);
+        return format switch
         {
             SourceFormat.Csv => OpenDelimited(path, ","),
             SourceFormat.Tsv => OpenDelimited(path, "\t"),
             SourceFormat.Rijksmuseum => OpenDelimited(path, ";"),
-            SourceFormat.Jsonl => OpenJsonLines(path),
+            SourceFormat.Jsonl => ([], ReadJsonLines(path)),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
         };
+    }
 
     private static (IReadOnlyList<string>, IEnumerable<SourceRow>) OpenDelimited(string path, string delimiter)
     {
@@ -105,22 +109,17 @@ internal static class SourceRows
                     values[header[i]] = [csv.Parser[i] ?? ""];
                 string? error =
                     count < header.Length ? $"the row has {count} fields where the header has {header.Length}" : null;
-                yield return new SourceRow(line, values, error, raw.Contains('\uFFFD') ? NotUtf8 : null);
+                yield return new SourceRow(line, values, error, EncodingWarning(raw));
                 line += lines;
             }
         }
     }
 
+    private static string? EncodingWarning(string text) => text.Contains('\uFFFD') ? NotUtf8 : null;
+
     /// <summary>How many lines a raw record spans: its line breaks, and a last line that has none.</summary>
     private static long LineCount(string raw) =>
         raw.Count(c => c == '\n') + (raw.Length > 0 && !raw.EndsWith('\n') ? 1 : 0);
-
-    private static (IReadOnlyList<string>, IEnumerable<SourceRow>) OpenJsonLines(string path)
-    {
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"'{path}' does not exist.", path);
-        return ([], ReadJsonLines(path));
-    }
 
     private static IEnumerable<SourceRow> ReadJsonLines(string path)
     {
@@ -150,12 +149,7 @@ internal static class SourceRows
             {
                 error = $"the line is not valid JSON ({exception.Message})";
             }
-            yield return new SourceRow(
-                line,
-                error is null ? values : [],
-                error,
-                text.Contains('\uFFFD') ? NotUtf8 : null
-            );
+            yield return new SourceRow(line, error is null ? values : [], error, EncodingWarning(text));
         }
     }
 

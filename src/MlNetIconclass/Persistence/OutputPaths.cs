@@ -26,6 +26,19 @@ public static class OutputPaths
         CheckWritable(folder, what, path);
     }
 
+    /// <summary>The file is none of the files a command reads: writing it would replace one of them.</summary>
+    /// <param name="path">The file to write.</param>
+    /// <param name="inputs">The files the command reads.</param>
+    /// <param name="inputsName">The inputs as the message names them ("the input", "one of the shards").</param>
+    public static void CheckNotAnInput(string path, IEnumerable<string> inputs, string inputsName = "the input")
+    {
+        string full = Path.GetFullPath(path);
+        if (inputs.Any(input => Path.GetFullPath(input) == full))
+            throw new ArgumentException(
+                $"The output '{path}' is {inputsName}: it would be replaced; write to another file."
+            );
+    }
+
     /// <summary>
     /// The folder can be written: it is not a file, and the nearest part of it that exists takes new files (the rest
     /// is created when written).

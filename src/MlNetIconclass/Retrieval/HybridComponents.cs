@@ -69,10 +69,11 @@ internal sealed class HybridComponents : IDisposable
         var withQuery = Enumerable.Range(0, records.Count).Where(i => queries[i] is not null).ToArray();
         float[] Stack(IEnumerable<int> rows) => rows.SelectMany(i => queries[i]!).ToArray();
 
-        foreach (var language in withQuery.GroupBy(i => QueryText.Language(records[i])))
+        // Grouped by index, not by language tag: every language the thesaurus lacks shares the English one.
+        foreach (var group in withQuery.GroupBy(i => Labels.Dense(QueryText.Language(records[i]))))
         {
-            var rows = language.ToArray();
-            var index = Labels.Dense(language.Key);
+            var rows = group.ToArray();
+            var index = group.Key;
             var hits = index.SearchBatch(Stack(rows), DenseCandidates);
             for (int j = 0; j < rows.Length; j++)
                 foreach (var (row, score) in hits[j])

@@ -51,23 +51,14 @@ public sealed class BatchScorer(ICodeRanker ranker, IconclassThesaurus thesaurus
     public static string PartsFolder(string outputPath) => outputPath + ".parts";
 
     /// <summary>
-    /// Whether an earlier run to this output stopped after it scored some chunks (they are still there).
-    /// </summary>
-    public static bool HasUnfinishedRun(string outputPath) =>
-        Directory.Exists(PartsFolder(outputPath)) && DoneChunks(PartsFolder(outputPath)).Count > 0;
-
-    /// <summary>
     /// The checks of the output path that need nothing loaded, so that a command makes them before it loads a model:
     /// its folder exists, it is not the input, and an earlier run's parts are there only if the run is resumed.
     /// </summary>
     public static void CheckOutput(ScoringInput input, string outputPath, ScoringOptions options)
     {
+        OutputPaths.CheckNotAnInput(outputPath, input.Files);
         OutputPaths.CheckFile(outputPath, "output");
         string output = Path.GetFullPath(outputPath);
-        if (input.Files.Contains(output))
-            throw new ArgumentException(
-                $"The output '{outputPath}' is the input: it would be replaced; write to another file."
-            );
         if (
             input.Folder is { } folder
             && Path.GetDirectoryName(output) == Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar)
@@ -76,9 +67,11 @@ public sealed class BatchScorer(ICodeRanker ranker, IconclassThesaurus thesaurus
                 $"The output '{outputPath}' is in the input folder '{folder}', whose files are all read as input; "
                     + $"write elsewhere."
             );
-        if (HasUnfinishedRun(outputPath) && !options.Resume)
+        // Parts without a chunk are not worth keeping: a run that stopped before its first chunk starts again.
+        string parts = PartsFolder(outputPath);
+        if (!options.Resume && Directory.Exists(parts) && DoneChunks(parts).Count > 0)
             throw new IOException(
-                $"'{PartsFolder(outputPath)}' holds the parts of an earlier run: resume it (score --resume), or "
+                $"'{parts}' holds the parts of an earlier run: resume it (score --resume), or "
                     + $"delete the folder to start again."
             );
     }

@@ -83,8 +83,8 @@ public static class ScoredParquet
     /// <summary>The run that wrote a scoring output, from its footer.</summary>
     public static async Task<ScoringRun> ReadRunAsync(string path, CancellationToken cancellation = default)
     {
-        var (_, metadata) = await ParquetRowGroups.DescribeAsync(path, cancellation);
-        return ScoringRun.FromJson(metadata.GetValueOrDefault(ScoringRun.MetadataKey))
+        var footer = await ParquetRowGroups.ReadFooterAsync(path, cancellation);
+        return ScoringRun.FromJson(footer.Metadata.GetValueOrDefault(ScoringRun.MetadataKey))
             ?? throw new InvalidDataException(
                 $"'{path}' is not the output of `iconclass score`: its footer does not say what run wrote it."
             );
@@ -141,11 +141,7 @@ public static class ScoredParquet
     {
         if (shardOutputs.Count == 0)
             throw new ArgumentException("Name the shards' output files to merge.");
-        string output = Path.GetFullPath(path);
-        if (shardOutputs.Any(shard => Path.GetFullPath(shard) == output))
-            throw new ArgumentException(
-                $"The output '{path}' is one of the shards: it would be replaced; write to another file."
-            );
+        Persistence.OutputPaths.CheckNotAnInput(path, shardOutputs, "one of the shards");
         Persistence.OutputPaths.CheckFile(path, "output");
         var runs = new List<(string File, ScoringRun Run)>();
         foreach (var shard in shardOutputs)

@@ -80,16 +80,16 @@ public abstract class ScoringInput
             long rows = 0;
             foreach (var file in _files)
             {
-                var (columns, _) = await ParquetRowGroups.DescribeAsync(file, cancellation);
-                var missing = new[] { "id", "titles" }.Except(columns).ToArray();
+                var footer = await ParquetRowGroups.ReadFooterAsync(file, cancellation);
+                var missing = new[] { "id", "titles" }.Except(footer.Columns).ToArray();
                 if (missing.Length > 0)
                     throw new InvalidDataException(
                         $"'{file}' is not an artwork collection: it has no "
                             + $"{string.Join(" or ", missing.Select(c => $"'{c}'"))} "
-                            + $"column (its columns: {string.Join(", ", columns)}); `iconclass import` writes the "
-                            + $"schema"
+                            + $"column (its columns: {string.Join(", ", footer.Columns)}); "
+                            + "`iconclass import` writes the schema"
                     );
-                rows += (await ArtworkParquet.RowGroupSizesAsync(file, cancellation)).Sum();
+                rows += footer.RowGroupSizes.Sum();
             }
             return rows;
         }
@@ -174,8 +174,6 @@ public abstract class ScoringInput
         /// </summary>
         public override Task<long?> CheckAsync(CancellationToken cancellation)
         {
-            if (!File.Exists(path))
-                throw new FileNotFoundException($"'{path}' does not exist.", path);
             _ = importer.ReadRows(path, format, mapping, new ImportReport()).FirstOrDefault();
             return Task.FromResult<long?>(null);
         }
