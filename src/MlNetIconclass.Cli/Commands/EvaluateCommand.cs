@@ -195,15 +195,31 @@ internal static class EvaluateCommand
         PrintMetrics(evaluation);
     }
 
-    /// <summary>The metrics table: the model and the baselines side by side, then the ablation.</summary>
+    /// <summary>The protocol's metrics tables, then the strict view's when it ran.</summary>
     internal static void PrintMetrics(EvaluationResult evaluation)
     {
-        var rankers = evaluation.Metrics.Keys.Except(evaluation.Ablations).ToArray();
+        PrintMetrics(evaluation, evaluation.Metrics);
+        if (evaluation.Strict is not { } strict)
+            return;
+        AnsiConsole.WriteLine(
+            $"strict (names and keys kept, {strict.Labels} labels): n = {strict.N}, "
+                + $"{strict.Unresolvable.Codes} gold codes the thesaurus cannot place"
+        );
+        PrintMetrics(evaluation, strict.Metrics);
+    }
+
+    /// <summary>The metrics table of a view: the model and the baselines side by side, then the ablation.</summary>
+    private static void PrintMetrics(
+        EvaluationResult evaluation,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> metrics
+    )
+    {
+        var rankers = metrics.Keys.Except(evaluation.Ablations).ToArray();
         var table = new Table().AddColumn("metric");
         foreach (var ranker in rankers)
             table.AddColumn(new TableColumn(ranker).RightAligned());
         foreach (var name in evaluation.MetricNames)
-            table.AddRow(rankers.Select(ranker => Format(evaluation.Metrics[ranker][name])).Prepend(name).ToArray());
+            table.AddRow(rankers.Select(ranker => Format(metrics[ranker][name])).Prepend(name).ToArray());
         AnsiConsole.Write(table);
         if (evaluation.Ablations.Count == 0)
             return;
@@ -213,7 +229,7 @@ internal static class EvaluateCommand
             .AddColumn(new TableColumn("R@10").RightAligned())
             .AddColumn(new TableColumn("MRR").RightAligned());
         foreach (var name in evaluation.Ablations.Prepend(evaluation.Model!))
-            ablation.AddRow(name, Format(evaluation.Metrics[name]["R@10"]), Format(evaluation.Metrics[name]["MRR"]));
+            ablation.AddRow(name, Format(metrics[name]["R@10"]), Format(metrics[name]["MRR"]));
         AnsiConsole.Write(ablation);
     }
 

@@ -10,6 +10,7 @@ namespace MlNetIconclass.Collections;
 public sealed class CollectionImporter(IconclassThesaurus thesaurus)
 {
     private readonly GoldCodeNormalizer _normalizer = new(thesaurus);
+    private readonly GoldCodeNormalizer _strict = GoldCodeNormalizer.Strict(thesaurus);
 
     /// <summary>Streams the records of a file; <paramref name="report"/> is complete once the sequence is.</summary>
     public IEnumerable<ArtworkRecord> Read(
@@ -151,9 +152,19 @@ public sealed class CollectionImporter(IconclassThesaurus thesaurus)
                 report.DroppedCodes.Add(new RecordProblem(line, record.Id, field, error));
                 return;
             }
-            if (_normalizer.Resolve(notation) is null)
+            if (_normalizer.Resolve(notation) is not { } counted)
                 report.UnresolvableCodes.Add(
                     new RecordProblem(line, record.Id, field, $"'{part.Trim()}' is not in the thesaurus")
+                );
+            else if (_strict.Resolve(notation) is null)
+                report.UnresolvableCodes.Add(
+                    new RecordProblem(
+                        line,
+                        record.Id,
+                        field,
+                        $"'{part.Trim()}': the thesaurus cannot place its name or key (the protocol counts it as "
+                            + $"'{counted}'; strict evaluation drops it)"
+                    )
                 );
         }
         record.Codes.Add(code);

@@ -15,15 +15,13 @@ public static class EvaluationReports
     private static readonly string[] BaselineNames = ["prior", "bm25", "knn"];
 
     /// <summary>
-    /// <c>{"model", "data", "split", "n", "unresolvable", "metrics", "baselines": {"prior": {"metrics"}, ...}}</c>;
-    /// <c>metrics</c> is the model's, null when only baselines ran.
+    /// <c>{"model", "data", "split", "n", "unresolvable", "metrics", "ablation", "baselines": {"prior": {"metrics"},
+    /// ...}, "strict": {"n", "labels", "unresolvable", "metrics", "ablation", "baselines"}}</c>; <c>metrics</c> is the
+    /// model's, null when only baselines ran; <c>strict</c> is null when the strict view did not run.
     /// </summary>
     public static JsonObject ToJson(EvaluationResult result)
     {
-        var baselines = new JsonObject();
-        foreach (var name in BaselineNames.Where(result.Metrics.ContainsKey))
-            baselines[name] = new JsonObject { ["metrics"] = MetricsJson(result.Metrics[name]) };
-        return new JsonObject
+        var json = new JsonObject
         {
             ["model"] = result.Model,
             ["data"] = result.Data,
@@ -41,17 +39,49 @@ public static class EvaluationReports
                 ["codes"] = result.Unresolvable.Codes,
                 ["distinct"] = new JsonArray(result.Unresolvable.Distinct.Select(code => (JsonNode?)code).ToArray()),
             },
-            ["metrics"] = result.Model is { } model ? MetricsJson(result.Metrics[model]) : null,
-            ["ablation"] = new JsonObject(
-                result.Ablations.Select(name =>
-                    KeyValuePair.Create(
-                        name,
-                        (JsonNode?)new JsonObject { ["metrics"] = MetricsJson(result.Metrics[name]) }
-                    )
-                )
-            ),
-            ["baselines"] = baselines,
         };
+        AddRankers(json, result, result.Metrics);
+        if (result.Strict is { } strict)
+        {
+            var strictJson = new JsonObject
+            {
+                ["n"] = strict.N,
+                ["labels"] = strict.Labels,
+                ["unresolvable"] = new JsonObject
+                {
+                    ["codes"] = strict.Unresolvable.Codes,
+                    ["distinct"] = new JsonArray(
+                        strict.Unresolvable.Distinct.Select(code => (JsonNode?)code).ToArray()
+                    ),
+                },
+            };
+            AddRankers(strictJson, result, strict.Metrics);
+            json["strict"] = strictJson;
+        }
+        else
+        {
+            json["strict"] = null;
+        }
+        return json;
+    }
+
+    /// <summary>The model's <c>metrics</c>, its <c>ablation</c> and the <c>baselines</c> of one view.</summary>
+    private static void AddRankers(
+        JsonObject json,
+        EvaluationResult result,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> metrics
+    )
+    {
+        var baselines = new JsonObject();
+        foreach (var name in BaselineNames.Where(metrics.ContainsKey))
+            baselines[name] = new JsonObject { ["metrics"] = MetricsJson(metrics[name]) };
+        json["metrics"] = result.Model is { } model ? MetricsJson(metrics[model]) : null;
+        json["ablation"] = new JsonObject(
+            result.Ablations.Select(name =>
+                KeyValuePair.Create(name, (JsonNode?)new JsonObject { ["metrics"] = MetricsJson(metrics[name]) })
+            )
+        );
+        json["baselines"] = baselines;
     }
 
     public static void WriteJson(EvaluationResult result, string path) =>
@@ -60,32 +90,41 @@ public static class EvaluationReports
     private static JsonObject MetricsJson(IReadOnlyDictionary<string, double> metrics) =>
         new(metrics.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)Math.Round(m.Value, 4))));
 
+    /// <summary>Each view's per-record results with the view's name: <c>protocol</c>, then <c>strict</c>.</summary>
+    private static IEnumerable<(string View, RecordResult Result)> PerRecordByView(EvaluationResult result) =>
+        result
+            .PerRecord.Select(r => ("protocol", r))
+            .Concat((result.Strict?.PerRecord ?? []).Select(r => ("strict", r)));
+
     /// <summary>
-    /// One row per record and ranker: gold labels, the top <paramref name="top"/> labels with scores, metrics.
+    /// One row per view, record and ranker: gold labels, the top <paramref name="top"/> labels with scores, metrics.
     /// </summary>
     public static async Task WritePerRecordAsync(EvaluationResult result, string path, int top = 20)
     {
-        var rows = result.PerRecord.Select(r => new PerRecordRow
-        {
-            Id = r.Id,
-            Ranker = r.Ranker,
-            Gold = r.Gold.ToList(),
-            Predicted = r.Ranking.Take(top).Select(c => c.Code).ToList(),
-            Scores = r.Ranking.Take(top).Select(c => c.Score).ToList(),
-            Metrics = r.Metrics.Select(m => new MetricValue { Name = m.Key, Value = m.Value }).ToList(),
-        });
+        var rows = PerRecordByView(result)
+            .Select(pair => new PerRecordRow
+            {
+                View = pair.View,
+                Id = pair.Result.Id,
+                Ranker = pair.Result.Ranker,
+                Gold = pair.Result.Gold.ToList(),
+                Predicted = pair.Result.Ranking.Take(top).Select(c => c.Code).ToList(),
+                Scores = pair.Result.Ranking.Take(top).Select(c => c.Score).ToList(),
+                Metrics = pair.Result.Metrics.Select(m => new MetricValue { Name = m.Key, Value = m.Value }).ToList(),
+            });
         await AtomicFile.WriteAsync(path, stream => ParquetSerializer.SerializeAsync(rows, stream));
     }
 
     /// <summary>
-    /// One row per ranker and label (Annif's per-subject report): how many test records carry the label (support),
+    /// One row per view, ranker and label (Annif's per-subject report): how many test records carry the label
+    /// (support),
     /// how many of those have it in the top <paramref name="k"/>, how often it is predicted there, and the resulting
     /// recall, precision and F1.
     /// </summary>
     public static async Task WritePerCodeAsync(EvaluationResult result, string path, int k = 10)
     {
-        var rows = result
-            .PerRecord.GroupBy(r => r.Ranker)
+        var rows = PerRecordByView(result)
+            .GroupBy(pair => (pair.View, pair.Result.Ranker), pair => pair.Result)
             .SelectMany(byRanker =>
             {
                 var support = byRanker.SelectMany(r => r.Gold).CountBy(code => code).ToDictionary();
@@ -109,7 +148,8 @@ public static class EvaluationReports
                             precision = guessed == 0 ? 0 : (double)hits / guessed;
                         return new PerCodeRow
                         {
-                            Ranker = byRanker.Key,
+                            View = byRanker.Key.View,
+                            Ranker = byRanker.Key.Ranker,
                             Code = code,
                             Support = gold,
                             Predicted = guessed,
@@ -125,6 +165,9 @@ public static class EvaluationReports
 
     private sealed class PerCodeRow
     {
+        [JsonPropertyName("view")]
+        public string View { get; set; } = "";
+
         [JsonPropertyName("ranker")]
         public string Ranker { get; set; } = "";
 
@@ -152,6 +195,9 @@ public static class EvaluationReports
 
     private sealed class PerRecordRow
     {
+        [JsonPropertyName("view")]
+        public string View { get; set; } = "";
+
         [JsonPropertyName("id")]
         public string Id { get; set; } = "";
 

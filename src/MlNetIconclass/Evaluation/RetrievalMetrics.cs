@@ -4,7 +4,10 @@ namespace MlNetIconclass.Evaluation;
 /// The protocol's per-record retrieval metrics; averages over records are taken by the caller.
 /// R@k = |gold ∩ top k| / |gold|; P@k = |gold ∩ top k| / k; F1@k their harmonic mean; Hit@k whether any gold is in the
 /// top k; MRR = 1 / rank of the first gold in the top 100; AP@100 = sum of P@i over gold hits at rank i ≤ 100, over
-/// |gold|; NDCG@k with binary gains, log2 discount and an ideal of min(k, |gold|) hits.
+/// |gold|; NDCG@k with binary gains, log2 discount and an ideal of min(k, |gold|) hits. MedR and MeanR (Banar et al.)
+/// are the median and mean over records of the rank of the first gold label in the ranker's whole ranking; a record
+/// none of whose gold labels is ranked at all counts the rank those labels would have on average if the labels left
+/// unranked followed the ranking in random order (<see cref="FirstRelevantRank"/>).
 /// </summary>
 public static class RetrievalMetrics
 {
@@ -23,7 +26,12 @@ public static class RetrievalMetrics
         "MRR",
         "MAP@100",
         "NDCG@10",
+        "MedR",
+        "MeanR",
     ];
+
+    /// <summary>Metrics averaged over records by their median rather than their mean.</summary>
+    public static bool IsMedian(string name) => name == "MedR";
 
     private static readonly int[] StandardCutoffs = [1, 5, 10];
 
@@ -40,15 +48,39 @@ public static class RetrievalMetrics
             )
             .ToArray();
 
-    /// <summary>Every metric of <paramref name="names"/> for one record's ranking against its gold labels.</summary>
+    /// <summary>
+    /// Every metric of <paramref name="names"/> for one record's ranking against its gold labels; the ranks need the
+    /// size of the label space the ranking was drawn from.
+    /// </summary>
     public static Dictionary<string, double> Compute(
         IReadOnlyList<string> ranking,
         IReadOnlySet<string> gold,
-        IEnumerable<string> names
+        IEnumerable<string> names,
+        int labelCount = 0
     )
     {
         var hits = ranking.Take(Depth).Select(gold.Contains).ToArray();
-        return names.ToDictionary(name => name, name => Compute(name, hits, gold.Count));
+        return names.ToDictionary(
+            name => name,
+            name =>
+                name is "MedR" or "MeanR"
+                    ? FirstRelevantRank(ranking, gold, labelCount)
+                    : Compute(name, hits, gold.Count)
+        );
+    }
+
+    /// <summary>
+    /// The 1-based rank of the first gold label in the ranking; when none is ranked, the expected rank of the first
+    /// of the g gold labels placed at random among the u labels left unranked: ranked + (u + 1) / (g + 1).
+    /// </summary>
+    public static double FirstRelevantRank(IReadOnlyList<string> ranking, IReadOnlySet<string> gold, int labelCount)
+    {
+        for (int i = 0; i < ranking.Count; i++)
+            if (gold.Contains(ranking[i]))
+                return i + 1;
+        // Gold outside the label space (strict: a name no collection used) is counted among the unranked.
+        int unranked = Math.Max(labelCount - ranking.Count, gold.Count);
+        return ranking.Count + (unranked + 1.0) / (gold.Count + 1);
     }
 
     private static double Compute(string name, bool[] hits, int goldCount)

@@ -1,14 +1,35 @@
 namespace MlNetIconclass.Thesaurus;
 
 /// <summary>
-/// The evaluation protocol's gold normalisation: key suffixes stripped, combined notations split on <c>:</c>, a
-/// bracketed notation outside the label space falls back to its <c>(...)</c> placeholder, else to the part before
-/// the bracket; what is still unknown is unresolvable.
+/// Turns the codes a record was catalogued with into labels. Two ways (docs/evaluation-protocol.md):
+/// <list type="bullet">
+/// <item>the protocol's (<see cref="GoldCodeNormalizer(IconclassThesaurus)"/>): key suffixes stripped, combined
+/// notations split on <c>:</c>, a bracketed notation outside the protocol's label space falls back to its
+/// <c>(...)</c> placeholder, else to the part before the bracket;</item>
+/// <item>strict (<see cref="Strict"/>): combined notations split, names and keys kept, only spacing and case
+/// normalised (<see cref="IconclassThesaurus.Canonical"/>).</item>
+/// </list>
+/// Either way, what the thesaurus cannot place is unresolvable.
 /// </summary>
-public sealed class GoldCodeNormalizer(IReadOnlySet<string> labels)
+public sealed class GoldCodeNormalizer
 {
+    private readonly Func<string, string?> _resolve;
+
+    private GoldCodeNormalizer(Func<string, string?> resolve) => _resolve = resolve;
+
+    /// <summary>The protocol's normalisation onto these labels.</summary>
+    public GoldCodeNormalizer(IReadOnlySet<string> labels)
+        : this(part => Notation.TryParse(part, out var notation, out _) ? ResolveOnto(notation, labels) : null) { }
+
+    /// <summary>The protocol's normalisation onto the thesaurus's protocol label space.</summary>
     public GoldCodeNormalizer(IconclassThesaurus thesaurus)
-        : this(thesaurus.LabelSpace.ToHashSet(StringComparer.Ordinal)) { }
+        : this(thesaurus.ProtocolLabelSpace.ToHashSet(StringComparer.Ordinal)) { }
+
+    /// <summary>
+    /// Codes as written, names and keys kept. A code the thesaurus places but its label space lacks (a name no
+    /// collection used) is kept too: as gold it is a label the ranker had no chance to find.
+    /// </summary>
+    public static GoldCodeNormalizer Strict(IconclassThesaurus thesaurus) => new(thesaurus.Canonical);
 
     public NormalizedCodes Normalize(IEnumerable<string> codes)
     {
@@ -18,7 +39,7 @@ public sealed class GoldCodeNormalizer(IReadOnlySet<string> labels)
         {
             foreach (var part in Notation.SplitCombined(code))
             {
-                var label = Notation.TryParse(part, out var notation, out _) ? Resolve(notation) : null;
+                var label = _resolve(part);
                 if (label is null)
                     unresolvable.Add(part.Trim());
                 else if (!resolved.Contains(label))
@@ -29,7 +50,9 @@ public sealed class GoldCodeNormalizer(IReadOnlySet<string> labels)
     }
 
     /// <summary>The label a single notation counts as, or null when it cannot be resolved.</summary>
-    public string? Resolve(Notation notation)
+    public string? Resolve(Notation notation) => _resolve(notation.Value);
+
+    private static string? ResolveOnto(Notation notation, IReadOnlySet<string> labels)
     {
         if (labels.Contains(notation.Base))
             return notation.Base;

@@ -11,13 +11,19 @@ public sealed class IconclassThesaurus
     /// <summary>The zip the project ships, copied next to the assemblies at build time.</summary>
     public static string BundledDataPath => BundledFiles.PathOf("data", "iconclass", "iconclass-thesaurus.zip");
 
+    private IReadOnlyList<string>? _protocolLabelSpace;
     private IReadOnlyList<string>? _labelSpace;
+    private Dictionary<string, string>? _labelsIgnoringCase;
 
     internal IconclassThesaurus(IconclassTree tree, ThesaurusTexts texts)
+        : this(tree, texts, []) { }
+
+    private IconclassThesaurus(IconclassTree tree, ThesaurusTexts texts, IReadOnlyList<string> collectionLabels)
     {
         Tree = tree;
         Texts = texts;
         Languages = texts.DefinitionLanguages.Union(texts.KeywordLanguages).Order(StringComparer.Ordinal).ToArray();
+        CollectionLabels = collectionLabels;
     }
 
     public IconclassTree Tree { get; }
@@ -41,12 +47,108 @@ public sealed class IconclassThesaurus
     /// The protocol's label space: every listed notation (keys not expanded) that has a definition in at least
     /// one loaded language, in tree order.
     /// </summary>
-    public IReadOnlyList<string> LabelSpace =>
-        _labelSpace ??= Tree
+    public IReadOnlyList<string> ProtocolLabelSpace =>
+        _protocolLabelSpace ??= Tree
             .Notations.Where(notation =>
                 Texts.DefinitionLanguages.Any(language => Texts.HasDefinition(notation, language))
             )
             .ToArray();
+
+    /// <summary>
+    /// Notations the thesaurus does not list but collections write, ranked as labels of their own: free names
+    /// (<c>25G21(BANANA)</c>) and keyed codes (<c>73D6(+1)</c>); see <see cref="CollectionLabelSelection"/>.
+    /// </summary>
+    public IReadOnlyList<string> CollectionLabels { get; }
+
+    /// <summary>Every label a model ranks: the protocol's label space, then the collection labels.</summary>
+    public IReadOnlyList<string> LabelSpace =>
+        _labelSpace ??=
+            CollectionLabels.Count == 0 ? ProtocolLabelSpace : ProtocolLabelSpace.Concat(CollectionLabels).ToArray();
+
+    /// <summary>
+    /// The same thesaurus whose label space also holds these notations (written as <see cref="Canonical"/> gives
+    /// them; listed ones are skipped, and of spellings that differ only in case the first is kept). A notation whose
+    /// name or key the thesaurus cannot place is refused.
+    /// </summary>
+    public IconclassThesaurus WithCollectionLabels(IEnumerable<string> notations)
+    {
+        var listed = ProtocolLabelSpace.ToHashSet(StringComparer.Ordinal);
+        var labels = new List<string>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var notation in notations)
+        {
+            string label =
+                Canonical(notation)
+                ?? throw new ArgumentException(
+                    $"'{notation}' is not a notation whose name and keys the thesaurus can place.",
+                    nameof(notations)
+                );
+            if (!listed.Contains(label) && seen.Add(label))
+                labels.Add(label);
+        }
+        return new IconclassThesaurus(Tree, Texts, labels);
+    }
+
+    /// <summary>
+    /// A notation as a label is written: spacing normalised (no blanks around brackets, single blanks inside a name),
+    /// letters outside brackets in capitals, a name spelt as the label space spells it whatever its case (else as
+    /// written); null when it does not parse or the thesaurus cannot place its name or keys.
+    /// </summary>
+    public string? Canonical(string written)
+    {
+        string spaced = Notation.NormalizeWriting(written);
+        if (!Notation.TryParse(spaced, out var notation, out _))
+            return null;
+        _labelsIgnoringCase ??= LabelSpace
+            .GroupBy(label => label, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(group => group.Key, group => group.First(), StringComparer.OrdinalIgnoreCase);
+        if (_labelsIgnoringCase.TryGetValue(notation.Value, out var label))
+            return label;
+        // A keyed form of a label takes the label's spelling of the base.
+        if (notation.HasKeys && _labelsIgnoringCase.TryGetValue(notation.Base, out var baseLabel))
+            notation = Notation.Parse(baseLabel + notation.Value[notation.Base.Length..]);
+        return Definitions.Any(language => ComposeText(notation, language) is not null) ? notation.Value : null;
+    }
+
+    /// <summary>Languages with definitions, English first (the language a notation is most often placed in).</summary>
+    private IEnumerable<string> Definitions =>
+        Texts.DefinitionLanguages.OrderBy(language => language == FallbackLanguage ? 0 : 1);
+
+    /// <summary>
+    /// A label's definition in one language, without falling back: a listed notation's own text, else the text
+    /// composed for its name and keys (<see cref="GetText"/>).
+    /// </summary>
+    public string? LabelDefinition(string label, string language)
+    {
+        if (Tree.Contains(label))
+            return Texts.GetDefinition(label, language);
+        return Notation.TryParse(label, out var notation, out _) ? ComposeText(notation, language) : null;
+    }
+
+    /// <summary>
+    /// A label's keywords in one language: a listed notation's own, else those of its base or placeholder
+    /// (<see cref="GetKeywords"/>).
+    /// </summary>
+    public IReadOnlyList<string> LabelKeywords(string label, string language) =>
+        Tree.Contains(label) ? Texts.GetKeywords(label, language) : GetKeywords(label, language);
+
+    /// <summary>
+    /// A label's ancestors from its parent up: for a collection label, its structural parents up to a listed notation
+    /// (<c>25G21(BANANA)</c>: <c>25G21(...)</c>), then that notation's ancestors in the tree.
+    /// </summary>
+    public IReadOnlyList<string> LabelAncestors(string label)
+    {
+        if (Tree.Contains(label) || !Notation.TryParse(label, out var notation, out _))
+            return Tree.GetAncestors(label);
+        var ancestors = new List<string>();
+        for (var parent = notation.StructuralParent; parent is not null; parent = parent.StructuralParent)
+        {
+            ancestors.Add(parent.Value);
+            if (Tree.Contains(parent.Value))
+                return [.. ancestors, .. Tree.GetAncestors(parent.Value)];
+        }
+        return ancestors;
+    }
 
     /// <summary>
     /// The language a query in <paramref name="language"/> is ranked and answered in: itself where the thesaurus has
@@ -82,12 +184,17 @@ public sealed class IconclassThesaurus
             : null;
     }
 
-    /// <summary>Keywords of a notation (or, for a free bracket name, of its placeholder) in one language.</summary>
+    /// <summary>
+    /// Keywords of a notation, else of its base without keys, else (for a free bracket name) of its placeholder, in
+    /// one language.
+    /// </summary>
     public IReadOnlyList<string> GetKeywords(string notation, string language)
     {
         var keywords = Texts.GetKeywords(notation, language);
         if (keywords.Count > 0 || !Notation.TryParse(notation, out var parsed, out _))
             return keywords;
+        if (parsed.HasKeys && Texts.GetKeywords(parsed.Base, language) is { Count: > 0 } baseKeywords)
+            return baseKeywords;
         return parsed.PlaceholderBase is { } placeholder ? Texts.GetKeywords(placeholder, language) : [];
     }
 

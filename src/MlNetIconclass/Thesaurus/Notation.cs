@@ -165,6 +165,36 @@ public sealed partial record Notation
 
     public override string ToString() => Value;
 
+    /// <summary>
+    /// Spacing and case as labels write them: no blanks outside brackets, letters there in capitals; inside a bracket,
+    /// no blanks at either end and single blanks between words. Names keep their case (<c>71X1(Ps. 1)1</c>).
+    /// </summary>
+    public static string NormalizeWriting(string written)
+    {
+        var result = new System.Text.StringBuilder(written.Length);
+        int depth = 0;
+        foreach (char c in written.Trim())
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                // Inside a name one blank stays, unless it follows an opening bracket or another blank.
+                if (depth > 0 && result.Length > 0 && result[^1] is not (' ' or '('))
+                    result.Append(' ');
+                continue;
+            }
+            if (c == ')' && result.Length > 0 && result[^1] == ' ')
+                result.Length--;
+            depth += c switch
+            {
+                '(' => 1,
+                ')' => depth > 0 ? -1 : 0,
+                _ => 0,
+            };
+            result.Append(depth == 0 ? char.ToUpperInvariant(c) : c);
+        }
+        return result.ToString();
+    }
+
     private static string Explain(string text)
     {
         if (!char.IsAsciiDigit(text[0]))

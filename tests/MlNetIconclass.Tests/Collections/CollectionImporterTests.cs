@@ -71,6 +71,23 @@ public class CollectionImporterTests
     }
 
     [Fact]
+    public void AKeyTheThesaurusCannotPlaceIsReportedAndTheCodeKept()
+    {
+        using var folder = new TempFolder();
+        var path = folder.Write(
+            "k.tsv",
+            "id\ttitel\ttitle\tbeschrijving\tcodes\n1\tKruisiging\t\t\t73D6(+zz9)|71X1(Ps. 1)1\n"
+        );
+        var (records, report) = Import(path, SourceFormat.Tsv, Mapping);
+
+        Assert.Equal(new[] { "73D6(+zz9)", "71X1(Ps. 1)1" }, Assert.Single(records).Codes);
+        var unplaced = Assert.Single(report.UnresolvableCodes);
+        Assert.Equal("1", unplaced.RecordId);
+        Assert.Contains("'73D6(+zz9)': the thesaurus cannot place its name or key", unplaced.Reason);
+        Assert.Contains("'73D6'", unplaced.Reason);
+    }
+
+    [Fact]
     public void EmptyTitleRejectsTheRecordNamingRecordAndField()
     {
         using var folder = new TempFolder();

@@ -43,7 +43,9 @@ public class EvaluatorTests
         var result = await SurinameEvaluation.Value;
         var path = folder.File("per-record.parquet");
         await EvaluationReports.WritePerRecordAsync(result, path, top: 5);
-        Assert.Equal(3 * 420, (await ReadRowsAsync(path)).Count);
+        var rows = await ReadRowsAsync(path);
+        Assert.Equal(3 * 420, rows.Count(r => (string)r["view"]! == "protocol"));
+        Assert.Equal(3 * result.Strict!.N, rows.Count(r => (string)r["view"]! == "strict"));
     }
 
     [Fact]
@@ -54,7 +56,7 @@ public class EvaluatorTests
         var path = folder.File("per-code.parquet");
         await EvaluationReports.WritePerCodeAsync(result, path, k: 10);
         var rows = await ReadRowsAsync(path);
-        var knn = rows.Where(r => (string)r["ranker"]! == "knn").ToArray();
+        var knn = rows.Where(r => (string)r["ranker"]! == "knn" && (string)r["view"]! == "protocol").ToArray();
         int hits = knn.Sum(r => (int)r["hits"]!);
         int expected = result
             .PerRecord.Where(r => r.Ranker == "knn")
@@ -64,6 +66,31 @@ public class EvaluatorTests
             result.PerRecord.Where(r => r.Ranker == "knn").Sum(r => r.Gold.Count),
             knn.Sum(r => (int)r["support"]!)
         );
+    }
+
+    /// <summary>
+    /// Strict: gold keeps names and keys, the label space grows by the collection labels, and kNN votes the
+    /// neighbours' codes as written, so it proposes free names the protocol cannot.
+    /// </summary>
+    [Fact]
+    public async Task StrictViewKeepsNamesAndKeysAndReportsBeside()
+    {
+        var result = await SurinameEvaluation.Value;
+        var strict = result.Strict!;
+        Assert.True(strict.Labels > BundledThesaurus.Instance.ProtocolLabelSpace.Count);
+        Assert.Contains(strict.PerRecord, r => r.Gold.Any(code => code.Contains('(') && !code.Contains("(...)")));
+        Assert.Contains(strict.PerRecord, r => r.Ranker == "knn" && r.Ranking.Any(c => c.Code == "25G21(BANANA)"));
+        Assert.DoesNotContain(result.PerRecord, r => r.Ranking.Any(c => c.Code == "25G21(BANANA)"));
+
+        var json = EvaluationReports.ToJson(result)["strict"]!;
+        Assert.Equal(strict.N, (int)json["n"]!);
+        Assert.Equal(strict.Labels, (int)json["labels"]!);
+        foreach (var baseline in new[] { "prior", "bm25", "knn" })
+            Assert.Equal(
+                RetrievalMetrics.StandardNames,
+                json["baselines"]![baseline]!["metrics"]!.AsObject().Select(m => m.Key)
+            );
+        Assert.InRange((double)json["baselines"]!["knn"]!["metrics"]!["MedR"]!, 1, strict.Labels);
     }
 
     private static async Task<IList<Dictionary<string, object>>> ReadRowsAsync(string path)

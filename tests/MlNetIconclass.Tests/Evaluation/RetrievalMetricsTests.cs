@@ -40,7 +40,25 @@ public class RetrievalMetricsTests
     public void StandardNamesComeFirstAndExtraCutoffsAfter()
     {
         var names = RetrievalMetrics.Names([1, 5, 10, 20]);
-        Assert.Equal(RetrievalMetrics.StandardNames, names.Take(10));
-        Assert.Equal(new[] { "R@20", "P@20", "F1@20", "Hit@20", "NDCG@20" }, names.Skip(10));
+        Assert.Equal(RetrievalMetrics.StandardNames, names.Take(12));
+        Assert.Equal(new[] { "R@20", "P@20", "F1@20", "Hit@20", "NDCG@20" }, names.Skip(12));
+    }
+
+    [Fact]
+    public void RankIsThatOfTheFirstGoldLabelAnywhereInTheRanking()
+    {
+        var ranking = Enumerable.Range(0, 150).Select(i => $"c{i}").ToArray();
+        var m = RetrievalMetrics.Compute(ranking, new HashSet<string> { "c120", "c130" }, ["MedR", "MeanR"], 1_000);
+        Assert.Equal(121, m["MedR"]);
+        Assert.Equal(121, m["MeanR"]);
+    }
+
+    [Fact]
+    public void GoldNotRankedAtAllCountsItsExpectedRankAmongTheUnrankedLabels()
+    {
+        // 10 ranked of 1,000 labels; two gold labels among the 990 unranked: 10 + 991 / 3.
+        var ranking = Enumerable.Range(0, 10).Select(i => $"c{i}").ToArray();
+        double rank = RetrievalMetrics.FirstRelevantRank(ranking, new HashSet<string> { "x", "y" }, 1_000);
+        Assert.Equal(10 + 991 / 3.0, rank, 6);
     }
 }
