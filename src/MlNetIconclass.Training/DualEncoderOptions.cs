@@ -57,6 +57,12 @@ public sealed class DualEncoderOptions
     )]
     public bool UseCollection { get; set; } = true;
 
+    [Description(
+        "Free-named and keyed notations (25G21(BANANA), 73D6(+1)) the usage counts show at least this often become "
+            + "labels, with every code of the collection (0: the protocol's label space, names and keys dropped)"
+    )]
+    public int CollectionLabels { get; set; } = CollectionLabelSelection.DefaultMinimumUses;
+
     [Description("Records per training step")]
     public int BatchSize { get; set; } = 128;
 
@@ -149,6 +155,8 @@ public sealed class DualEncoderOptions
             yield return "thesaurusEpochs: must be 0 or more";
         if (ThesaurusExamplesPerEpoch <= 0)
             yield return "thesaurusExamples: must be positive";
+        if (CollectionLabels < 0)
+            yield return "collectionLabels: must be 0 or more";
         if (BatchSize <= 0)
             yield return "batchSize: must be positive";
         if (LearningRate is <= 0 or double.NaN or double.PositiveInfinity)

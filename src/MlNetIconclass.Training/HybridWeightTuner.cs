@@ -6,7 +6,9 @@ namespace MlNetIconclass.Training;
 
 /// <summary>
 /// Chooses hybrid weights (and, over several rankers, the neighbour count) by grid search on validation records,
-/// maximising R@10 + MRR of <see cref="HybridRanker.Combine"/>.
+/// maximising R@10 + MRR of <see cref="HybridRanker.Combine"/>. A model with collection labels is read two ways (as
+/// ranked, and onto the protocol's labels: docs/evaluation-protocol.md), and the objective is the mean of both, so
+/// the finer labels are not bought with the protocol's figures.
 /// </summary>
 internal static class HybridWeightTuner
 {
@@ -18,15 +20,18 @@ internal static class HybridWeightTuner
 
     /// <summary>
     /// The best of several rankers (differing in their neighbour count, say), each with its best weights.
+    /// <paramref name="protocolLabel"/> gives the protocol's label a label counts as (null for none); it is null
+    /// itself when the label space is the protocol's.
     /// </summary>
     public static (HybridRanker Ranker, double Objective) TuneAll(
         IEnumerable<HybridRanker> rankers,
         IReadOnlyList<(ArtworkRecord Record, IReadOnlyList<string> Gold)> validation,
         bool useMemory,
+        Func<string, string?>? protocolLabel = null,
         CancellationToken cancellation = default
     ) =>
         rankers
-            .Select(ranker => (ranker, tuned: Tune(ranker, validation, useMemory, cancellation)))
+            .Select(ranker => (ranker, tuned: Tune(ranker, validation, useMemory, protocolLabel, cancellation)))
             .Select(pair => (pair.ranker.WithWeights(pair.tuned.Weights), pair.tuned.Objective))
             .MaxBy(pair => pair.Objective);
 
@@ -38,6 +43,7 @@ internal static class HybridWeightTuner
         HybridRanker ranker,
         IReadOnlyList<(ArtworkRecord Record, IReadOnlyList<string> Gold)> validation,
         bool useMemory,
+        Func<string, string?>? protocolLabel = null,
         CancellationToken cancellation = default
     )
     {
@@ -47,7 +53,7 @@ internal static class HybridWeightTuner
             .SelectMany(batch =>
                 ranker
                     .Components.ScoreBatch(batch.Select(v => v.Record).ToArray())
-                    .Zip(batch, (scores, v) => new CandidateMatrix(scores, v.Gold))
+                    .Zip(batch, (scores, v) => new CandidateMatrix(scores, v.Gold, protocolLabel))
             )
             .ToArray();
         var best = (Weights: new HybridWeights(1, 0, 0, 0, 0), Objective: double.MinValue);
@@ -80,7 +86,8 @@ internal static class HybridWeightTuner
 
     /// <summary>
     /// One record's candidates (in ordinal order, as <see cref="HybridRanker.Combine"/> breaks ties) by component,
-    /// so each weighting is scored by counting, without sorting.
+    /// so each weighting is scored by counting, without sorting. Read onto the protocol's labels, candidates that
+    /// count as the same label form a group, which ranks where its first member does.
     /// </summary>
     internal sealed class CandidateMatrix
     {
@@ -88,8 +95,13 @@ internal static class HybridWeightTuner
         private readonly float[] _values;
         private readonly int[] _goldCandidates;
         private readonly int _goldCount;
+        private readonly ProtocolGroups? _protocol;
 
-        public CandidateMatrix(ComponentScores scores, IReadOnlyList<string> gold)
+        public CandidateMatrix(
+            ComponentScores scores,
+            IReadOnlyList<string> gold,
+            Func<string, string?>? protocolLabel = null
+        )
         {
             var candidates = scores.Candidates.Order(StringComparer.Ordinal).ToArray();
             Count = candidates.Length;
@@ -100,11 +112,16 @@ internal static class HybridWeightTuner
             var goldSet = gold.ToHashSet(StringComparer.Ordinal);
             _goldCandidates = Enumerable.Range(0, Count).Where(c => goldSet.Contains(candidates[c])).ToArray();
             _goldCount = goldSet.Count;
+            if (protocolLabel is not null)
+                _protocol = new ProtocolGroups(candidates, gold, protocolLabel);
         }
 
         public int Count { get; }
 
-        /// <summary>R@10 + MRR (first gold within the top 100) of the ranking these weights give.</summary>
+        /// <summary>
+        /// R@10 + MRR (first gold within the top 100) of the ranking these weights give; with protocol labels, the
+        /// mean of that and the same read onto them.
+        /// </summary>
         public double Objective(HybridWeights weights, float[] scores)
         {
             Span<float> w = stackalloc float[Components.Length];
@@ -117,23 +134,93 @@ internal static class HybridWeightTuner
                     score += w[j] * _values[c * Components.Length + j];
                 scores[c] = score;
             }
+            double asRanked = Objective(scores, _goldCandidates, _goldCount, Count, c => c);
+            return _protocol is null ? asRanked : (asRanked + _protocol.Objective(scores)) / 2;
+        }
+
+        /// <summary>
+        /// R@10 + MRR over items (candidates, or groups of them) whose rank is one plus the number of items that beat
+        /// them: a higher score, or the same score and an earlier first candidate. Items without a positive score are
+        /// not ranked (Combine drops them).
+        /// </summary>
+        private static double Objective(
+            ReadOnlySpan<float> itemScores,
+            int[] goldItems,
+            int goldCount,
+            int itemCount,
+            Func<int, int> firstCandidate
+        )
+        {
             int inTopTen = 0,
                 bestRank = int.MaxValue;
-            foreach (int g in _goldCandidates)
+            foreach (int g in goldItems)
             {
-                float goldScore = scores[g];
+                float goldScore = itemScores[g];
                 if (goldScore <= 0)
-                    continue; // Combine drops candidates without a positive score
+                    continue;
                 int rank = 1;
-                for (int c = 0; c < Count; c++)
-                    if (scores[c] > goldScore || (scores[c] == goldScore && c < g))
+                for (int i = 0; i < itemCount; i++)
+                    if (
+                        itemScores[i] > goldScore
+                        || (itemScores[i] == goldScore && firstCandidate(i) < firstCandidate(g))
+                    )
                         rank++;
                 if (rank <= 10)
                     inTopTen++;
                 bestRank = Math.Min(bestRank, rank);
             }
             double reciprocalRank = bestRank <= RetrievalMetrics.Depth ? 1.0 / bestRank : 0;
-            return (double)inTopTen / _goldCount + reciprocalRank;
+            return goldCount == 0 ? reciprocalRank : (double)inTopTen / goldCount + reciprocalRank;
+        }
+
+        /// <summary>The candidates grouped by the protocol's label they count as, and the protocol's gold.</summary>
+        private sealed class ProtocolGroups
+        {
+            private readonly int[] _groupOf;
+            private readonly int _groupCount;
+            private readonly int[] _goldGroups;
+            private readonly int _goldCount;
+            private readonly float[] _best;
+            private readonly int[] _first;
+
+            public ProtocolGroups(
+                IReadOnlyList<string> candidates,
+                IReadOnlyList<string> gold,
+                Func<string, string?> protocolLabel
+            )
+            {
+                var groups = new Dictionary<string, int>(StringComparer.Ordinal);
+                int GroupOf(string candidate)
+                {
+                    if (protocolLabel(candidate) is not { } label)
+                        return -1;
+                    if (!groups.TryGetValue(label, out int group))
+                        groups[label] = group = groups.Count;
+                    return group;
+                }
+                _groupOf = candidates.Select(GroupOf).ToArray();
+                _groupCount = groups.Count;
+                var goldLabels = gold.Select(protocolLabel).OfType<string>().ToHashSet(StringComparer.Ordinal);
+                _goldGroups = goldLabels.Where(groups.ContainsKey).Select(label => groups[label]).ToArray();
+                _goldCount = goldLabels.Count;
+                _best = new float[_groupCount];
+                _first = new int[_groupCount];
+            }
+
+            /// <summary>
+            /// Each group's score is its best member's; ties go to the earlier member, as in the ranking.
+            /// </summary>
+            public double Objective(float[] scores)
+            {
+                Array.Fill(_best, float.NegativeInfinity);
+                for (int c = 0; c < _groupOf.Length; c++)
+                {
+                    int g = _groupOf[c];
+                    if (g >= 0 && scores[c] > _best[g])
+                        (_best[g], _first[g]) = (scores[c], c);
+                }
+                return CandidateMatrix.Objective(_best, _goldGroups, _goldCount, _groupCount, g => _first[g]);
+            }
         }
     }
 }

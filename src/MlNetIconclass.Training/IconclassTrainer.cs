@@ -30,8 +30,17 @@ public static class IconclassTrainer
     {
         options.Validate(thesaurus);
         var clock = Stopwatch.StartNew();
-        var normalizer = new GoldCodeNormalizer(thesaurus);
         var (trainRecords, validationRecords) = ValidationSplit.Split(records);
+        // The label space is fixed before training: the collection labels the usage counts and the records show.
+        (thesaurus, var labelReport) = CollectionLabelSelection.Extend(
+            thesaurus,
+            UsageCounts.LoadBundled(),
+            options.CollectionLabels,
+            options.UseCollection ? trainRecords.Concat(validationRecords).SelectMany(r => r.Codes) : []
+        );
+        log?.Invoke(labelReport.ToString());
+        var normalizer =
+            options.CollectionLabels > 0 ? GoldCodeNormalizer.Strict(thesaurus) : new GoldCodeNormalizer(thesaurus);
         var train = new LabeledRecords(trainRecords, normalizer);
         var validation = new LabeledRecords(validationRecords, normalizer);
         var trainer = new DualEncoderTrainer(thesaurus, options, log, progress, cancellation);
@@ -128,6 +137,7 @@ public static class IconclassTrainer
                 candidates.Select(c => new HybridRanker(c, new HybridWeights(1, 0, 0, 0, 0))),
                 validation.Items,
                 options.UseCollection,
+                ProtocolReading(labels.Thesaurus),
                 cancellation
             );
             return (tuned.Weights, tuned.Neighbours, objective);
@@ -137,6 +147,18 @@ public static class IconclassTrainer
             foreach (var candidate in candidates)
                 candidate.Dispose();
         }
+    }
+
+    /// <summary>
+    /// How a label of a model with collection labels counts by the protocol (<c>25G21(BANANA)</c> as
+    /// <c>25G21(...)</c>); null for a model whose labels are the protocol's.
+    /// </summary>
+    private static Func<string, string?>? ProtocolReading(IconclassThesaurus thesaurus)
+    {
+        if (thesaurus.CollectionLabels.Count == 0)
+            return null;
+        var protocol = new GoldCodeNormalizer(thesaurus);
+        return label => protocol.Normalize([label]).Labels is [var counted] ? counted : null;
     }
 
     /// <summary>

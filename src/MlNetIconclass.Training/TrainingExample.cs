@@ -23,6 +23,7 @@ internal static class TrainingExamples
     /// <summary>
     /// The thesaurus as training pairs: every keyword and definition of every label in each language asked for,
     /// pointing at its label. This teaches the languages' words for each code, and reaches codes no collection shows.
+    /// A collection label's pair is its definition with the name filled in; its base's keywords stay the base's.
     /// </summary>
     public static IReadOnlyList<TrainingExample> FromThesaurus(
         IconclassThesaurus thesaurus,
@@ -35,7 +36,7 @@ internal static class TrainingExamples
             foreach (var label in thesaurus.LabelSpace)
             {
                 string[] labels = [label];
-                if (thesaurus.Texts.GetDefinition(label, language) is { } definition)
+                if (thesaurus.LabelDefinition(label, language) is { } definition)
                     examples.Add(new TrainingExample(definition, language, labels));
                 foreach (var keyword in thesaurus.Texts.GetKeywords(label, language))
                     examples.Add(new TrainingExample(keyword, language, labels));

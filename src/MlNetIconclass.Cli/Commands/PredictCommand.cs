@@ -129,7 +129,10 @@ internal static class PredictCommand
         return command;
     }
 
-    /// <summary>The baselines, fitted on every labelled record of the collection.</summary>
+    /// <summary>
+    /// The baselines, fitted on every labelled record of the collection, over the label space a model trained on it
+    /// would rank: with the collection labels, codes as written.
+    /// </summary>
     private static async Task<IReadOnlyList<ICodeRanker>> FitAsync(
         IconclassThesaurus thesaurus,
         string dataPath,
@@ -138,9 +141,15 @@ internal static class PredictCommand
     )
     {
         var records = await ArtworkParquet.ReadAllAsync(dataPath, cancellation);
-        return Evaluation.Baselines.Fit(
+        var (labelSpace, _) = CollectionLabelSelection.Extend(
             thesaurus,
-            new LabeledRecords(records, new GoldCodeNormalizer(thesaurus)),
+            UsageCounts.LoadBundled(),
+            CollectionLabelSelection.DefaultMinimumUses,
+            records.SelectMany(record => record.Codes)
+        );
+        return Evaluation.Baselines.Fit(
+            labelSpace,
+            new LabeledRecords(records, GoldCodeNormalizer.Strict(labelSpace)),
             fields
         );
     }

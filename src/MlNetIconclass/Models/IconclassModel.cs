@@ -54,6 +54,12 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
 
     internal LabelIndexes Labels { get; }
 
+    /// <summary>
+    /// The thesaurus with this model's label space: the listed notations and its collection labels (free names and
+    /// keyed codes, <see cref="IconclassThesaurus.CollectionLabels"/>).
+    /// </summary>
+    public IconclassThesaurus Thesaurus => Labels.Thesaurus;
+
     internal LabeledRecords Memory { get; }
 
     /// <summary>Ids of the records the model was trained on and remembers.</summary>

@@ -12,12 +12,14 @@ namespace MlNetIconclass.Models;
 /// The model file: a zip whose <c>manifest.json</c> says what the model is, and whose other entries the model's parts
 /// write and read themselves (<see cref="TextEncoderGraph"/>: <c>encoder.onnx</c>; <see cref="LabelIndexes"/>:
 /// <c>labels-LANG.f16</c>, kept for MiniLM, whose label encoding takes minutes; <see cref="VisualQuery"/>:
-/// <c>vision.f16</c> and <c>vision-backbone.onnx</c>; <see cref="LabeledRecords"/>: <c>memory.jsonl</c>). Format 1
-/// files, whose n-gram encoder was TorchSharp weights, still load.
+/// <c>vision.f16</c> and <c>vision-backbone.onnx</c>; <see cref="LabeledRecords"/>: <c>memory.jsonl</c>), and the
+/// collection labels its label space adds to the listed notations, one a line (<c>collection-labels.txt</c>, absent
+/// when there are none). Format 1 files, whose n-gram encoder was TorchSharp weights, still load.
 /// </summary>
 internal static class ModelFile
 {
     private const string ManifestEntry = "manifest.json";
+    private const string CollectionLabelsEntry = "collection-labels.txt";
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -48,6 +50,10 @@ internal static class ModelFile
         // A model read from an older format is written in the current one.
         using (var manifest = entries.Create(ManifestEntry))
             JsonSerializer.Serialize(manifest, model.Manifest with { Format = ModelManifest.CurrentFormat }, Json);
+        if (model.Thesaurus.CollectionLabels.Count > 0)
+            using (var labels = new StreamWriter(entries.Create(CollectionLabelsEntry)))
+                foreach (var label in model.Thesaurus.CollectionLabels)
+                    labels.WriteLine(label);
         model.Encoder.Save(entries);
         if (model.Encoder.Kind == TextEncoderKind.MiniLm)
             model.Labels.Save(entries, model.Manifest.Languages);
@@ -91,6 +97,7 @@ internal static class ModelFile
                     $"model format {manifest.Format}; this library reads formats "
                         + $"{string.Join(" and ", ModelManifest.ReadableFormats)}."
                 );
+            thesaurus = WithCollectionLabels(thesaurus, entries);
             if (manifest.LabelSetHash != ModelManifest.HashLabels(thesaurus.LabelSpace))
                 throw new InvalidDataException(
                     "the model was built for another label set (another thesaurus version or language selection)."
@@ -114,7 +121,8 @@ internal static class ModelFile
             var queries = new QueryTower(text, manifest.QueryFields, visual);
             var labels = Own(parts, new LabelIndexes(thesaurus, text, options.Device));
             labels.Load(entries, manifest.Languages);
-            var memory = LabeledRecords.Load(entries, new GoldCodeNormalizer(thesaurus));
+            // The memory holds labels as the model ranks them, names and keys kept where it has collection labels.
+            var memory = LabeledRecords.Load(entries, GoldCodeNormalizer.Strict(thesaurus));
             return new IconclassModel(manifest, encoder, queries, labels, memory, hash);
         }
         catch (Exception exception)
@@ -132,6 +140,30 @@ internal static class ModelFile
                 exception
             );
         }
+    }
+
+    /// <summary>The thesaurus with the model's collection labels, each one that the thesaurus can place.</summary>
+    private static IconclassThesaurus WithCollectionLabels(IconclassThesaurus thesaurus, ZipEntries entries)
+    {
+        if (!entries.Contains(CollectionLabelsEntry))
+            return thesaurus.WithCollectionLabels([]);
+        var labels = entries.Read(
+            CollectionLabelsEntry,
+            stream =>
+            {
+                using var reader = new StreamReader(stream);
+                var lines = new List<string>();
+                while (reader.ReadLine() is { } line)
+                    lines.Add(line);
+                return lines;
+            }
+        );
+        var unplaced = labels.FirstOrDefault(label => thesaurus.Canonical(label) != label);
+        if (unplaced is not null)
+            throw new InvalidDataException(
+                $"{CollectionLabelsEntry}: '{unplaced}' is not a notation this thesaurus can place as written."
+            );
+        return thesaurus.WithCollectionLabels(labels);
     }
 
     private static T Own<T>(List<IDisposable> parts, T part)

@@ -250,6 +250,21 @@ public class HostileModelFileTests : IDisposable
     }
 
     [Theory]
+    [InlineData(
+        "99Z99(NOWHERE)\n",
+        "collection-labels.txt: '99Z99(NOWHERE)' is not a notation this thesaurus can place"
+    )]
+    [InlineData("25g21(banana)\n", "collection-labels.txt: '25g21(banana)' is not a notation this thesaurus can place")]
+    [InlineData("25G21(BANANA)\n", "the model was built for another label set")]
+    public void CollectionLabelsThatDoNotMatchAreRefused(string labels, string expected)
+    {
+        string path = Edited(zip =>
+            Replace(zip, "collection-labels.txt", stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(labels)))
+        );
+        Assert.Contains(expected, RefusedBecause(path));
+    }
+
+    [Theory]
     [InlineData("Neighbours", "-5", "manifest.json: -5 neighbours is not between 1 and 1,000")]
     [InlineData("Encoder", "7", "manifest.json: encoder 7 is unknown")]
     [InlineData("Languages", """["../x"]""", "manifest.json: the languages are not language codes")]

@@ -27,7 +27,12 @@ public class ModelFileTests
 
         Assert.Equal(fitted.Manifest.Weights, loaded.Manifest.Weights);
         Assert.Equal(ModelManifest.CurrentFormat, loaded.Manifest.Format);
-        Assert.Equal(["encoder.onnx", "manifest.json", "memory.jsonl", "ngram-table.f16"], Entries(path));
+        Assert.Equal(
+            ["collection-labels.txt", "encoder.onnx", "manifest.json", "memory.jsonl", "ngram-table.f16"],
+            Entries(path)
+        );
+        Assert.NotEmpty(loaded.Thesaurus.CollectionLabels);
+        Assert.Equal(fitted.Thesaurus.LabelSpace, loaded.Thesaurus.LabelSpace);
         foreach (var record in await TinyModels.TestRecordsAsync())
             AssertSameRanking(fitted.Rank(record, 20), loaded.Rank(record, 20));
     }
