@@ -12,6 +12,7 @@ var root = new RootCommand("Assigns Iconclass codes to artworks from their title
     PredictCommand.Create(),
     ScoreCommand.Create(),
     MergeCommand.Create(),
+    ServeCommand.Create(),
 };
 
 var parsed = root.Parse(args);

@@ -8,7 +8,7 @@ namespace MlNetIconclass.Tests.Architecture;
 /// <summary>
 /// The layers run one way: each part uses only the parts before it in <see cref="Layers"/>, never one after it.
 /// Data flows from the thesaurus through collections, features, retrieval and evaluation to the model that ranks,
-/// batch scoring, training and the command line. The first two assemblies never load TorchSharp.
+/// batch scoring, training, the web service and the command line. The first two assemblies never load TorchSharp.
 /// </summary>
 public class LayerTests
 {
@@ -25,6 +25,7 @@ public class LayerTests
         "MlNetIconclass.Models",
         "MlNetIconclass.Scoring",
         "MlNetIconclass.Training",
+        "MlNetIconclass.Service",
         "MlNetIconclass.Cli",
     ];
 
@@ -32,6 +33,7 @@ public class LayerTests
     [
         typeof(IconclassModel).Assembly,
         typeof(IconclassTrainer).Assembly,
+        typeof(MlNetIconclass.Service.SuggestionService).Assembly,
         typeof(MlNetIconclass.Cli.ExitCodes).Assembly,
     ];
 

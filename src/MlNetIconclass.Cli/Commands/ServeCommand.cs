@@ -1,0 +1,116 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using MlNetIconclass.Models;
+using MlNetIconclass.Service;
+using MlNetIconclass.Thesaurus;
+
+namespace MlNetIconclass.Cli.Commands;
+
+/// <summary>
+/// <c>iconclass serve</c>: the Annif-compatible REST service (<see cref="SuggestionService"/>) over one or more models.
+/// It refuses to start on a model it cannot load or a port in use; SIGTERM or Ctrl-C lets requests in flight finish.
+/// </summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var models = new Option<string[]>("--model")
+        {
+            Description =
+                "A model to serve as a project, as ID=PATH or PATH (the id is then the file name without its "
+                + "extension); repeat for several (default: the bundled model)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var host = new Option<string>("--host")
+        {
+            Description = "The address to listen on (0.0.0.0 for every interface)",
+            DefaultValueFactory = _ => "localhost",
+        };
+        var port = new Option<int>("--port") { Description = "The port to listen on", DefaultValueFactory = _ => 5000 };
+
+        var command = new Command("serve", "Serve models over an Annif-compatible REST API") { models, host, port };
+        command.SetAction(
+            (result, cancellation) =>
+                CommandRunner.RunAsync(async () =>
+                {
+                    int portNumber = result.GetValue(port);
+                    if (portNumber is < 1 or > 65_535)
+                        throw new UsageException($"--port: {portNumber} is not a port (1 to 65535).");
+                    var thesaurus = IconclassThesaurus.LoadBundled();
+                    string uploads = Path.Combine(Path.GetTempPath(), $"iconclass-serve-{Environment.ProcessId}");
+                    var projects = new List<ServedProject>();
+                    try
+                    {
+                        foreach (var (id, path) in ProjectModels(result.GetValue(models)))
+                        {
+                            // Uploaded images are the only files a request can make a model read.
+                            var model = IconclassModel.Load(
+                                path,
+                                thesaurus,
+                                new ModelLoadOptions
+                                {
+                                    ImageFolder = uploads,
+                                    ImageRoot = uploads,
+                                    Log = Console.Error.WriteLine,
+                                }
+                            );
+                            projects.Add(new ServedProject(id, model, File.GetLastWriteTimeUtc(path)));
+                        }
+                        var options = new ServiceOptions
+                        {
+                            Projects = projects,
+                            UploadFolder = uploads,
+                            Host = result.GetRequiredValue(host),
+                            Port = portNumber,
+                        };
+                        await using var app = SuggestionService.Create(options, thesaurus);
+                        try
+                        {
+                            await app.StartAsync(cancellation);
+                        }
+                        catch (IOException exception)
+                        {
+                            // Kestrel's bind failure (the port in use, an address this host lacks).
+                            throw new IOException(
+                                $"cannot listen on {options.Host}:{options.Port}: "
+                                    + (exception.InnerException ?? exception).Message,
+                                exception
+                            );
+                        }
+                        Console.Error.WriteLine(
+                            $"serving {string.Join(", ", projects.Select(p => p.Id))} on "
+                                + $"http://{options.Host}:{options.Port}/v1 (reference: /scalar, health: /health)"
+                        );
+                        // Returns once a signal has stopped the host and the requests in flight have finished.
+                        await app.WaitForShutdownAsync(cancellation);
+                        return ExitCodes.Success;
+                    }
+                    finally
+                    {
+                        foreach (var project in projects)
+                            project.Model.Dispose();
+                        if (Directory.Exists(uploads))
+                            Directory.Delete(uploads, recursive: true);
+                    }
+                })
+        );
+        return command;
+    }
+
+    /// <summary>The projects' ids and model paths; the bundled model alone when none is given.</summary>
+    private static IEnumerable<(string Id, string Path)> ProjectModels(string[]? models)
+    {
+        if (models is null || models.Length == 0)
+        {
+            yield return ("iconclass-nl", BundledModels.Default);
+            yield break;
+        }
+        foreach (var model in models)
+        {
+            int equals = model.IndexOf('=');
+            yield return equals > 0
+                ? (model[..equals], model[(equals + 1)..])
+                : (Path.GetFileNameWithoutExtension(model), model);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+namespace MlNetIconclass.Service;
+
+// The shapes of Annif's REST API v1 (annif/openapi/annif.yaml in NatLibFi/Annif), field for field; the service
+// writes them with snake_case names (project_id, document_id), as Annif does.
+
+/// <summary><c>GET /v1/</c>.</summary>
+public sealed record ApiInfo(string Title, string Version);
+
+public sealed record ProjectBackend(string BackendId);
+
+/// <summary>A subject vocabulary: here always Iconclass.</summary>
+public sealed record Vocabulary(string VocabId, IReadOnlyList<string> Languages, int? Size, bool Loaded);
+
+public sealed record VocabularyList(IReadOnlyList<Vocabulary> Vocabs);
+
+/// <summary>A project: one model, ranking in the language it was trained on.</summary>
+public sealed record Project(
+    string ProjectId,
+    string Name,
+    string Language,
+    ProjectBackend Backend,
+    Vocabulary? Vocab,
+    string? VocabLanguage,
+    bool? IsTrained,
+    DateTimeOffset? ModificationTime
+);
+
+public sealed record ProjectList(IReadOnlyList<Project> Projects);
+
+/// <summary>
+/// One suggested subject: <c>uri</c> is <c>http://iconclass.org/NOTATION</c>, <c>label</c> the definition in the
+/// requested language (else English), <c>score</c> in [0, 1].
+/// </summary>
+public sealed record SuggestionResult(string Uri, string Label, string? Notation, double Score);
+
+public sealed record SuggestionResultList(IReadOnlyList<SuggestionResult> Results);
+
+/// <summary>One document's results in a batch, with the id it was sent with.</summary>
+public sealed record BatchSuggestionResult(IReadOnlyList<SuggestionResult> Results, string? DocumentId);
+
+/// <summary>A document of a batch: its text, an optional id and metadata.</summary>
+public sealed record Document(string? Text, string? DocumentId, IReadOnlyDictionary<string, string>? Metadata);
+
+/// <summary>The body of <c>suggest-batch</c>.</summary>
+public sealed record DocumentBatch(IReadOnlyList<Document?>? Documents);

@@ -1,0 +1,42 @@
+using MlNetIconclass.Models;
+using MlNetIconclass.Retrieval;
+
+namespace MlNetIconclass.Service;
+
+/// <summary>
+/// A model as a project: its id, the language its queries are read in (the first it was trained on), and the queue
+/// its requests are ranked through. The project does not own the model; whoever loaded it disposes it.
+/// </summary>
+public sealed class ServedProject
+{
+    public ServedProject(string id, IconclassModel model, DateTimeOffset? modified = null)
+    {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(id, "^[A-Za-z0-9][A-Za-z0-9._-]*$"))
+            throw new ArgumentException(
+                $"'{id}' is not a project id: use letters, digits, '.', '_' and '-' (first a letter or digit).",
+                nameof(id)
+            );
+        Id = id;
+        Model = model;
+        Modified = modified;
+        Language = model.Manifest.Languages.FirstOrDefault() ?? Thesaurus.IconclassThesaurus.FallbackLanguage;
+        // Each component scores in [0, 1], so the weights' sum bounds a hybrid score.
+        ScoreScale = Math.Max(
+            1e-6,
+            Enum.GetValues<HybridComponent>().Sum(component => model.Ranker.Weights[component])
+        );
+    }
+
+    public string Id { get; }
+
+    public IconclassModel Model { get; }
+
+    public string Language { get; }
+
+    public DateTimeOffset? Modified { get; }
+
+    /// <summary>What a hybrid score is divided by to lie in [0, 1], as Annif's scores do.</summary>
+    public double ScoreScale { get; }
+
+    internal RankingQueue? Queue { get; set; }
+}

@@ -1,0 +1,36 @@
+namespace MlNetIconclass.Service;
+
+/// <summary>How the service listens, and the limits it puts on requests.</summary>
+public sealed record ServiceOptions
+{
+    /// <summary>The models served, one project each.</summary>
+    public required IReadOnlyList<ServedProject> Projects { get; init; }
+
+    /// <summary>Where <c>suggest-artwork</c> keeps an uploaded image while it is ranked.</summary>
+    public required string UploadFolder { get; init; }
+
+    public string Host { get; init; } = "localhost";
+
+    public int Port { get; init; } = 5000;
+
+    /// <summary>Annif's limit: at most 32 documents in one <c>suggest-batch</c>.</summary>
+    public int MaxBatchDocuments { get; init; } = 32;
+
+    /// <summary>The longest text (and title or description) a request may carry.</summary>
+    public int MaxTextLength { get; init; } = 20_000;
+
+    /// <summary>The largest request body, an image included.</summary>
+    public long MaxBodyBytes { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>The most records one ranking batches together.</summary>
+    public int MaxRankingBatch { get; init; } = 64;
+
+    /// <summary>
+    /// How long a batch waits for more requests beyond those queued while the last one ranked; none by default
+    /// (a lone request is ranked at once, and under load the queue fills the batches).
+    /// </summary>
+    public TimeSpan MaxBatchWait { get; init; } = TimeSpan.Zero;
+
+    /// <summary>How long in-flight requests get to finish once the service is told to stop.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(25);
+}

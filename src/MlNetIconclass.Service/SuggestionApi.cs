@@ -1,0 +1,318 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using MlNetIconclass.Collections;
+using MlNetIconclass.Features;
+using MlNetIconclass.Retrieval;
+using MlNetIconclass.Thesaurus;
+
+namespace MlNetIconclass.Service;
+
+/// <summary>
+/// The endpoints under <c>/v1</c>: Annif's REST API (information, vocabularies, projects, <c>suggest</c> and
+/// <c>suggest-batch</c>), and <c>suggest-artwork</c>, which Annif lacks: titles and descriptions in several languages
+/// and an image, as multipart form data. Every client mistake is a <see cref="ClientError"/> naming the field.
+/// </summary>
+internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThesaurus thesaurus)
+{
+    private const string IconclassUri = "http://iconclass.org/";
+    private const string VocabularyId = "iconclass";
+
+    private readonly Dictionary<string, ServedProject> _projects = options.Projects.ToDictionary(
+        project => project.Id,
+        StringComparer.Ordinal
+    );
+
+    [GeneratedRegex("^[a-z]{2,3}$")]
+    private static partial Regex LanguageCode();
+
+    public void Map(IEndpointRouteBuilder v1, JsonSerializerOptions json)
+    {
+        v1.MapGet("/", () => new ApiInfo(SuggestionService.Title, SuggestionService.Version))
+            .WithTags("API information");
+        v1.MapGet("/vocabs", () => new VocabularyList([Vocabulary(thesaurus.LabelSpace.Count)]))
+            .WithTags("Vocabulary information");
+        v1.MapGet("/projects", () => new ProjectList(options.Projects.Select(Describe).ToArray()))
+            .WithTags("Project administration");
+        v1.MapGet("/projects/{project_id}", (string project_id) => Describe(Find(project_id)))
+            .WithTags("Project administration")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        v1.MapPost("/projects/{project_id}/suggest", SuggestAsync)
+            .WithTags("Automatic subject indexing")
+            .Accepts<IFormCollection>("application/x-www-form-urlencoded")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        v1.MapPost(
+                "/projects/{project_id}/suggest-batch",
+                (string project_id, HttpRequest request, CancellationToken cancellation) =>
+                    SuggestBatchAsync(project_id, request, json, cancellation)
+            )
+            .WithTags("Automatic subject indexing")
+            .Accepts<DocumentBatch>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        v1.MapPost("/projects/{project_id}/suggest-artwork", SuggestArtworkAsync)
+            .WithTags("Automatic subject indexing")
+            .WithSummary("suggest Iconclass codes for an artwork: titles and descriptions per language, an image")
+            .WithDescription(
+                "Multipart form data: title_LANG and description_LANG fields (title_nl, description_en, ...), an "
+                    + "image file, and limit, threshold and language as in suggest. An extension of Annif's API."
+            )
+            .Accepts<IFormCollection>("multipart/form-data")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+    }
+
+    private async Task<Ok<SuggestionResultList>> SuggestAsync(
+        string project_id,
+        HttpRequest request,
+        CancellationToken cancellation
+    )
+    {
+        var project = Find(project_id);
+        var form = await ReadFormAsync(request, cancellation);
+        string text = Text(form["text"].FirstOrDefault(), "text");
+        var query = QueryOptions(key => form[key].FirstOrDefault());
+        var record = new ArtworkRecord { Id = "text", Titles = [new LocalizedText(project.Language, text)] };
+        return await SuggestOneAsync(project, record, query, cancellation);
+    }
+
+    private async Task<Ok<BatchSuggestionResult[]>> SuggestBatchAsync(
+        string project_id,
+        HttpRequest request,
+        JsonSerializerOptions json,
+        CancellationToken cancellation
+    )
+    {
+        var project = Find(project_id);
+        var query = QueryOptions(key => request.Query[key].FirstOrDefault());
+        DocumentBatch? batch;
+        try
+        {
+            batch = await JsonSerializer.DeserializeAsync<DocumentBatch>(request.Body, json, cancellation);
+        }
+        catch (JsonException exception)
+        {
+            throw new ClientError(400, "body", $"not a JSON object with documents ({exception.Message})");
+        }
+        var documents = batch?.Documents ?? throw new ClientError(400, "documents", "required");
+        if (documents.Count > options.MaxBatchDocuments)
+            throw new ClientError(
+                400,
+                "documents",
+                $"at most {options.MaxBatchDocuments} documents in a batch, not {documents.Count}"
+            );
+        var records = documents
+            .Select(
+                (document, i) =>
+                    new ArtworkRecord
+                    {
+                        Id = document?.DocumentId ?? $"{i}",
+                        Titles = [new LocalizedText(project.Language, Text(document?.Text, $"documents[{i}].text"))],
+                    }
+            )
+            .ToArray();
+        var rankings = await project.Queue!.RankAsync(records, query.Limit, cancellation);
+        return TypedResults.Ok(
+            documents
+                .Select(
+                    (document, i) =>
+                        new BatchSuggestionResult(Results(project, rankings[i], query), document!.DocumentId)
+                )
+                .ToArray()
+        );
+    }
+
+    private async Task<Ok<SuggestionResultList>> SuggestArtworkAsync(
+        string project_id,
+        HttpRequest request,
+        CancellationToken cancellation
+    )
+    {
+        var project = Find(project_id);
+        var form = await ReadFormAsync(request, cancellation);
+        var query = QueryOptions(key => form[key].FirstOrDefault());
+        var record = new ArtworkRecord { Id = "artwork" };
+        foreach (var (key, values) in form)
+        {
+            var target =
+                key.StartsWith("title_", StringComparison.Ordinal) ? record.Titles
+                : key.StartsWith("description_", StringComparison.Ordinal) ? record.Descriptions
+                : null;
+            if (target is null)
+                continue;
+            string language = Language(key[(key.IndexOf('_') + 1)..], key);
+            foreach (var value in values)
+                if (!string.IsNullOrWhiteSpace(value))
+                    target.Add(new LocalizedText(language, Text(value, key)));
+        }
+        string? image = await SaveImageAsync(form.Files.GetFile("image"), cancellation);
+        try
+        {
+            record.Image = image;
+            if (record.Titles.Count == 0 && record.Descriptions.Count == 0 && image is null)
+                throw new ClientError(400, "title_LANG", "give a title, a description or an image");
+            return await SuggestOneAsync(project, record, query, cancellation);
+        }
+        finally
+        {
+            if (image is not null)
+                File.Delete(image);
+        }
+    }
+
+    private async Task<Ok<SuggestionResultList>> SuggestOneAsync(
+        ServedProject project,
+        ArtworkRecord record,
+        SuggestOptions query,
+        CancellationToken cancellation
+    )
+    {
+        var ranking = (await project.Queue!.RankAsync([record], query.Limit, cancellation))[0];
+        return TypedResults.Ok(new SuggestionResultList(Results(project, ranking, query)));
+    }
+
+    private ServedProject Find(string id) =>
+        _projects.GetValueOrDefault(id)
+        ?? throw new ClientError(
+            404,
+            "project_id",
+            $"no project '{id}' (projects: {string.Join(", ", _projects.Keys.Order(StringComparer.Ordinal))})"
+        );
+
+    private Project Describe(ServedProject project) =>
+        new(
+            project.Id,
+            $"Iconclass ({project.Model.Manifest.Encoder} dual encoder, {project.Language})",
+            project.Language,
+            new ProjectBackend($"mlnet-iconclass-{project.Model.Manifest.Encoder}".ToLowerInvariant()),
+            Vocabulary(project.Model.Thesaurus.LabelSpace.Count),
+            project.Language,
+            true,
+            project.Modified
+        );
+
+    private Vocabulary Vocabulary(int size) => new(VocabularyId, thesaurus.Languages, size, true);
+
+    private static async Task<IFormCollection> ReadFormAsync(HttpRequest request, CancellationToken cancellation)
+    {
+        if (!request.HasFormContentType)
+            throw new ClientError(
+                400,
+                "body",
+                "send form data (application/x-www-form-urlencoded, or multipart/form-data)"
+            );
+        try
+        {
+            return await request.ReadFormAsync(cancellation);
+        }
+        catch (InvalidDataException exception)
+        {
+            throw new ClientError(413, "body", exception.Message);
+        }
+    }
+
+    private string Text(string? value, string field)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+            throw new ClientError(400, field, "required, and not blank");
+        if (value.Length > options.MaxTextLength)
+            throw new ClientError(413, field, $"{value.Length:N0} characters; the limit is {options.MaxTextLength:N0}");
+        return value;
+    }
+
+    private string Language(string code, string field)
+    {
+        if (!LanguageCode().IsMatch(code) || !thesaurus.Languages.Contains(code))
+            throw new ClientError(
+                400,
+                field,
+                $"'{code}' is not a language of the thesaurus ({string.Join(", ", thesaurus.Languages)})"
+            );
+        return code;
+    }
+
+    /// <summary><c>limit</c> (default 10, 0 or more), <c>threshold</c> (0 to 1) and <c>language</c>.</summary>
+    private SuggestOptions QueryOptions(Func<string, string?> value)
+    {
+        int limit = 10;
+        if (value("limit") is { Length: > 0 } limitText && (!int.TryParse(limitText, out limit) || limit < 0))
+            throw new ClientError(400, "limit", $"'{limitText}' is not a whole number of 0 or more");
+        double threshold = 0;
+        if (
+            value("threshold") is { Length: > 0 } thresholdText
+            && (
+                !double.TryParse(
+                    thresholdText,
+                    System.Globalization.NumberStyles.Float,
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    out threshold
+                ) || threshold is < 0 or > 1 or double.NaN
+            )
+        )
+            throw new ClientError(400, "threshold", $"'{thresholdText}' is not a number from 0 to 1");
+        string? language = value("language") is { Length: > 0 } code ? Language(code, "language") : null;
+        return new SuggestOptions(limit, threshold, language);
+    }
+
+    /// <summary>
+    /// Writes an uploaded image where the models may read it, if it decodes; an image that does not is the client's
+    /// mistake.
+    /// </summary>
+    private async Task<string?> SaveImageAsync(IFormFile? file, CancellationToken cancellation)
+    {
+        if (file is null || file.Length == 0)
+            return null;
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, cancellation);
+        var bytes = buffer.ToArray();
+        var (decoded, problem) = ArtworkImages.Decode(bytes);
+        decoded?.Dispose();
+        if (problem is not null)
+            throw new ClientError(400, "image", $"the upload {problem}");
+        string path = Path.Combine(options.UploadFolder, $"{Guid.NewGuid():N}{Path.GetExtension(file.FileName)}");
+        await File.WriteAllBytesAsync(path, bytes, cancellation);
+        return path;
+    }
+
+    private IReadOnlyList<SuggestionResult> Results(
+        ServedProject project,
+        IReadOnlyList<ScoredCode> ranking,
+        SuggestOptions query
+    )
+    {
+        string language = query.Language ?? project.Language;
+        return ranking
+            // Rounded first, so a threshold copied from an answer keeps that answer's result.
+            .Select(code => (code.Code, Score: Math.Round(Math.Clamp(code.Score / project.ScoreScale, 0, 1), 6)))
+            .Where(code => code.Score > 0 && code.Score >= query.Threshold)
+            .Take(query.Limit)
+            .Select(code => new SuggestionResult(
+                IconclassUri + UriPath(code.Code),
+                thesaurus.GetText(code.Code, language)?.Text ?? "",
+                code.Code,
+                code.Score
+            ))
+            .ToArray();
+    }
+
+    /// <summary>A notation as iconclass.org writes it in a URI: brackets kept, blanks and the rest escaped.</summary>
+    private static string UriPath(string notation)
+    {
+        var path = new StringBuilder(notation.Length);
+        foreach (char c in notation)
+            path.Append(
+                char.IsAsciiLetterOrDigit(c) || "()+.,:-_~".Contains(c) ? c : Uri.EscapeDataString(c.ToString())
+            );
+        return path.ToString();
+    }
+
+    private sealed record SuggestOptions(int Limit, double Threshold, string? Language);
+}

@@ -1,0 +1,352 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using MlNetIconclass.Collections;
+using MlNetIconclass.Models;
+using MlNetIconclass.Tests.Training;
+
+namespace MlNetIconclass.Tests.Service;
+
+/// <summary>
+/// The Annif-compatible API on the in-process test server: the shapes of Annif's OpenAPI document, field by field,
+/// and a problem-details body naming the field for every client mistake.
+/// </summary>
+public class SuggestionServiceTests
+{
+    private const string Text = "Gezicht op een suikerplantage";
+
+    private static FormUrlEncodedContent Form(params (string Key, string Value)[] fields) =>
+        new(fields.Select(f => KeyValuePair.Create(f.Key, f.Value)));
+
+    private static async Task<JsonNode> JsonOf(HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+    [Fact]
+    public async Task InformationVocabulariesAndProjectsHaveAnnifsShape()
+    {
+        await using var host = await ServiceHost.StartAsync();
+        var info = await JsonOf(await host.Client.GetAsync("/v1/"));
+        Assert.Equal("MlNetIconclass REST API (Annif-compatible)", (string)info["title"]!);
+        Assert.NotNull((string?)info["version"]);
+
+        var vocabs = (await JsonOf(await host.Client.GetAsync("/v1/vocabs")))["vocabs"]!.AsArray();
+        Assert.Equal("iconclass", (string)Assert.Single(vocabs)!["vocab_id"]!);
+
+        var projects = (await JsonOf(await host.Client.GetAsync("/v1/projects")))["projects"]!.AsArray();
+        var project = Assert.Single(projects)!;
+        Assert.Equal("tiny", (string)project["project_id"]!);
+        foreach (var field in new[] { "name", "language", "backend", "vocab", "vocab_language", "is_trained" })
+            Assert.NotNull(project[field]);
+        Assert.Equal("mlnet-iconclass-ngram", (string)project["backend"]!["backend_id"]!);
+        Assert.Equal(
+            TinyModels.Shared.Thesaurus.LabelSpace.Count,
+            (int)(await JsonOf(await host.Client.GetAsync("/v1/projects/tiny")))["vocab"]!["size"]!
+        );
+    }
+
+    [Fact]
+    public async Task SuggestRanksAsTheLibraryDoesWithScoresInZeroToOne()
+    {
+        await using var host = await ServiceHost.StartAsync();
+        var response = await host.Client.PostAsync(
+            "/v1/projects/tiny/suggest",
+            Form(("text", Text), ("limit", "5"), ("language", "nl"))
+        );
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var results = (await JsonOf(response))["results"]!.AsArray();
+
+        var record = new ArtworkRecord { Id = "q", Titles = [new LocalizedText("nl", Text)] };
+        var expected = TinyModels.Shared.Rank(record, 5);
+        Assert.Equal(expected.Select(c => c.Code), results.Select(r => (string)r!["notation"]!));
+        foreach (var result in results)
+        {
+            string notation = (string)result!["notation"]!;
+            Assert.Equal($"http://iconclass.org/{notation}", (string)result["uri"]!);
+            Assert.Equal(BundledThesaurus.Instance.GetText(notation, "nl")!.Text, (string)result["label"]!);
+            Assert.InRange((double)result["score"]!, 0, 1);
+        }
+        var scores = results.Select(r => (double)r!["score"]!).ToArray();
+        Assert.Equal(scores.OrderDescending(), scores);
+
+        // The threshold keeps the scores at or above it; the labels follow the language asked for.
+        double threshold = scores[1];
+        var kept = (
+            await JsonOf(
+                await host.Client.PostAsync(
+                    "/v1/projects/tiny/suggest",
+                    Form(
+                        ("text", Text),
+                        ("threshold", threshold.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                    )
+                )
+            )
+        )["results"]!.AsArray();
+        Assert.All(kept, r => Assert.True((double)r!["score"]! >= threshold));
+        Assert.Equal(2, kept.Count);
+    }
+
+    [Fact]
+    public async Task SuggestBatchAnswersEachDocumentWithItsId()
+    {
+        await using var host = await ServiceHost.StartAsync();
+        var response = await host.Client.PostAsJsonAsync(
+            "/v1/projects/tiny/suggest-batch?limit=3",
+            new { documents = new object[] { new { text = Text, document_id = "a" }, new { text = "Paramaribo" } } }
+        );
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var answers = (await JsonOf(response)).AsArray();
+        Assert.Equal(2, answers.Count);
+        Assert.Equal("a", (string)answers[0]!["document_id"]!);
+        Assert.Null(answers[1]!["document_id"]);
+        Assert.All(answers, a => Assert.InRange(a!["results"]!.AsArray().Count, 1, 3));
+    }
+
+    [Fact]
+    public async Task SuggestArtworkTakesTitlesInSeveralLanguagesADescriptionAndAnImage()
+    {
+        await using var host = await ServiceHost.StartAsync();
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(Text), "title_nl" },
+            { new StringContent("View of a sugar plantation"), "title_en" },
+            { new StringContent("Een molen aan de rivier"), "description_nl" },
+            { new ByteArrayContent(await File.ReadAllBytesAsync(SaintImage())), "image", "saint.jpg" },
+            { new StringContent("4"), "limit" },
+        };
+        var response = await host.Client.PostAsync("/v1/projects/tiny/suggest-artwork", form);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(4, (await JsonOf(response))["results"]!.AsArray().Count);
+        Assert.Empty(Directory.GetFiles(host.Options.UploadFolder));
+    }
+
+    private static string SaintImage() =>
+        Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "data", "samples", "saints")).Order().First();
+
+    public static TheoryData<string, Func<HttpClient, Task<HttpResponseMessage>>, int, string> Mistakes() =>
+        new()
+        {
+            {
+                "unknown project",
+                c => c.PostAsync("/v1/projects/nope/suggest", Form(("text", Text))),
+                404,
+                "project_id"
+            },
+            { "missing text", c => c.PostAsync("/v1/projects/tiny/suggest", Form(("limit", "3"))), 400, "text" },
+            { "blank text", c => c.PostAsync("/v1/projects/tiny/suggest", Form(("text", "   "))), 400, "text" },
+            {
+                "text too long",
+                c => c.PostAsync("/v1/projects/tiny/suggest", Form(("text", new string('a', 20_001)))),
+                413,
+                "text"
+            },
+            {
+                "unknown language",
+                c => c.PostAsync("/v1/projects/tiny/suggest", Form(("text", Text), ("language", "xx"))),
+                400,
+                "language"
+            },
+            {
+                "negative limit",
+                c => c.PostAsync("/v1/projects/tiny/suggest", Form(("text", Text), ("limit", "-1"))),
+                400,
+                "limit"
+            },
+            {
+                "threshold over 1",
+                c => c.PostAsync("/v1/projects/tiny/suggest", Form(("text", Text), ("threshold", "1.5"))),
+                400,
+                "threshold"
+            },
+            {
+                "batch over 32",
+                c =>
+                    c.PostAsJsonAsync(
+                        "/v1/projects/tiny/suggest-batch",
+                        new { documents = Enumerable.Range(0, 33).Select(i => new { text = $"t{i}" }) }
+                    ),
+                400,
+                "documents"
+            },
+            {
+                "document without text",
+                c =>
+                    c.PostAsJsonAsync(
+                        "/v1/projects/tiny/suggest-batch",
+                        new { documents = new object[] { new { text = Text }, new { document_id = "b" } } }
+                    ),
+                400,
+                "documents[1].text"
+            },
+            {
+                "broken JSON",
+                c =>
+                    c.PostAsync(
+                        "/v1/projects/tiny/suggest-batch",
+                        new StringContent("{\"documents\": [", System.Text.Encoding.UTF8, "application/json")
+                    ),
+                400,
+                "body"
+            },
+            {
+                "unknown title language",
+                c =>
+                    c.PostAsync(
+                        "/v1/projects/tiny/suggest-artwork",
+                        new MultipartFormDataContent { { new StringContent(Text), "title_xx" } }
+                    ),
+                400,
+                "title_xx"
+            },
+            {
+                "an image that cannot be read",
+                c =>
+                    c.PostAsync(
+                        "/v1/projects/tiny/suggest-artwork",
+                        new MultipartFormDataContent
+                        {
+                            { new StringContent(Text), "title_nl" },
+                            { new ByteArrayContent("not an image"u8.ToArray()), "image", "x.jpg" },
+                        }
+                    ),
+                400,
+                "image"
+            },
+            {
+                "nothing to rank",
+                c =>
+                    c.PostAsync(
+                        "/v1/projects/tiny/suggest-artwork",
+                        new MultipartFormDataContent { { new StringContent("5"), "limit" } }
+                    ),
+                400,
+                "title_LANG"
+            },
+        };
+
+    [Theory]
+    [MemberData(nameof(Mistakes))]
+    public async Task AClientMistakeIsAProblemNamingTheField(
+        string _,
+        Func<HttpClient, Task<HttpResponseMessage>> send,
+        int status,
+        string field
+    )
+    {
+        await using var host = await ServiceHost.StartAsync();
+        var response = await send(host.Client);
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await JsonOf(response);
+        Assert.Equal(status, (int)problem["status"]!);
+        Assert.Equal(field, (string)problem["field"]!);
+        Assert.StartsWith($"{field}: ", (string)problem["detail"]!);
+    }
+
+    [Fact]
+    public async Task StoppingLetsARequestInFlightFinish()
+    {
+        // The request waits a second for others to join its batch; the service is told to stop meanwhile.
+        await using var host = await ServiceHost.StartAsync(adjust: o =>
+            o with
+            {
+                MaxBatchWait = TimeSpan.FromSeconds(1),
+            }
+        );
+        var request = host.Client.PostAsync("/v1/projects/tiny/suggest", Form(("text", Text)));
+        await Task.Delay(200);
+        var stopping = host.App.StopAsync();
+        var response = await request;
+        await stopping;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotEmpty((await JsonOf(response))["results"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task JsonWhereAFormIsExpectedIs415()
+    {
+        await using var host = await ServiceHost.StartAsync();
+        var response = await host.Client.PostAsJsonAsync("/v1/projects/tiny/suggest", new { text = Text });
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task ABodyOverTheLimitIs413()
+    {
+        await using var host = await ServiceHost.StartAsync(adjust: o => o with { MaxBodyBytes = 1_000 });
+        var response = await host.Client.PostAsync("/v1/projects/tiny/suggest", Form(("text", new string('a', 5_000))));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("body", (string)(await JsonOf(response))["field"]!);
+    }
+
+    [Fact]
+    public async Task AnInternalErrorIs500WithoutAStackTrace()
+    {
+        using var folder = new TempFolder();
+        string path = folder.File("tiny.iconclass");
+        TinyModels.Shared.Save(path);
+        var broken = IconclassModel.Load(path, BundledThesaurus.Instance);
+        broken.Dispose(); // its ONNX sessions are gone: ranking fails inside the service
+        await using var host = await ServiceHost.StartAsync(broken);
+        var response = await host.Client.PostAsync("/v1/projects/tiny/suggest", Form(("text", Text)));
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.DoesNotContain(" at ", body);
+        Assert.DoesNotContain("Exception", body);
+    }
+
+    [Fact]
+    public async Task ConcurrentRequestsAreRankedTogetherAndEachGetsItsOwnAnswer()
+    {
+        await using var host = await ServiceHost.StartAsync(adjust: o =>
+            o with
+            {
+                MaxBatchWait = TimeSpan.FromMilliseconds(50),
+            }
+        );
+        var records = (await TinyModels.TestRecordsAsync()).Take(24).ToArray();
+        var answers = await Task.WhenAll(
+            records.Select(async record =>
+            {
+                string text = record.Titles[0].Text;
+                var response = await host.Client.PostAsync(
+                    "/v1/projects/tiny/suggest",
+                    Form(("text", text), ("limit", "3"))
+                );
+                return (text, results: (await JsonOf(response))["results"]!.AsArray());
+            })
+        );
+        foreach (var (text, results) in answers)
+        {
+            var alone = TinyModels.Shared.Rank(
+                new ArtworkRecord { Id = "q", Titles = [new LocalizedText("nl", text)] },
+                3
+            );
+            Assert.Equal(alone.Select(c => c.Code), results.Select(r => (string)r!["notation"]!));
+        }
+    }
+
+    [Fact]
+    public async Task TheOpenApiDocumentTheReferenceAndTheHealthEndpointAreServed()
+    {
+        await using var host = await ServiceHost.StartAsync();
+        var document = await JsonOf(await host.Client.GetAsync("/openapi/v1.json"));
+        var paths = document["paths"]!.AsObject().Select(p => p.Key).ToArray();
+        foreach (
+            var path in new[]
+            {
+                "/v1/projects",
+                "/v1/projects/{project_id}",
+                "/v1/projects/{project_id}/suggest",
+                "/v1/projects/{project_id}/suggest-batch",
+                "/v1/projects/{project_id}/suggest-artwork",
+                "/v1/vocabs",
+            }
+        )
+            Assert.Contains(path, paths);
+        Assert.Equal("Healthy", await host.Client.GetStringAsync("/health"));
+        var reference = await host.Client.GetAsync("/scalar/");
+        Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
+    }
+}
