@@ -18,6 +18,7 @@ public sealed class ServedProject
             );
         Id = id;
         Model = model;
+        Ranker = model;
         Modified = modified;
         Language = model.Manifest.Languages.FirstOrDefault() ?? Thesaurus.IconclassThesaurus.FallbackLanguage;
         // Each component scores in [0, 1], so the weights' sum bounds a hybrid score.
@@ -37,6 +38,9 @@ public sealed class ServedProject
 
     /// <summary>What a hybrid score is divided by to lie in [0, 1], as Annif's scores do.</summary>
     public double ScoreScale { get; }
+
+    /// <summary>What ranks the project's requests: the model (a test puts a failing ranker here).</summary>
+    internal ICodeRanker Ranker { get; init; }
 
     internal RankingQueue? Queue { get; set; }
 }

@@ -90,7 +90,7 @@ public static class SuggestionService
         app.MapHealthChecks("/health");
 
         foreach (var project in options.Projects)
-            project.Queue = new RankingQueue(project.Model, options.MaxRankingBatch, options.MaxBatchWait);
+            project.Queue = new RankingQueue(project.Ranker, options.MaxRankingBatch, options.MaxBatchWait);
         // After the last request has finished: rank what is queued, then stop the queues.
         app.Lifetime.ApplicationStopped.Register(() =>
         {

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using MlNetIconclass.Collections;
-using MlNetIconclass.Models;
+using MlNetIconclass.Service;
 using MlNetIconclass.Tests.Training;
 
 namespace MlNetIconclass.Tests.Service;
@@ -282,18 +282,28 @@ public class SuggestionServiceTests
     [Fact]
     public async Task AnInternalErrorIs500WithoutAStackTrace()
     {
-        using var folder = new TempFolder();
-        string path = folder.File("tiny.iconclass");
-        TinyModels.Shared.Save(path);
-        var broken = IconclassModel.Load(path, BundledThesaurus.Instance);
-        broken.Dispose(); // its ONNX sessions are gone: ranking fails inside the service
-        await using var host = await ServiceHost.StartAsync(broken);
+        await using var host = await ServiceHost.StartAsync(adjust: o =>
+            o with
+            {
+                Projects = [new ServedProject("tiny", TinyModels.Shared) { Ranker = new FailingRanker() }],
+            }
+        );
         var response = await host.Client.PostAsync("/v1/projects/tiny/suggest", Form(("text", Text)));
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         string body = await response.Content.ReadAsStringAsync();
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.DoesNotContain(" at ", body);
+        Assert.DoesNotContain(nameof(FailingRanker), body);
         Assert.DoesNotContain("Exception", body);
+    }
+
+    /// <summary>A ranker that fails inside, as a bug would.</summary>
+    private sealed class FailingRanker : MlNetIconclass.Retrieval.ICodeRanker
+    {
+        public string Name => "failing";
+
+        public IReadOnlyList<MlNetIconclass.Retrieval.ScoredCode> Rank(ArtworkRecord record, int count) =>
+            throw new InvalidOperationException($"{nameof(FailingRanker)} failed at {Environment.StackTrace}");
     }
 
     [Fact]
