@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace MlNetIconclass.Retrieval;
 
 /// <summary>
@@ -41,28 +43,58 @@ internal sealed class Bm25Index
     public int DocumentCount { get; }
 
     /// <summary>
-    /// The best <paramref name="count"/> documents with a positive score, best first (ties by index).
+    /// The best <paramref name="count"/> documents with a positive score, best first (ties by index). Scores add up in
+    /// an array (every weight is positive, so a zero marks a document not yet reached), and only the best are sorted.
     /// </summary>
     public IReadOnlyList<(int Document, float Score)> Search(IEnumerable<string> queryTokens, int count)
     {
-        var scores = new Dictionary<int, float>();
-        foreach (var term in queryTokens.Distinct(StringComparer.Ordinal))
+        var scores = ArrayPool<float>.Shared.Rent(DocumentCount);
+        var reached = new List<int>();
+        try
         {
-            if (!_postings.TryGetValue(term, out var postings))
-                continue;
-            float idf = _idf[term];
-            foreach (var (doc, frequency) in postings)
+            Array.Clear(scores, 0, DocumentCount);
+            foreach (var term in queryTokens.Distinct(StringComparer.Ordinal))
             {
-                float weight = idf * frequency * (_k1 + 1) / (frequency + _lengthNorm[doc]);
-                scores[doc] = scores.GetValueOrDefault(doc) + weight;
+                if (!_postings.TryGetValue(term, out var postings))
+                    continue;
+                float idf = _idf[term];
+                foreach (var (doc, frequency) in postings)
+                {
+                    if (scores[doc] == 0)
+                        reached.Add(doc);
+                    scores[doc] += idf * frequency * (_k1 + 1) / (frequency + _lengthNorm[doc]);
+                }
             }
+            return Best(reached, scores, count);
         }
-        return scores
-            .OrderByDescending(s => s.Value)
-            .ThenBy(s => s.Key)
-            .Take(count)
-            .Select(s => (s.Key, s.Value))
-            .ToArray();
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scores);
+        }
+    }
+
+    /// <summary>The <paramref name="count"/> best reached documents: higher score first, then lower index.</summary>
+    private static (int Document, float Score)[] Best(List<int> reached, float[] scores, int count)
+    {
+        var order = Comparer<int>.Create((a, b) => scores[a] != scores[b] ? scores[b].CompareTo(scores[a]) : a - b);
+        if (count >= reached.Count)
+        {
+            reached.Sort(order);
+            return reached.Select(doc => (doc, scores[doc])).ToArray();
+        }
+        // A heap of the best so far whose root is the worst of them.
+        var best = new PriorityQueue<int, int>(count + 1, Comparer<int>.Create((a, b) => order.Compare(b, a)));
+        foreach (int doc in reached)
+        {
+            if (best.Count < count)
+                best.Enqueue(doc, doc);
+            else if (count > 0 && order.Compare(doc, best.Peek()) < 0)
+                best.EnqueueDequeue(doc, doc);
+        }
+        var top = new int[best.Count];
+        for (int i = top.Length - 1; i >= 0; i--)
+            top[i] = best.Dequeue();
+        return top.Select(doc => (doc, scores[doc])).ToArray();
     }
 
     private readonly record struct Posting(int Document, int Frequency);
