@@ -149,12 +149,16 @@ public class ScoringRecipeTests(ScoringRecipeTests.OneRun oneRun) : IClassFixtur
         string iconclass = Path.Combine(bin, "iconclass");
         if (!File.Exists(iconclass))
         {
+            // Written aside and renamed into place: a shard started meanwhile never executes a file still open for
+            // writing ("Text file busy").
             Directory.CreateDirectory(bin);
+            string written = Path.Combine(bin, $"iconclass-{Guid.NewGuid():N}");
             await File.WriteAllTextAsync(
-                iconclass,
+                written,
                 $"#!/bin/sh\nexec dotnet \"{Path.Combine(AppContext.BaseDirectory, "iconclass.dll")}\" \"$@\"\n"
             );
-            File.SetUnixFileMode(iconclass, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.SetUnixFileMode(written, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.Move(written, iconclass, overwrite: true);
         }
         var start = new ProcessStartInfo("/bin/sh")
         {
