@@ -4,8 +4,8 @@ using MlNetIconclass.Retrieval;
 namespace MlNetIconclass.Service;
 
 /// <summary>
-/// A model as a project: its id, the language its queries are read in (the first it was trained on), and the queue
-/// its requests are ranked through. The project does not own the model; whoever loaded it disposes it.
+/// A model as a project: its id, and the language its queries are read in (the first it was trained on). The project
+/// does not own the model; whoever loaded it disposes it.
 /// </summary>
 public sealed class ServedProject
 {
@@ -41,6 +41,4 @@ public sealed class ServedProject
 
     /// <summary>What ranks the project's requests: the model (a test puts a failing ranker here).</summary>
     internal ICodeRanker Ranker { get; init; }
-
-    internal RankingQueue? Queue { get; set; }
 }

@@ -15,9 +15,10 @@ namespace MlNetIconclass.Service;
 /// <summary>
 /// The endpoints under <c>/v1</c>: Annif's REST API (information, vocabularies, projects, <c>suggest</c> and
 /// <c>suggest-batch</c>), and <c>suggest-artwork</c>, which Annif lacks: titles and descriptions in several languages
-/// and an image, as multipart form data. Every client mistake is a <see cref="ClientError"/> naming the field.
+/// and an image, as multipart form data. Every client mistake is a <see cref="ClientError"/> naming the field. Each
+/// project's requests are ranked through a <see cref="RankingQueue"/> of its own.
 /// </summary>
-internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThesaurus thesaurus)
+internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThesaurus thesaurus) : IAsyncDisposable
 {
     private const string IconclassUri = "http://iconclass.org/";
     private const string VocabularyId = "iconclass";
@@ -25,6 +26,11 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
     private readonly Dictionary<string, ServedProject> _projects = options.Projects.ToDictionary(
         project => project.Id,
         StringComparer.Ordinal
+    );
+
+    private readonly Dictionary<ServedProject, RankingQueue> _queues = options.Projects.ToDictionary(
+        project => project,
+        project => new RankingQueue(project.Ranker, options.MaxRankingBatch, options.MaxBatchWait)
     );
 
     [GeneratedRegex("^[a-z]{2,3}$")]
@@ -119,7 +125,7 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
                     }
             )
             .ToArray();
-        var rankings = await project.Queue!.RankAsync(records, query.Limit, cancellation);
+        var rankings = await _queues[project].RankAsync(records, query.Limit, cancellation);
         return TypedResults.Ok(
             documents
                 .Select(
@@ -175,7 +181,7 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
         CancellationToken cancellation
     )
     {
-        var ranking = (await project.Queue!.RankAsync([record], query.Limit, cancellation))[0];
+        var ranking = (await _queues[project].RankAsync([record], query.Limit, cancellation))[0];
         return TypedResults.Ok(new SuggestionResultList(Results(project, ranking, query)));
     }
 
@@ -312,6 +318,13 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
                 char.IsAsciiLetterOrDigit(c) || "()+.,:-_~".Contains(c) ? c : Uri.EscapeDataString(c.ToString())
             );
         return path.ToString();
+    }
+
+    /// <summary>Ranks what is queued, then stops the queues.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var queue in _queues.Values)
+            await queue.DisposeAsync();
     }
 
     private sealed record SuggestOptions(int Limit, double Threshold, string? Language);

@@ -89,16 +89,11 @@ public static class SuggestionService
         app.MapScalarApiReference();
         app.MapHealthChecks("/health");
 
-        foreach (var project in options.Projects)
-            project.Queue = new RankingQueue(project.Ranker, options.MaxRankingBatch, options.MaxBatchWait);
+        var api = new SuggestionApi(options, thesaurus);
         // After the last request has finished: rank what is queued, then stop the queues.
-        app.Lifetime.ApplicationStopped.Register(() =>
-        {
-            foreach (var project in options.Projects)
-                project.Queue?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        });
+        app.Lifetime.ApplicationStopped.Register(() => api.DisposeAsync().AsTask().GetAwaiter().GetResult());
         var json = app.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        new SuggestionApi(options, thesaurus).Map(app.MapGroup("/v1"), json);
+        api.Map(app.MapGroup("/v1"), json);
         return app;
     }
 }
