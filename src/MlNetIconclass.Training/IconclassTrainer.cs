@@ -157,8 +157,7 @@ public static class IconclassTrainer
     {
         if (thesaurus.CollectionLabels.Count == 0)
             return null;
-        var protocol = new GoldCodeNormalizer(thesaurus);
-        return label => protocol.Normalize([label]).Labels is [var counted] ? counted : null;
+        return new GoldCodeNormalizer(thesaurus).Resolve;
     }
 
     /// <summary>

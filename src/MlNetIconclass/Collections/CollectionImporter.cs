@@ -147,16 +147,16 @@ public sealed class CollectionImporter(IconclassThesaurus thesaurus)
         var parts = Notation.SplitCombined(code);
         foreach (var part in parts)
         {
-            if (!Notation.TryParse(part, out var notation, out var error))
+            if (!Notation.TryParse(part, out _, out var error))
             {
                 report.DroppedCodes.Add(new RecordProblem(line, record.Id, field, error));
                 return;
             }
-            if (_normalizer.Resolve(notation) is not { } counted)
+            if (_normalizer.Resolve(part) is not { } counted)
                 report.UnresolvableCodes.Add(
                     new RecordProblem(line, record.Id, field, $"'{part.Trim()}' is not in the thesaurus")
                 );
-            else if (_strict.Resolve(notation) is null)
+            else if (_strict.Resolve(part) is null)
                 report.UnresolvableCodes.Add(
                     new RecordProblem(
                         line,

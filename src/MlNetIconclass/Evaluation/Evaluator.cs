@@ -230,7 +230,7 @@ internal sealed class EvaluationView
         foreach (var code in ranking)
         {
             if (!_protocolLabels.TryGetValue(code.Code, out var label))
-                _protocolLabels[code.Code] = label = _normalizer.Normalize([code.Code]).Labels.FirstOrDefault();
+                _protocolLabels[code.Code] = label = _normalizer.Resolve(code.Code);
             if (label is not null && seen.Add(label))
                 read.Add(code with { Code = label });
         }

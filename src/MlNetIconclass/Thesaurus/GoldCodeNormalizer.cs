@@ -49,8 +49,11 @@ public sealed class GoldCodeNormalizer
         return new NormalizedCodes(resolved, unresolvable);
     }
 
-    /// <summary>The label a single notation counts as, or null when it cannot be resolved.</summary>
-    public string? Resolve(Notation notation) => _resolve(notation.Value);
+    /// <summary>
+    /// The label a single notation (not a combined one) counts as, or null when it cannot be resolved: read by the
+    /// protocol, the label it counts as (<c>25G21(BANANA)</c> as <c>25G21(...)</c>).
+    /// </summary>
+    public string? Resolve(string notation) => _resolve(notation);
 
     private static string? ResolveOnto(Notation notation, IReadOnlySet<string> labels)
     {
