@@ -34,11 +34,7 @@ public static class EvaluationReports
                 ["test_without_gold"] = result.Split.TestWithoutGold,
             },
             ["n"] = result.N,
-            ["unresolvable"] = new JsonObject
-            {
-                ["codes"] = result.Unresolvable.Codes,
-                ["distinct"] = new JsonArray(result.Unresolvable.Distinct.Select(code => (JsonNode?)code).ToArray()),
-            },
+            ["unresolvable"] = UnresolvableJson(result.Unresolvable),
         };
         AddRankers(json, result, result.Metrics);
         if (result.Strict is { } strict)
@@ -47,13 +43,7 @@ public static class EvaluationReports
             {
                 ["n"] = strict.N,
                 ["labels"] = strict.Labels,
-                ["unresolvable"] = new JsonObject
-                {
-                    ["codes"] = strict.Unresolvable.Codes,
-                    ["distinct"] = new JsonArray(
-                        strict.Unresolvable.Distinct.Select(code => (JsonNode?)code).ToArray()
-                    ),
-                },
+                ["unresolvable"] = UnresolvableJson(strict.Unresolvable),
             };
             AddRankers(strictJson, result, strict.Metrics);
             json["strict"] = strictJson;
@@ -64,6 +54,13 @@ public static class EvaluationReports
         }
         return json;
     }
+
+    private static JsonObject UnresolvableJson(UnresolvableSummary unresolvable) =>
+        new()
+        {
+            ["codes"] = unresolvable.Codes,
+            ["distinct"] = new JsonArray(unresolvable.Distinct.Select(code => (JsonNode?)code).ToArray()),
+        };
 
     /// <summary>The model's <c>metrics</c>, its <c>ablation</c> and the <c>baselines</c> of one view.</summary>
     private static void AddRankers(
@@ -117,9 +114,8 @@ public static class EvaluationReports
 
     /// <summary>
     /// One row per view, ranker and label (Annif's per-subject report): how many test records carry the label
-    /// (support),
-    /// how many of those have it in the top <paramref name="k"/>, how often it is predicted there, and the resulting
-    /// recall, precision and F1.
+    /// (support), how many of those have it in the top <paramref name="k"/>, how often it is predicted there, and the
+    /// resulting recall, precision and F1.
     /// </summary>
     public static async Task WritePerCodeAsync(EvaluationResult result, string path, int k = 10)
     {
