@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 
 namespace MlNetIconclass.Tests.Notebooks;
@@ -24,7 +23,7 @@ public class NotebookTests(NotebookTests.Packages packages, Xunit.Abstractions.I
     public async Task RunsTopToBottomFromThePackedPackage(string name)
     {
         await packages.Packed.Value;
-        var (exitCode, stdout, stderr) = await RunAsync(
+        var (exitCode, stdout, stderr) = await ChildProcess.RunAsync(
             "dotnet",
             NotebookRunner,
             Path.Combine(Folder, name),
@@ -83,21 +82,6 @@ public class NotebookTests(NotebookTests.Packages packages, Xunit.Abstractions.I
             "MlNetIconclass.NotebookRunner.dll"
         );
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(
-        string program,
-        params string[] arguments
-    )
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout, await stderr);
-    }
-
     /// <summary>
     /// MlNetIconclass and MlNetIconclass.Training packed once for the notebooks, under a version no other run uses,
     /// and removed from NuGet's cache afterwards. On a host whose libstdc++ predates GCC 13 the TorchSharp package in
@@ -125,7 +109,7 @@ public class NotebookTests(NotebookTests.Packages packages, Xunit.Abstractions.I
         {
             foreach (var project in new[] { "MlNetIconclass", "MlNetIconclass.Training" })
             {
-                var (exitCode, stdout, stderr) = await RunAsync(
+                var (exitCode, stdout, stderr) = await ChildProcess.RunAsync(
                     "dotnet",
                     "pack",
                     Path.Combine(Repository.Root, "src", project),
@@ -139,7 +123,7 @@ public class NotebookTests(NotebookTests.Packages packages, Xunit.Abstractions.I
             }
             foreach (var torchSharp in Directory.GetDirectories(Path.Combine(NuGetCache, "torchsharp")))
             {
-                var (exitCode, _, stderr) = await RunAsync(
+                var (exitCode, _, stderr) = await ChildProcess.RunAsync(
                     "bash",
                     Path.Combine(Repository.Root, "build", "torchsharp-glibcxx", "patch-output.sh"),
                     torchSharp
