@@ -149,32 +149,21 @@ public class ScoringRecipeTests(ScoringRecipeTests.OneRun oneRun) : IClassFixtur
         string iconclass = Path.Combine(bin, "iconclass");
         if (!File.Exists(iconclass))
         {
-            // Written aside and renamed into place: a shard started meanwhile never executes a file still open for
-            // writing ("Text file busy").
+            // A link to the build's own launcher, made aside and renamed into place. A script written here could be
+            // executed by a shard while a process forked meanwhile (by any test) still held it open for writing:
+            // "Text file busy".
             Directory.CreateDirectory(bin);
-            string written = Path.Combine(bin, $"iconclass-{Guid.NewGuid():N}");
-            await File.WriteAllTextAsync(
-                written,
-                $"#!/bin/sh\nexec dotnet \"{Path.Combine(AppContext.BaseDirectory, "iconclass.dll")}\" \"$@\"\n"
-            );
-            File.SetUnixFileMode(written, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            File.Move(written, iconclass, overwrite: true);
+            string link = Path.Combine(bin, $"iconclass-{Guid.NewGuid():N}");
+            File.CreateSymbolicLink(link, Path.Combine(AppContext.BaseDirectory, "iconclass"));
+            File.Move(link, iconclass, overwrite: true);
         }
-        var start = new ProcessStartInfo("/bin/sh")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = folder.Path,
-        };
+        var start = new ProcessStartInfo("/bin/sh") { WorkingDirectory = folder.Path };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(command);
         start.Environment["PATH"] = $"{bin}:{Environment.GetEnvironmentVariable("PATH")}";
         foreach (var (name, value) in (recipeEnv ?? new Dictionary<string, string>()).Concat(variables))
             start.Environment[name] = value;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"'{command}' failed ({process.ExitCode}): {await error}\n{await output}");
+        var (exitCode, output, error) = await ChildProcess.RunAsync(start);
+        Assert.True(exitCode == 0, $"'{command}' failed ({exitCode}): {error}\n{output}");
     }
 }
