@@ -65,6 +65,7 @@ public class ScoringBenchmark
                 {
                     Epochs = 1,
                     ThesaurusEpochs = 0,
+                    DistillationEpochs = 0,
                     Modalities = [QueryModality.Text, QueryModality.Image],
                     Device = ComputeDevice.Cpu,
                 }

@@ -45,8 +45,24 @@ public sealed class DualEncoderOptions
     [Description("Passes over the collection's training records (mixed with thesaurus pairs)")]
     public int Epochs { get; set; } = 8;
 
-    [Description("Passes over thesaurus pairs alone before the collection (0: none)")]
+    [Description(
+        "Passes over thesaurus pairs alone before the collection (0: none); a zero-shot model takes as many as epochs, "
+            + "or none when distilled"
+    )]
     public int ThesaurusEpochs { get; set; } = 2;
+
+    [Description(
+        "Passes that first distil the packaged MiniLM into the ngram encoder: each language's definitions and "
+            + "keywords learn to land where MiniLM puts the English ones (0: none; the ngram encoder only)"
+    )]
+    public int DistillationEpochs { get; set; } = 4;
+
+    [Description(
+        "A folder to keep MiniLM's teacher vectors in by content hash, so that retraining does not recompute them "
+            + "(default: a private folder under the user's local application data)"
+    )]
+    [JsonPropertyName("teacherCache")]
+    public string? TeacherCacheFolder { get; set; }
 
     [Description("Thesaurus pairs drawn per pass (there are over a million in every language)")]
     [JsonPropertyName("thesaurusExamples")]
@@ -153,6 +169,13 @@ public sealed class DualEncoderOptions
             yield return "epochs: must be positive";
         if (ThesaurusEpochs < 0)
             yield return "thesaurusEpochs: must be 0 or more";
+        if (DistillationEpochs < 0)
+            yield return "distillationEpochs: must be 0 or more";
+        if (DistillationEpochs > 0 && Encoder != TextEncoderKind.Ngram)
+            yield return "distillationEpochs: only the ngram encoder learns from the MiniLM teacher";
+        if (DistillationEpochs > 0 && NgramDimension > TeacherEmbeddings.Dimension)
+            yield return $"distillationEpochs: the ngram dimension must be at most the teacher's "
+                + $"({TeacherEmbeddings.Dimension})";
         if (ThesaurusExamplesPerEpoch <= 0)
             yield return "thesaurusExamples: must be positive";
         if (CollectionLabels < 0)

@@ -8,12 +8,20 @@ using static TorchSharp.torch;
 
 namespace MlNetIconclass.Training;
 
-/// <summary>Where training is: the phase, epoch and step, and the running loss.</summary>
-public readonly record struct TrainingProgress(string Phase, int Epoch, int Epochs, int Step, int Steps, double Loss);
+/// <summary>
+/// Where training is: the phase, epoch and step, and the running loss (none while the teacher encodes texts).
+/// </summary>
+public readonly record struct TrainingProgress(string Phase, int Epoch, int Epochs, int Step, int Steps, double? Loss)
+{
+    /// <summary>The line a progress bar shows.</summary>
+    public override string ToString() =>
+        Loss is { } loss ? $"{Phase} epoch {Epoch}/{Epochs} (loss {loss:0.000})" : Phase;
+}
 
 /// <summary>
-/// Trains a <see cref="DualEncoder"/>: thesaurus pairs alone first (pretraining, the zero-shot model), then the
-/// collection's records mixed with thesaurus pairs, with in-batch and sibling hard negatives.
+/// Trains a <see cref="DualEncoder"/>: optionally distilled from the MiniLM teacher first; then thesaurus pairs alone
+/// (pretraining, the zero-shot model); then the collection's records mixed with thesaurus pairs, with in-batch and
+/// sibling hard negatives.
 /// </summary>
 internal sealed class DualEncoderTrainer(
     IconclassThesaurus thesaurus,
@@ -54,20 +62,41 @@ internal sealed class DualEncoderTrainer(
 
         using var optimizer = optim.AdamW(model.parameters(), lr: options.EffectiveLearningRate, weight_decay: 0);
         var reports = new List<EpochReport>();
-        int thesaurusEpochs = options.UseCollection
-            ? options.ThesaurusEpochs
+        using var distillation =
+            options.DistillationEpochs > 0
+                ? Distillation(DistillationPairs.FromThesaurus(thesaurus, languages), model.Tower.Dimension, device)
+                : null;
+        if (distillation is not null)
+            reports.AddRange(Distil(model, optimizer, device, distillation, validation, random));
+
+        // After distillation every step also keeps the student near the teacher, or contrastive training undoes it.
+        Tensor Loss(TrainingExample[] batch)
+        {
+            var loss = BatchLoss(model, batch, device, random);
+            return distillation is null ? loss : loss + distillation.Loss(model, device, random, batch.Length);
+        }
+
+        // A zero-shot model's training is the thesaurus: it takes the collection's epochs too, unless it was distilled.
+        // Then it takes none: contrastive passes after distillation lowered the validation records' dense R@10 from
+        // 0.171 to between 0.127 and 0.140 in 3 passes, with the distillation loss beside them.
+        int thesaurusEpochs =
+            options.UseCollection ? options.ThesaurusEpochs
+            : distillation is not null ? 0
             : Math.Max(options.ThesaurusEpochs, options.Epochs);
+        if (!options.UseCollection && distillation is not null)
+            log?.Invoke("zero-shot and distilled: no contrastive thesaurus passes");
         for (int epoch = 1; epoch <= thesaurusEpochs; epoch++)
             reports.Add(
                 RunEpoch(
                     model,
                     optimizer,
-                    device,
                     "thesaurus",
                     epoch,
                     thesaurusEpochs,
                     Sample(thesaurusPairs, options.ThesaurusExamplesPerEpoch, random),
+                    Loss,
                     validation,
+                    device,
                     random
                 )
             );
@@ -85,22 +114,90 @@ internal sealed class DualEncoderTrainer(
                     )
                     .ToList();
                 reports.Add(
-                    RunEpoch(model, optimizer, device, "collection", epoch, options.Epochs, mixture, validation, random)
+                    RunEpoch(
+                        model,
+                        optimizer,
+                        "collection",
+                        epoch,
+                        options.Epochs,
+                        mixture,
+                        Loss,
+                        validation,
+                        device,
+                        random
+                    )
                 );
             }
         }
         return (model, reports);
     }
 
-    private EpochReport RunEpoch(
+    /// <summary>The teacher's targets for <paramref name="pairs"/>, encoded or read from the cache.</summary>
+    private ThesaurusDistillation Distillation(IReadOnlyList<DistillationPair> pairs, int dimension, Device device)
+    {
+        var teacherTexts = pairs.Select(p => p.Teacher).Distinct(StringComparer.Ordinal).ToArray();
+        log?.Invoke($"distillation: {pairs.Count} pairs onto {teacherTexts.Length} English texts");
+        var teacher = new TeacherEmbeddings(options.TeacherCacheFolder, options.Device, log, progress);
+        var targets = DistillationTargets.Create(
+            teacherTexts,
+            teacher.Embed(teacherTexts, cancellation),
+            TeacherEmbeddings.Dimension,
+            dimension,
+            device
+        );
+        return new ThesaurusDistillation(pairs, targets);
+    }
+
+    /// <summary>The distillation phase: passes over every pair, by mean squared error alone.</summary>
+    private List<EpochReport> Distil(
         DualEncoder model,
         optim.Optimizer optimizer,
         Device device,
+        ThesaurusDistillation distillation,
+        IReadOnlyList<TrainingExample> validation,
+        Random random
+    ) =>
+        Enumerable
+            .Range(1, options.DistillationEpochs)
+            .Select(epoch =>
+                RunEpoch(
+                    model,
+                    optimizer,
+                    "distillation",
+                    epoch,
+                    options.DistillationEpochs,
+                    distillation.Pairs.ToList(),
+                    batch => distillation.Loss(model, device, batch),
+                    validation,
+                    device,
+                    random
+                )
+            )
+            .ToList();
+
+    /// <summary>A new encoder, distilled on <paramref name="pairs"/> alone (no contrastive phase).</summary>
+    internal DualEncoder DistilOnly(IReadOnlyList<DistillationPair> pairs)
+    {
+        var device = TorchSharpRuntime.SelectDevice(options.Device, log);
+        torch.manual_seed(options.EffectiveSeed);
+        var model = DualEncoder.Create(options);
+        model.to(device);
+        using var optimizer = optim.AdamW(model.parameters(), lr: options.EffectiveLearningRate, weight_decay: 0);
+        using var distillation = Distillation(pairs, model.Tower.Dimension, device);
+        Distil(model, optimizer, device, distillation, [], new Random(options.EffectiveSeed));
+        return model;
+    }
+
+    private EpochReport RunEpoch<T>(
+        DualEncoder model,
+        optim.Optimizer optimizer,
         string phase,
         int epoch,
         int epochs,
-        List<TrainingExample> examples,
+        List<T> examples,
+        Func<T[], Tensor> batchLoss,
         IReadOnlyList<TrainingExample> validation,
+        Device device,
         Random random
     )
     {
@@ -114,7 +211,7 @@ internal sealed class DualEncoderTrainer(
             cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             optimizer.zero_grad();
-            var loss = BatchLoss(model, batches[step], device, random);
+            var loss = batchLoss(batches[step]);
             loss.backward();
             nn.utils.clip_grad_norm_(model.parameters(), 1.0);
             optimizer.step();
@@ -233,7 +330,7 @@ internal sealed class DualEncoderTrainer(
             ? examples.ToList()
             : Enumerable.Range(0, count).Select(_ => examples[random.Next(examples.Count)]).ToList();
 
-    private static void Shuffle(List<TrainingExample> examples, Random random)
+    private static void Shuffle<T>(List<T> examples, Random random)
     {
         for (int i = examples.Count - 1; i > 0; i--)
         {

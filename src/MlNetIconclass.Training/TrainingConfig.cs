@@ -198,6 +198,8 @@ public sealed record TrainingConfig
         var options = Options.Clone();
         if (options.ImageCacheFolder is { } cache)
             options.ImageCacheFolder = Resolve(cache);
+        if (options.TeacherCacheFolder is { } teacherCache)
+            options.TeacherCacheFolder = Resolve(teacherCache);
         if (options.ImageRoot is { } root)
             options.ImageRoot = Resolve(root);
         return options;
@@ -318,6 +320,12 @@ public sealed record TrainingConfig
 
           // The record text queried: "titles" or "titlesAndDescriptions".
           "fields": "titlesAndDescriptions",
+
+          // Passes that first distil the packaged MiniLM into the ngram encoder through the thesaurus's languages;
+          // the English teacher vectors are computed once (about 4 minutes on 2 cores) and kept in teacherCache
+          // (null: a private folder under the user's local application data).
+          "distillationEpochs": 4,
+          "teacherCache": null,
 
           "epochs": 8,               // passes over the collection
           "thesaurusEpochs": 2,      // passes over thesaurus pairs before the collection (0: none)

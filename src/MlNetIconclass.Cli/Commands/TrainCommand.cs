@@ -165,7 +165,7 @@ internal static class TrainCommand
                 ProgressTask? task = null;
                 var progress = new SynchronousProgress<TrainingProgress>(p =>
                 {
-                    string description = $"{p.Phase} epoch {p.Epoch}/{p.Epochs} (loss {p.Loss:0.000})";
+                    string description = p.ToString();
                     if (task is null || task.IsFinished || task.Value > p.Step)
                         task = context.AddTask(description, maxValue: p.Steps);
                     task.Description = description;

@@ -56,6 +56,10 @@ public class SettingFlagsTests
             "0.001",
             "--image-cache",
             "/tmp/cache",
+            "--distillation-epochs",
+            "2",
+            "--teacher-cache",
+            "/tmp/teacher",
             "--device",
             "cpu",
             "--seed",
@@ -69,6 +73,8 @@ public class SettingFlagsTests
         Assert.True(options.ValidateEachEpoch);
         Assert.Equal(0.001, options.LearningRate);
         Assert.Equal("/tmp/cache", options.ImageCacheFolder);
+        Assert.Equal(2, options.DistillationEpochs);
+        Assert.Equal("/tmp/teacher", options.TeacherCacheFolder);
         Assert.Equal(ComputeDevice.Cpu, options.Device);
         Assert.Equal(7, options.Seed);
         Assert.Equal(new DualEncoderOptions().Epochs, options.Epochs);

@@ -18,6 +18,7 @@ internal static class TinyModels
             Epochs = 2,
             ThesaurusEpochs = 1,
             ThesaurusExamplesPerEpoch = 400,
+            DistillationEpochs = 0, // the teacher encodes the whole thesaurus: minutes (DistillationTests cover it)
             BatchSize = 32,
             Languages = ["nl"],
             Seed = seed,

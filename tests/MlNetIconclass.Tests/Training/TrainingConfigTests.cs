@@ -24,6 +24,8 @@ public class TrainingConfigTests
         Assert.False(options.ReadsImages);
         Assert.Equal(1, options.Seed);
         Assert.Equal(0, options.ImageBackboneEpochs);
+        Assert.Equal(defaults.DistillationEpochs, options.DistillationEpochs);
+        Assert.Null(options.TeacherCacheFolder);
         Assert.Equal(folder.File("my-model.iconclass"), config.OutputPath);
         Assert.Equal(folder.File("my-model-report"), config.ReportFolder);
     }
