@@ -22,7 +22,7 @@ internal sealed class TeacherEmbeddings
     private const int BatchSize = 64;
     private static readonly int RecordBytes = HashBytes + Dimension * 2;
 
-    private readonly string _cachePath;
+    private readonly string? _cachePath;
     private readonly ComputeDevice _device;
     private readonly Action<string>? _log;
     private readonly IProgress<TrainingProgress>? _progress;
@@ -36,13 +36,21 @@ internal sealed class TeacherEmbeddings
     )
     {
         _onnx = MiniLmPackage.ReadOnnxModel();
-        string teacher = Convert.ToHexStringLower(SHA256.HashData(_onnx))[..16];
-        string folder = cacheFolder ?? DefaultCacheFolder;
-        Directory.CreateDirectory(folder);
-        _cachePath = Path.Combine(folder, $"minilm-{teacher}.f16");
         _device = device;
         _log = log;
         _progress = progress;
+        string teacher = Convert.ToHexStringLower(SHA256.HashData(_onnx))[..16];
+        try
+        {
+            string folder = cacheFolder ?? DefaultCacheFolder;
+            Directory.CreateDirectory(folder);
+            _cachePath = Path.Combine(folder, $"minilm-{teacher}.f16");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A cache is a saving, not a need: training goes on and encodes every text.
+            _log?.Invoke($"teacher: no cache ({e.Message})");
+        }
     }
 
     public static int Dimension => MiniLmPackage.HiddenSize;
@@ -59,7 +67,7 @@ internal sealed class TeacherEmbeddings
             .OrderBy(i => texts[i].Length)
             .ToArray();
         _log?.Invoke(
-            $"teacher vectors: {texts.Count - missing.Length} of {texts.Count} from the cache {_cachePath}"
+            $"teacher vectors: {texts.Count - missing.Length} of {texts.Count} from the cache {_cachePath ?? "(none)"}"
                 + (missing.Length == 0 ? "" : $", encoding {missing.Length} with MiniLM")
         );
         if (missing.Length > 0)
@@ -119,6 +127,8 @@ internal sealed class TeacherEmbeddings
     /// </summary>
     private FileStream? OpenForAppending()
     {
+        if (_cachePath is null)
+            return null;
         try
         {
             var stream = new FileStream(_cachePath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
@@ -126,7 +136,7 @@ internal sealed class TeacherEmbeddings
             stream.Seek(0, SeekOrigin.End);
             return stream;
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             _log?.Invoke($"teacher: not caching the new vectors ({e.Message})");
             return null;
@@ -140,7 +150,7 @@ internal sealed class TeacherEmbeddings
     private Dictionary<string, Half[]> ReadCache()
     {
         var cached = new Dictionary<string, Half[]>(StringComparer.Ordinal);
-        if (!File.Exists(_cachePath))
+        if (_cachePath is null || !File.Exists(_cachePath))
             return cached;
         using var stream = new FileStream(_cachePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         var record = new byte[RecordBytes];

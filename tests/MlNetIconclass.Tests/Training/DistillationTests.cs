@@ -61,6 +61,19 @@ public class DistillationTests
     }
 
     [Fact]
+    public void ACacheFolderThatCannotBeMadeLeavesTheTeacherWithoutACache()
+    {
+        using var folder = new TempFolder();
+        string blocked = Path.Combine(folder.Write("a-file", "not a folder"), "teacher");
+        var log = new List<string>();
+        var vectors = new TeacherEmbeddings(blocked, ComputeDevice.Cpu, log.Add).Embed(["horse"]);
+
+        Assert.Equal(TeacherEmbeddings.Dimension, vectors.Length);
+        Assert.Contains(log, line => line.StartsWith("teacher: no cache (", StringComparison.Ordinal));
+        Assert.Contains(log, line => line.StartsWith("teacher vectors: 0 of 1 from the cache (none)"));
+    }
+
+    [Fact]
     public void GermanFrenchAndDutchDefinitionsLandNearerTheirEnglishDefinitionThanOtherNotations()
     {
         var thesaurus = BundledThesaurus.Instance;
