@@ -158,6 +158,8 @@ internal sealed class ComponentScores
 
     public float Get(HybridComponent component, string label) => _scores[(int)component].GetValueOrDefault(label);
 
+    public IReadOnlyDictionary<string, float> Of(HybridComponent component) => _scores[(int)component];
+
     public void Set(HybridComponent component, string label, float score) => _scores[(int)component][label] = score;
 
     /// <summary>Votes as shares of all the votes cast, so they lie in [0, 1] whatever the neighbours' scale.</summary>

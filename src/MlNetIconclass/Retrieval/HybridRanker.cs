@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using MlNetIconclass.Collections;
 
 namespace MlNetIconclass.Retrieval;
@@ -106,15 +107,25 @@ public sealed class HybridRanker : ICodeRanker
 
     private static readonly HybridComponent[] AllComponents = Enum.GetValues<HybridComponent>();
 
-    internal static IReadOnlyList<ScoredCode> Combine(ComponentScores scores, HybridWeights weights, int count) =>
-        scores
-            .Candidates.Select(label => new ScoredCode(
-                label,
-                AllComponents.Sum(c => weights[c] * scores.Get(c, label))
-            ))
-            .Where(code => code.Score > 0)
-            .OrderByDescending(code => code.Score)
-            .ThenBy(code => code.Code, StringComparer.Ordinal)
-            .Take(count)
-            .ToArray();
+    /// <summary>
+    /// The weighted sum over each candidate, best first (ties by notation), positive scores only. One pass over each
+    /// component's scores rather than a lookup per component and candidate: this runs for every record scored. The
+    /// sum is taken in the components' order in double precision and rounded once, so rankings do not depend on it.
+    /// </summary>
+    internal static IReadOnlyList<ScoredCode> Combine(ComponentScores scores, HybridWeights weights, int count)
+    {
+        var sums = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var component in AllComponents)
+        {
+            float weight = weights[component];
+            foreach (var (label, score) in scores.Of(component))
+                CollectionsMarshal.GetValueRefOrAddDefault(sums, label, out _) += weight * score;
+        }
+        var ranked = new List<ScoredCode>(sums.Count);
+        foreach (var (label, sum) in sums)
+            if ((float)sum > 0)
+                ranked.Add(new ScoredCode(label, (float)sum));
+        ranked.Sort((a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.Code, b.Code));
+        return ranked.Count > count ? ranked.GetRange(0, count) : ranked;
+    }
 }
