@@ -38,11 +38,7 @@ internal sealed class DualEncoderTrainer(
         IReadOnlyList<TrainingExample> validation
     )
     {
-        var device = TorchSharpRuntime.SelectDevice(options.Device, log);
-        torch.manual_seed(options.EffectiveSeed);
-        torch.set_num_threads(Environment.ProcessorCount);
-        var model = DualEncoder.Create(options);
-        model.to(device);
+        var (model, device) = NewModel();
         var random = new Random(options.EffectiveSeed);
         var languages =
             options.Languages
@@ -132,6 +128,17 @@ internal sealed class DualEncoderTrainer(
         return (model, reports);
     }
 
+    /// <summary>A new encoder on the chosen device, its weights drawn from the seed.</summary>
+    private (DualEncoder Model, Device Device) NewModel()
+    {
+        var device = TorchSharpRuntime.SelectDevice(options.Device, log);
+        torch.manual_seed(options.EffectiveSeed);
+        torch.set_num_threads(Environment.ProcessorCount);
+        var model = DualEncoder.Create(options);
+        model.to(device);
+        return (model, device);
+    }
+
     /// <summary>The teacher's targets for <paramref name="pairs"/>, encoded or read from the cache.</summary>
     private ThesaurusDistillation Distillation(IReadOnlyList<DistillationPair> pairs, int dimension, Device device)
     {
@@ -178,10 +185,7 @@ internal sealed class DualEncoderTrainer(
     /// <summary>A new encoder, distilled on <paramref name="pairs"/> alone (no contrastive phase).</summary>
     internal DualEncoder DistilOnly(IReadOnlyList<DistillationPair> pairs)
     {
-        var device = TorchSharpRuntime.SelectDevice(options.Device, log);
-        torch.manual_seed(options.EffectiveSeed);
-        var model = DualEncoder.Create(options);
-        model.to(device);
+        var (model, device) = NewModel();
         using var optimizer = optim.AdamW(model.parameters(), lr: options.EffectiveLearningRate, weight_decay: 0);
         using var distillation = Distillation(pairs, model.Tower.Dimension, device);
         Distil(model, optimizer, device, distillation, [], new Random(options.EffectiveSeed));
