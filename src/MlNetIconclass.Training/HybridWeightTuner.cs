@@ -103,12 +103,12 @@ internal static class HybridWeightTuner
             Func<string, string?>? protocolLabel = null
         )
         {
-            var candidates = scores.Candidates.Order(StringComparer.Ordinal).ToArray();
+            var slots = Enumerable.Range(0, scores.Count).OrderBy(scores.LabelAt, StringComparer.Ordinal).ToArray();
+            var candidates = slots.Select(scores.LabelAt).ToArray();
             Count = candidates.Length;
             _values = new float[Count * Components.Length];
             for (int c = 0; c < Count; c++)
-            for (int j = 0; j < Components.Length; j++)
-                _values[c * Components.Length + j] = scores.Get(Components[j], candidates[c]);
+                scores.ScoresAt(slots[c]).CopyTo(_values.AsSpan(c * Components.Length, Components.Length));
             var goldSet = gold.ToHashSet(StringComparer.Ordinal);
             _goldCandidates = Enumerable.Range(0, Count).Where(c => goldSet.Contains(candidates[c])).ToArray();
             _goldCount = goldSet.Count;

@@ -18,10 +18,16 @@ public sealed class Bm25LabelRanker(IconclassThesaurus thesaurus, QueryFields fi
         Rank(QueryText.Tokens(record, fields), QueryText.Language(record), count);
 
     public IReadOnlyList<ScoredCode> Rank(IReadOnlyList<string> queryTokens, string language, int count) =>
-        IndexFor(language)
-            .Search(queryTokens, count)
+        Search(queryTokens, language, count)
             .Select(hit => new ScoredCode(thesaurus.LabelSpace[hit.Document], hit.Score))
             .ToArray();
+
+    /// <summary>The best labels as their positions in the label space, with their scores, best first.</summary>
+    internal IReadOnlyList<(int Document, float Score)> Search(
+        IReadOnlyList<string> queryTokens,
+        string language,
+        int count
+    ) => IndexFor(language).Search(queryTokens, count);
 
     private Bm25Index IndexFor(string language) =>
         _indexes

@@ -18,9 +18,9 @@ internal sealed class HybridComponents : IDisposable
     private readonly DenseIndex _memoryIndex;
     private readonly DenseIndex _prototypes;
     private readonly KnnRanker _lexicalMemory;
-    private readonly IReadOnlyList<ScoredCode> _prior;
-    private readonly Dictionary<string, float> _logCounts;
-    private readonly float _maxLogCount;
+    private readonly int[] _prototypePositions;
+    private readonly int[] _priorPositions;
+    private readonly float[] _priorScores;
 
     /// <param name="labels">The label documents' indexes, shared between components over the same encoder.</param>
     /// <param name="queries">The query tower (text, and images for models trained with them).</param>
@@ -40,13 +40,21 @@ internal sealed class HybridComponents : IDisposable
             queries.Dimension
         );
         _prototypes = Prototypes(memory, _memoryIndex);
+        _prototypePositions = _prototypes.Keys.Select(labels.Positions.Of).ToArray();
         _lexicalMemory = new KnnRanker(memory, labels.Bm25, queries.Fields, neighbours);
-        _prior = new PriorRanker(memory, labels.Thesaurus.LabelSpace).Rank(new ArtworkRecord(), PriorCandidates);
-        _logCounts = memory
+        _priorPositions = new PriorRanker(memory, labels.Thesaurus.LabelSpace)
+            .Rank(new ArtworkRecord(), PriorCandidates)
+            .Select(code => labels.Positions.Of(code.Code))
+            .ToArray();
+        // Each label's log training frequency, scaled by the largest, by position.
+        var logCounts = memory
             .Items.SelectMany(i => i.Labels)
             .CountBy(l => l)
             .ToDictionary(c => c.Key, c => (float)Math.Log(1 + c.Value));
-        _maxLogCount = Math.Max(_logCounts.Values.DefaultIfEmpty(0).Max(), 1e-6f);
+        float maxLogCount = Math.Max(logCounts.Values.DefaultIfEmpty(0).Max(), 1e-6f);
+        _priorScores = new float[labels.Thesaurus.LabelSpace.Count];
+        foreach (var (label, logCount) in logCounts)
+            _priorScores[labels.Positions.Of(label)] = logCount / maxLogCount;
     }
 
     public LabelIndexes Labels { get; }
@@ -64,7 +72,7 @@ internal sealed class HybridComponents : IDisposable
     /// </summary>
     internal ComponentScores[] ScoreBatch(IReadOnlyList<ArtworkRecord> records)
     {
-        var scores = records.Select(_ => new ComponentScores()).ToArray();
+        var scores = records.Select(_ => new ComponentScores(Labels.Positions)).ToArray();
         var queries = Queries.Embed(records);
         var withQuery = Enumerable.Range(0, records.Count).Where(i => queries[i] is not null).ToArray();
         float[] Stack(IEnumerable<int> rows) => rows.SelectMany(i => queries[i]!).ToArray();
@@ -75,9 +83,10 @@ internal sealed class HybridComponents : IDisposable
             var rows = group.ToArray();
             var index = group.Key;
             var hits = index.SearchBatch(Stack(rows), DenseCandidates);
+            // A label index's rows are the label space's positions.
             for (int j = 0; j < rows.Length; j++)
                 foreach (var (row, score) in hits[j])
-                    scores[rows[j]].Set(HybridComponent.Dense, index.Keys[row], Math.Max(0, score));
+                    scores[rows[j]].Set(HybridComponent.Dense, row, Math.Max(0, score));
         }
         var all = Stack(withQuery);
         var prototypeHits = _prototypes.SearchBatch(all, DenseCandidates);
@@ -86,33 +95,60 @@ internal sealed class HybridComponents : IDisposable
         {
             var recordScores = scores[withQuery[j]];
             foreach (var (row, score) in prototypeHits[j])
-                recordScores.Set(HybridComponent.Prototype, _prototypes.Keys[row], Math.Max(0, score));
+                recordScores.Set(HybridComponent.Prototype, _prototypePositions[row], Math.Max(0, score));
             recordScores.SetShares(
                 HybridComponent.Memory,
                 NeighbourVotes.Sum(memoryHits[j].Select(h => (h.Row, Math.Max(0, h.Score))), _memory)
             );
         }
 
-        // The lexical components are per record and read shared indexes only: spread over the cores.
+        var (votes, bm25) = LexicalHits(records);
         Parallel.For(
             0,
             records.Count,
             i =>
             {
                 var recordScores = scores[i];
-                recordScores.SetShares(HybridComponent.LexicalMemory, _lexicalMemory.Votes(records[i]));
-                var bm25 = Labels.Bm25.Rank(
+                recordScores.SetShares(HybridComponent.LexicalMemory, votes[i]);
+                foreach (var (position, score) in bm25[i])
+                    recordScores.Set(HybridComponent.Bm25, position, score / bm25[i][0].Score);
+                // The prior scores every candidate, and adds the most frequent labels.
+                foreach (int position in _priorPositions)
+                    recordScores.Set(HybridComponent.Prior, position, _priorScores[position]);
+                for (int slot = 0; slot < recordScores.Count; slot++)
+                {
+                    int position = recordScores.PositionAt(slot);
+                    recordScores.Set(HybridComponent.Prior, position, _priorScores[position]);
+                }
+            }
+        );
+        return scores;
+    }
+
+    /// <summary>
+    /// Each record's lexical memory votes (its BM25 nearest training records) and its BM25 hits among the label
+    /// documents, by position; per record, spread over the cores.
+    /// </summary>
+    private (Dictionary<string, float>[] Votes, IReadOnlyList<(int Position, float Score)>[] Bm25) LexicalHits(
+        IReadOnlyList<ArtworkRecord> records
+    )
+    {
+        var votes = new Dictionary<string, float>[records.Count];
+        var bm25 = new IReadOnlyList<(int, float)>[records.Count];
+        Parallel.For(
+            0,
+            records.Count,
+            i =>
+            {
+                votes[i] = _lexicalMemory.Votes(records[i]);
+                bm25[i] = Labels.Bm25.Search(
                     QueryText.Tokens(records[i], Queries.Fields),
                     QueryText.Language(records[i]),
                     Bm25Candidates
                 );
-                foreach (var hit in bm25)
-                    recordScores.Set(HybridComponent.Bm25, hit.Code, hit.Score / bm25[0].Score);
-                foreach (var label in recordScores.Candidates.Concat(_prior.Select(p => p.Code)).ToArray())
-                    recordScores.Set(HybridComponent.Prior, label, _logCounts.GetValueOrDefault(label) / _maxLogCount);
             }
         );
-        return scores;
+        return (votes, bm25);
     }
 
     /// <summary>Each label's normalised mean of the embeddings of the training records that carry it.</summary>
@@ -147,20 +183,86 @@ internal sealed class HybridComponents : IDisposable
     }
 }
 
-/// <summary>Per component, the scaled score of each candidate label.</summary>
+/// <summary>
+/// Each candidate label's scaled score in every component, a row of floats per candidate, labels held as their
+/// positions in the label space (<see cref="LabelPositions"/>): a record's few hundred candidates are scored and summed
+/// over arrays, and named only in the ranking that comes out.
+/// </summary>
 internal sealed class ComponentScores
 {
-    private readonly Dictionary<string, float>[] _scores = Enum.GetValues<HybridComponent>()
-        .Select(_ => new Dictionary<string, float>(StringComparer.Ordinal))
-        .ToArray();
+    public static readonly int Width = Enum.GetValues<HybridComponent>().Length;
 
-    public IEnumerable<string> Candidates => _scores.SelectMany(s => s.Keys).Distinct();
+    private readonly LabelPositions _labels;
 
-    public float Get(HybridComponent component, string label) => _scores[(int)component].GetValueOrDefault(label);
+    // Sized for a record's usual few hundred candidates, so that they rarely grow.
+    private readonly Dictionary<int, int> _slots = new(512);
+    private readonly List<int> _positions = new(512);
+    private float[] _values = new float[512 * Width];
 
-    public IReadOnlyDictionary<string, float> Of(HybridComponent component) => _scores[(int)component];
+    /// <param name="labels">The label space; by default one of its own that takes any label (for tests).</param>
+    public ComponentScores(LabelPositions? labels = null) => _labels = labels ?? LabelPositions.Open();
 
-    public void Set(HybridComponent component, string label, float score) => _scores[(int)component][label] = score;
+    /// <summary>How many candidates some component scored.</summary>
+    public int Count => _positions.Count;
+
+    public string LabelAt(int slot) => _labels[_positions[slot]];
+
+    /// <summary>The candidate's score in each component, in <see cref="HybridComponent"/> order.</summary>
+    public ReadOnlySpan<float> ScoresAt(int slot) => _values.AsSpan(slot * Width, Width);
+
+    public IEnumerable<string> Candidates => Enumerable.Range(0, Count).Select(LabelAt);
+
+    /// <summary>The candidate's slot, or -1 for a label no component scored.</summary>
+    public int SlotOf(string label) =>
+        _labels.TryGet(label, out int position) && _slots.TryGetValue(position, out int slot) ? slot : -1;
+
+    public float Get(HybridComponent component, string label) =>
+        SlotOf(label) is int slot and >= 0 ? _values[slot * Width + (int)component] : 0;
+
+    public void Set(HybridComponent component, string label, float score) => Set(component, _labels.Of(label), score);
+
+    public void Set(HybridComponent component, int position, float score)
+    {
+        if (!_slots.TryGetValue(position, out int slot))
+        {
+            slot = _positions.Count;
+            _slots[position] = slot;
+            _positions.Add(position);
+            if (_values.Length < (slot + 1) * Width)
+                Array.Resize(ref _values, _values.Length * 2);
+        }
+        _values[slot * Width + (int)component] = score;
+    }
+
+    /// <summary>The position in the label space of each candidate, by slot.</summary>
+    public int PositionAt(int slot) => _positions[slot];
+
+    /// <summary>
+    /// The candidates with a positive value, best first and ties by notation; <paramref name="value"/> gives each
+    /// slot's value. Sorted by one 64-bit key per candidate (the value's bits, then the notation's ordinal rank) with
+    /// no comparer to call: this runs for several components of every record scored.
+    /// </summary>
+    public (int Slot, float Value)[] Ranked(Func<int, float> value)
+    {
+        var ordinal = _labels.OrdinalRanks();
+        var keys = new List<ulong>(Count);
+        var ranked = new List<(int Slot, float Value)>(Count);
+        for (int slot = 0; slot < Count; slot++)
+        {
+            float v = value(slot);
+            if (v <= 0)
+                continue;
+            // A positive float's bits order as its value does; inverted, the best comes first.
+            keys.Add(
+                ((ulong)(uint.MaxValue - BitConverter.SingleToUInt32Bits(v)) << 32) | (uint)ordinal[_positions[slot]]
+            );
+            ranked.Add((slot, v));
+        }
+        var sortedKeys = keys.ToArray();
+        var items = ranked.ToArray();
+        Array.Sort(sortedKeys, items);
+        return items;
+    }
 
     /// <summary>Votes as shares of all the votes cast, so they lie in [0, 1] whatever the neighbours' scale.</summary>
     public void SetShares(HybridComponent component, IReadOnlyDictionary<string, float> votes)

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using MlNetIconclass.Collections;
 
 namespace MlNetIconclass.Retrieval;
@@ -108,24 +107,29 @@ public sealed class HybridRanker : ICodeRanker
     private static readonly HybridComponent[] AllComponents = Enum.GetValues<HybridComponent>();
 
     /// <summary>
-    /// The weighted sum over each candidate, best first (ties by notation), positive scores only. One pass over each
-    /// component's scores rather than a lookup per component and candidate: this runs for every record scored. The
-    /// sum is taken in the components' order in double precision and rounded once, so rankings do not depend on it.
+    /// The weighted sum over each candidate, best first (ties by notation), positive scores only: one pass over the
+    /// candidates' rows of scores, since this runs for every record scored. The sum is taken in the components' order
+    /// in double precision and rounded once, so rankings do not depend on how the scores are held.
     /// </summary>
     internal static IReadOnlyList<ScoredCode> Combine(ComponentScores scores, HybridWeights weights, int count)
     {
-        var sums = new Dictionary<string, double>(StringComparer.Ordinal);
+        Span<float> weight = stackalloc float[AllComponents.Length];
         foreach (var component in AllComponents)
+            weight[(int)component] = weights[component];
+        var sums = new float[scores.Count];
+        for (int slot = 0; slot < scores.Count; slot++)
         {
-            float weight = weights[component];
-            foreach (var (label, score) in scores.Of(component))
-                CollectionsMarshal.GetValueRefOrAddDefault(sums, label, out _) += weight * score;
+            var row = scores.ScoresAt(slot);
+            double sum = 0;
+            for (int c = 0; c < row.Length; c++)
+                sum += weight[c] * row[c];
+            sums[slot] = (float)sum;
         }
-        var ranked = new List<ScoredCode>(sums.Count);
-        foreach (var (label, sum) in sums)
-            if ((float)sum > 0)
-                ranked.Add(new ScoredCode(label, (float)sum));
-        ranked.Sort((a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(a.Code, b.Code));
-        return ranked.Count > count ? ranked.GetRange(0, count) : ranked;
+        var ranked = scores.Ranked(slot => sums[slot]);
+        int kept = Math.Min(count, ranked.Length);
+        var codes = new ScoredCode[kept];
+        for (int i = 0; i < kept; i++)
+            codes[i] = new ScoredCode(scores.LabelAt(ranked[i].Slot), ranked[i].Value);
+        return codes;
     }
 }

@@ -25,6 +25,9 @@ internal sealed class LabelIndexes(
 
     public Bm25LabelRanker Bm25 { get; } = new(thesaurus);
 
+    /// <summary>The label space by position: the rows of the dense indexes and the documents of BM25.</summary>
+    public LabelPositions Positions { get; } = new(thesaurus.LabelSpace);
+
     /// <summary>
     /// The label documents of a language embedded, rounded to half precision (so a model file can cache them and
     /// still rank exactly as before saving); computed on first use unless loaded with the model. A language the

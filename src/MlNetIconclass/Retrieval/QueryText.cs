@@ -17,6 +17,14 @@ public static class QueryText
             .Titles.Select(t => t.Text)
             .Concat(fields == QueryFields.TitlesAndDescriptions ? record.Descriptions.Select(d => d.Text) : []);
 
+    /// <summary>
+    /// Whether the record has nothing to query with: no title or description with text, and no image. Such a record
+    /// can only be given the most frequent codes.
+    /// </summary>
+    public static bool IsEmpty(ArtworkRecord record) =>
+        string.IsNullOrWhiteSpace(record.Image)
+        && record.Titles.Concat(record.Descriptions).All(text => string.IsNullOrWhiteSpace(text.Text));
+
     /// <summary>The texts as one query string, as the query tower reads it in training and ranking alike.</summary>
     public static string Joined(ArtworkRecord record, QueryFields fields) => string.Join(" ; ", Texts(record, fields));
 
