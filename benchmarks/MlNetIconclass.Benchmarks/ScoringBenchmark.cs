@@ -82,7 +82,7 @@ public class ScoringBenchmark
     [Benchmark(Baseline = true, Description = "dense search limit (encode, search every label, top 200)")]
     public int DenseSearch()
     {
-        var labels = _model.Ranker.Components.Labels;
+        var labels = _model.LinearFusion.Components.Labels;
         var vectors = EncodeQueries();
         int dimension = vectors.Length / _records.Length;
         int hits = 0;
@@ -107,7 +107,7 @@ public class ScoringBenchmark
     /// </summary>
     private float[] EncodeQueries()
     {
-        var vectors = _model.Ranker.Components.Queries.Text.Embed(_texts);
+        var vectors = _model.LinearFusion.Components.Queries.Text.Embed(_texts);
         if (_model.Images is { } images)
         {
             var loaded = _records.Select(r => ArtworkImages.Load(r.Id, r.Image!, null)).ToArray();

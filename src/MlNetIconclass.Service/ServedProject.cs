@@ -21,11 +21,7 @@ public sealed class ServedProject
         Ranker = model;
         Modified = modified;
         Language = model.Manifest.Languages.FirstOrDefault() ?? Thesaurus.IconclassThesaurus.FallbackLanguage;
-        // Each component scores in [0, 1], so the weights' sum bounds a hybrid score.
-        ScoreScale = Math.Max(
-            1e-6,
-            Enum.GetValues<HybridComponent>().Sum(component => model.Ranker.Weights[component])
-        );
+        ScoreScale = model.ScoreBound;
     }
 
     public string Id { get; }
@@ -36,7 +32,7 @@ public sealed class ServedProject
 
     public DateTimeOffset? Modified { get; }
 
-    /// <summary>What a hybrid score is divided by to lie in [0, 1], as Annif's scores do.</summary>
+    /// <summary>What a model's score is divided by to lie in [0, 1], as Annif's scores do.</summary>
     public double ScoreScale { get; }
 
     /// <summary>What ranks the project's requests: the model (a test puts a failing ranker here).</summary>

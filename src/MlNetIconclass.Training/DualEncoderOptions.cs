@@ -74,6 +74,12 @@ public sealed class DualEncoderOptions
     public bool UseCollection { get; set; } = true;
 
     [Description(
+        "Fit a LambdaMART ranker on the validation records to reorder the linear fusion's top 100 candidates; it is "
+            + "kept only when it beats the linear fusion out of fold (false: the linear fusion alone)"
+    )]
+    public bool LearnedFusion { get; set; } = true;
+
+    [Description(
         "Free-named and keyed notations (25G21(BANANA), 73D6(+1)) the usage counts show at least this often become "
             + "labels, with every code of the collection (0: the protocol's label space, names and keys dropped)"
     )]

@@ -75,6 +75,17 @@ public static class IconclassTrainer
                 $"hybrid chosen on {validation.Items.Count} validation records: {weights}, {neighbours} neighbours "
                     + $"(R@10 + MRR = {objective:0.000})"
             );
+            var (fusion, fusionChoice) = ChooseFusion(
+                labels,
+                queries,
+                memory,
+                validation,
+                weights,
+                neighbours,
+                options,
+                cancellation
+            );
+            log?.Invoke(fusionChoice.Reason);
             var manifest = new ModelManifest
             {
                 TorchSharp = TorchSharpRuntime.Version,
@@ -94,6 +105,7 @@ public static class IconclassTrainer
                 LabelCount = thesaurus.LabelSpace.Count,
                 Weights = weights,
                 Neighbours = neighbours,
+                Fusion = fusionChoice,
                 ValidationObjective = objective,
                 TrainingRecords = options.UseCollection ? train.Items.Count : 0,
                 ValidationRecords = validation.Items.Count,
@@ -104,7 +116,7 @@ public static class IconclassTrainer
                 ImageBackboneEpochs = visual is null ? 0 : options.ImageBackboneEpochs,
             };
             var remembered = options.UseCollection ? train.Concat(validation) : memory;
-            return new IconclassModel(manifest, graph, queries, labels, remembered);
+            return new IconclassModel(manifest, graph, queries, labels, remembered, fusion);
         }
         catch
         {
@@ -147,6 +159,34 @@ public static class IconclassTrainer
             foreach (var candidate in candidates)
                 candidate.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The learned fusion over the chosen linear fusion, fitted on the validation records with the training records as
+    /// memory, or none when the options ask for the linear fusion alone or it does not beat the linear one.
+    /// </summary>
+    private static (FusionTrees? Trees, FusionChoice Choice) ChooseFusion(
+        LabelIndexes labels,
+        QueryTower queries,
+        LabeledRecords memory,
+        LabeledRecords validation,
+        HybridWeights weights,
+        int neighbours,
+        DualEncoderOptions options,
+        CancellationToken cancellation
+    )
+    {
+        if (!options.LearnedFusion)
+            return (null, new FusionChoice { Learned = false, Reason = "linear fusion, as the options ask" });
+        using var components = new HybridComponents(labels, queries, memory, neighbours);
+        return LearnedFusionTrainer.Fit(
+            new HybridRanker(components, weights),
+            validation,
+            options.UseCollection,
+            ProtocolReading(labels.Thesaurus),
+            options.EffectiveSeed,
+            cancellation
+        );
     }
 
     /// <summary>

@@ -337,6 +337,10 @@ public sealed record TrainingConfig
           "split": "train",
           "validateEachEpoch": true, // rank the validation share after each epoch (the learning curve)
 
+          // A LambdaMART ranker over the linear fusion's top 100, fitted on the validation records; kept only
+          // when it beats the linear fusion out of fold.
+          "learnedFusion": true,
+
           "seed": 1,
           "device": "auto",          // auto, cpu or cuda
           "imageCache": null,        // a folder to keep image features in between runs

@@ -5,6 +5,7 @@ using MlNetIconclass.Evaluation;
 using MlNetIconclass.Models;
 using MlNetIconclass.Persistence;
 using MlNetIconclass.Thesaurus;
+using MlNetIconclass.Training;
 using Spectre.Console;
 
 namespace MlNetIconclass.Cli.Commands;
@@ -104,7 +105,10 @@ internal static class EvaluateCommand
                     };
                     Func<IReadOnlyList<ArtworkRecord>, ModelUnderTest>? underTest = trained is null
                         ? null
-                        : _ => new ModelUnderTest(trained, trained.Ablations());
+                        : _ => new ModelUnderTest(
+                            trained,
+                            [.. trained.Ablations(), .. LearnedFusionTrainer.FeatureGroupAblations(trained)]
+                        );
 
                     EvaluationResult? evaluation = null;
                     await ProgressBars

@@ -7,9 +7,10 @@ namespace MlNetIconclass.Models;
 
 /// <summary>
 /// A trained model as it ranks: the query tower (the text encoder, fused with images for a model trained with
-/// them), the label tower's indexes, the memory of training records, and the hybrid ranker over them, with the
-/// manifest that describes them. It owns these parts and frees their native resources (ONNX Runtime sessions,
-/// pinned vectors) when disposed. Saved to and loaded from one file (<see cref="ModelFile"/>).
+/// them), the label tower's indexes, the memory of training records, and the hybrid ranker over them (the linear
+/// fusion, reordered by a learned ranker where training chose one), with the manifest that describes them. It owns
+/// these parts and frees their native resources (ONNX Runtime sessions, pinned vectors) when disposed. Saved to and
+/// loaded from one file (<see cref="ModelFile"/>).
 /// </summary>
 public sealed class IconclassModel : ICodeRanker, IDisposable
 {
@@ -21,6 +22,7 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
         QueryTower queries,
         LabelIndexes labels,
         LabeledRecords memory,
+        FusionTrees? fusion = null,
         string? fileHash = null
     )
     {
@@ -33,7 +35,11 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
         Labels = labels;
         Memory = memory;
         _components = new HybridComponents(labels, queries, memory, manifest.Neighbours);
-        Ranker = new HybridRanker(_components, manifest.Weights);
+        LinearFusion = new HybridRanker(_components, manifest.Weights);
+        Fusion = fusion;
+        Ranker = fusion is null
+            ? LinearFusion
+            : new LearnedFusion(LinearFusion, fusion, new FusionFeatures(labels.Thesaurus), LinearFusion.Name);
     }
 
     public ModelManifest Manifest { get; }
@@ -44,7 +50,25 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
     /// </summary>
     public string Fingerprint { get; }
 
-    public HybridRanker Ranker { get; }
+    /// <summary>What ranks: the learned fusion when training chose it, else the linear fusion.</summary>
+    public ICodeRanker Ranker { get; }
+
+    /// <summary>The hybrid's weighted sum, which ranks alone or proposes the learned fusion's candidates.</summary>
+    public HybridRanker LinearFusion { get; }
+
+    /// <summary>Whether a learned ranker reorders the linear fusion's candidates.</summary>
+    public bool HasLearnedFusion => Fusion is not null;
+
+    /// <summary>
+    /// The highest score a ranking can hold: 1 for the learned fusion; for the linear fusion the weights' sum, since
+    /// each component scores in [0, 1].
+    /// </summary>
+    public double ScoreBound =>
+        HasLearnedFusion
+            ? 1
+            : Math.Max(1e-6, Enum.GetValues<HybridComponent>().Sum(component => Manifest.Weights[component]));
+
+    internal FusionTrees? Fusion { get; }
 
     public string Name => Ranker.Name;
 
@@ -80,23 +104,29 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
     public ArtworkImageFeatures? Images => Queries.Visual?.Images;
 
     /// <summary>
-    /// The hybrid with each weighted component switched off in turn, and the dense score alone; for a model that
-    /// reads images, also the modality ablation (text only, image only).
+    /// For a model with a learned fusion, the linear fusion alone; the linear fusion with each weighted component
+    /// switched off in turn, and the dense score alone; for a model that reads images, also the modality ablation
+    /// (text only, image only).
     /// </summary>
-    public IReadOnlyList<ICodeRanker> Ablations() =>
-        Enum.GetValues<HybridComponent>()
+    public IReadOnlyList<ICodeRanker> Ablations()
+    {
+        string linear = HasLearnedFusion ? $"{Name}, linear fusion" : Name;
+        return Enum.GetValues<HybridComponent>()
             .Where(component => Manifest.Weights[component] > 0)
             .Select(
                 ICodeRanker (component) =>
-                    Ranker.WithWeights(Manifest.Weights.Without(component), $"{Name} without {component}")
+                    LinearFusion.WithWeights(Manifest.Weights.Without(component), $"{linear} without {component}")
             )
-            .Append(Ranker.WithWeights(new HybridWeights(1, 0, 0, 0, 0), $"{Name}, dense only"))
+            .Prepend(HasLearnedFusion ? LinearFusion.WithWeights(Manifest.Weights, linear) : null)
+            .Append(LinearFusion.WithWeights(new HybridWeights(1, 0, 0, 0, 0), $"{Name}, dense only"))
             .Concat(
                 ReadsImages
                     ? [new ModalityRanker(Ranker, Modality.TextOnly), new ModalityRanker(Ranker, Modality.ImageOnly)]
                     : []
             )
+            .OfType<ICodeRanker>()
             .ToArray();
+    }
 
     public void Save(string path) => ModelFile.Save(this, path);
 

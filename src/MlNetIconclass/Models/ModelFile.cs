@@ -12,7 +12,8 @@ namespace MlNetIconclass.Models;
 /// The model file: a zip whose <c>manifest.json</c> says what the model is, and whose other entries the model's parts
 /// write and read themselves (<see cref="TextEncoderGraph"/>: <c>encoder.onnx</c>; <see cref="LabelIndexes"/>:
 /// <c>labels-LANG.f16</c>, kept for MiniLM, whose label encoding takes minutes; <see cref="VisualQuery"/>:
-/// <c>vision.f16</c> and <c>vision-backbone.onnx</c>; <see cref="LabeledRecords"/>: <c>memory.jsonl</c>), and the
+/// <c>vision.f16</c> and <c>vision-backbone.onnx</c>; <see cref="LabeledRecords"/>: <c>memory.jsonl</c>; the learned
+/// fusion's ranker, when the model has one: <c>fusion-ranker.zip</c>, an ML.NET model), and the
 /// collection labels its label space adds to the listed notations, one a line (<c>collection-labels.txt</c>, absent
 /// when there are none). Format 1 files, whose n-gram encoder was TorchSharp weights, still load.
 /// </summary>
@@ -59,6 +60,7 @@ internal static class ModelFile
             model.Labels.Save(entries, model.Manifest.Languages);
         model.Queries.Visual?.Save(entries);
         model.Memory.Save(entries);
+        model.Fusion?.Save(entries);
     }
 
     public static IconclassModel Load(string path, IconclassThesaurus thesaurus, ModelLoadOptions options)
@@ -123,7 +125,8 @@ internal static class ModelFile
             labels.Load(entries, manifest.Languages);
             // The memory holds labels as the model ranks them, names and keys kept where it has collection labels.
             var memory = LabeledRecords.Load(entries, GoldCodeNormalizer.Strict(thesaurus));
-            return new IconclassModel(manifest, encoder, queries, labels, memory, hash);
+            var fusion = manifest.Fusion is { Learned: true } ? FusionTrees.Load(entries) : null;
+            return new IconclassModel(manifest, encoder, queries, labels, memory, fusion, hash);
         }
         catch (Exception exception)
             when (exception

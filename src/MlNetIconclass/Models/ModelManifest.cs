@@ -39,6 +39,12 @@ public sealed record ModelManifest
     /// <summary>Nearest training records that vote in each memory component.</summary>
     public int Neighbours { get; init; } = 20;
 
+    /// <summary>
+    /// Whether a learned ranker reorders the linear fusion's candidates (<c>fusion-ranker.zip</c>), and the validation
+    /// figures that chose it; null in models trained before the learned fusion, which fuse linearly.
+    /// </summary>
+    public FusionChoice? Fusion { get; init; }
+
     /// <summary>R@10 + MRR of the hybrid on the validation records, with the chosen weights.</summary>
     public double ValidationObjective { get; init; }
     public int TrainingRecords { get; init; }
@@ -97,3 +103,29 @@ public sealed record EpochReport(
     double Seconds,
     double ExamplesPerSecond
 );
+
+/// <summary>
+/// How a model fuses its components, chosen on the validation records: the learned fusion when, fitted out of fold, it
+/// beats the linear fusion with weights tuned out of fold (R@10 + MRR), else the linear fusion, and why.
+/// </summary>
+public sealed record FusionChoice
+{
+    public required bool Learned { get; init; }
+
+    /// <summary>Why this fusion: the figures, or why no ranker was fitted.</summary>
+    public required string Reason { get; init; }
+
+    /// <summary>Validation records with a gold label among the candidates: the ranker's queries.</summary>
+    public int Queries { get; init; }
+
+    /// <summary>Out-of-fold R@10 + MRR of the learned fusion on the validation records (0 when not fitted).</summary>
+    public double LearnedObjective { get; init; }
+
+    /// <summary>Out-of-fold R@10 + MRR of the linear fusion on the validation records (0 when not compared).</summary>
+    public double LinearObjective { get; init; }
+
+    /// <summary>Trees of the fitted ensemble, and leaves per tree.</summary>
+    public int Trees { get; init; }
+
+    public int Leaves { get; init; }
+}
