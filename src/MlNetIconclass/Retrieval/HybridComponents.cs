@@ -210,8 +210,6 @@ internal sealed class ComponentScores
     /// <summary>The candidate's score in each component, in <see cref="HybridComponent"/> order.</summary>
     public ReadOnlySpan<float> ScoresAt(int slot) => _values.AsSpan(slot * Width, Width);
 
-    public IEnumerable<string> Candidates => Enumerable.Range(0, Count).Select(LabelAt);
-
     /// <summary>The candidate's slot, or -1 for a label no component scored.</summary>
     public int SlotOf(string label) =>
         _labels.TryGet(label, out int position) && _slots.TryGetValue(position, out int slot) ? slot : -1;
