@@ -111,10 +111,10 @@ public static class LearnedFusionTrainer
     {
         if (!model.HasLearnedFusion)
             return [];
-        var split = model.Memory.Items.ToLookup(item => ValidationSplit.IsValidation(item.Record.Id));
+        var (trainRecords, validationRecords) = ValidationSplit.Split(model.Memory.Items.Select(item => item.Record));
         var normalizer = Thesaurus.GoldCodeNormalizer.Strict(model.Thesaurus);
-        var train = new LabeledRecords(split[false].Select(item => item.Record), normalizer);
-        var validation = new LabeledRecords(split[true].Select(item => item.Record), normalizer);
+        var train = new LabeledRecords(trainRecords, normalizer);
+        var validation = new LabeledRecords(validationRecords, normalizer);
         using var components = new HybridComponents(model.Labels, model.Queries, train, model.Manifest.Neighbours);
         var linear = new HybridRanker(components, model.Manifest.Weights);
         var queries = Queries(linear, validation);
@@ -134,7 +134,7 @@ public static class LearnedFusionTrainer
     /// <summary>The validation records' component scores, computed once for every weighting tried.</summary>
     private static List<Query> Queries(HybridRanker linear, LabeledRecords validation)
     {
-        var language = linear.Components.Labels.Thesaurus;
+        var thesaurus = linear.Components.Labels.Thesaurus;
         return validation
             .Items.Chunk(256)
             .SelectMany(batch =>
@@ -143,7 +143,7 @@ public static class LearnedFusionTrainer
                     .Zip(
                         batch,
                         (scores, item) =>
-                            new Query(scores, item.Labels, language.RankingLanguage(QueryText.Language(item.Record)))
+                            new Query(scores, item.Labels, thesaurus.RankingLanguage(QueryText.Language(item.Record)))
                     )
             )
             .ToList();

@@ -57,10 +57,6 @@ internal sealed class FusionFeatures(IconclassThesaurus thesaurus)
 
     public static int Count => Layout.Length;
 
-    /// <summary>Which features a group holds, by index.</summary>
-    public static IEnumerable<int> IndexesOf(FusionFeatureGroup group) =>
-        Enumerable.Range(0, Count).Where(i => Layout[i].Group == group);
-
     /// <summary>
     /// The features of <paramref name="candidates"/> (the linear fusion's ranking, best first), row-major, written
     /// into <paramref name="features"/>; the features of groups in <paramref name="off"/> stay zero.
@@ -89,6 +85,7 @@ internal sealed class FusionFeatures(IconclassThesaurus thesaurus)
         var (ancestorVotes, descendantVotes, siblingVotes, bestChildDense) = TreeEvidence(
             scores,
             candidates,
+            slots,
             ancestors,
             votes
         );
@@ -140,6 +137,7 @@ internal sealed class FusionFeatures(IconclassThesaurus thesaurus)
     ) TreeEvidence(
         ComponentScores scores,
         IReadOnlyList<ScoredCode> candidates,
+        int[] slots,
         string[][] ancestors,
         Dictionary<string, float> votes
     )
@@ -157,7 +155,7 @@ internal sealed class FusionFeatures(IconclassThesaurus thesaurus)
             if (votes.ContainsKey(parent))
                 bestChildDense[parent] = Math.Max(
                     bestChildDense.GetValueOrDefault(parent),
-                    scores.Get(HybridComponent.Dense, code)
+                    Score(scores, slots[i], HybridComponent.Dense)
                 );
             foreach (var ancestor in ancestors[i])
                 if (votes.TryGetValue(ancestor, out float ancestorVote))

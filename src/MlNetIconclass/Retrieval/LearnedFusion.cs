@@ -4,10 +4,10 @@ namespace MlNetIconclass.Retrieval;
 
 /// <summary>
 /// The hybrid with a learned fusion: the linear fusion proposes its top <see cref="Depth"/> candidates, and a
-/// LambdaMART ranker reorders them by their <see cref="FusionFeatures"/> (the components' scores and ranks, the linear
-/// score, the label, and the tree as evidence). Candidates below the depth follow in the linear fusion's order.
-/// Scores lie in [0, 1]: the ranker's score through the logistic function for the reordered candidates, and below
-/// them the lowest of those scaled by the linear score, so scores fall along the whole list.
+/// LambdaMART ranker reorders them by their <see cref="FusionFeatures"/> (their ranks within the components, the
+/// linear score and rank, the label, and the tree as evidence). Candidates below the depth follow in the linear
+/// fusion's order. Scores lie in [0, 1]: the ranker's score through the logistic function for the reordered
+/// candidates, and below them the lowest of those scaled by the linear score, so scores fall along the whole list.
 /// </summary>
 public sealed class LearnedFusion : ICodeRanker
 {
