@@ -42,6 +42,13 @@ public sealed class DualEncoderOptions
     )]
     public IReadOnlyList<string>? Languages { get; set; }
 
+    [Description(
+        "What the encoder starts from: pretrained (the shipped pretrained model), scratch (new weights, distilled from "
+            + "MiniLM for distillationEpochs), or a model file of the same encoder shape (a collection model too). A "
+            + "start model that learned from MiniLM skips the distillation (default: pretrained)"
+    )]
+    public string From { get; set; } = StartModel.Pretrained;
+
     [Description("Passes over the collection's training records (mixed with thesaurus pairs)")]
     public int Epochs { get; set; } = 8;
 
@@ -53,7 +60,9 @@ public sealed class DualEncoderOptions
 
     [Description(
         "Passes that first distil the packaged MiniLM into the ngram encoder: each language's definitions and "
-            + "keywords learn to land where MiniLM puts the English ones (0: none; the ngram encoder only)"
+            + "keywords learn to land where MiniLM puts the English ones (0: none; the ngram encoder only). From a "
+            + "start model that learned from MiniLM there are no passes, and above 0 the distillation loss keeps the "
+            + "encoder near the start model instead"
     )]
     public int DistillationEpochs { get; set; } = 4;
 
@@ -153,6 +162,24 @@ public sealed class DualEncoderOptions
 
     public DualEncoderOptions Clone() => (DualEncoderOptions)MemberwiseClone();
 
+    /// <summary>
+    /// The pretraining recipe (<c>iconclass pretrain</c>): new weights, distilled from MiniLM through the thesaurus in
+    /// every language it has, and no collection (the records only choose the hybrid weights): the model that ships as
+    /// <c>models/pretrained-ngram.iconclass</c>.
+    /// </summary>
+    public static DualEncoderOptions ForPretraining(IconclassThesaurus thesaurus) =>
+        new()
+        {
+            From = StartModel.Scratch,
+            UseCollection = false,
+            Languages = thesaurus.Languages.Order(StringComparer.Ordinal).ToArray(),
+            DistillationEpochs = PretrainingDistillationEpochs,
+            Seed = 1,
+        };
+
+    /// <summary>Passes of the pretraining's distillation over the pairs of all languages.</summary>
+    public const int PretrainingDistillationEpochs = 3;
+
     /// <summary>Each mistake, as "field: what is wrong" (the field as a config names it).</summary>
     public IEnumerable<string> Problems(IconclassThesaurus? thesaurus = null)
     {
@@ -171,6 +198,8 @@ public sealed class DualEncoderOptions
             if (thesaurus is not null && !thesaurus.Languages.Contains(language))
                 yield return $"languages[{i}]: '{language}' is not a thesaurus language "
                     + $"({string.Join(", ", thesaurus.Languages)})";
+        if (string.IsNullOrWhiteSpace(From))
+            yield return $"from: name {StartModel.Pretrained}, {StartModel.Scratch} or a model file";
         if (Epochs <= 0)
             yield return "epochs: must be positive";
         if (ThesaurusEpochs < 0)

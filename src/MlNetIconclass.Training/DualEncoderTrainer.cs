@@ -18,25 +18,34 @@ public readonly record struct TrainingProgress(string Phase, int Epoch, int Epoc
         Loss is { } loss ? $"{Phase} epoch {Epoch}/{Epochs} (loss {loss:0.000})" : Phase;
 }
 
+/// <summary>What <see cref="DualEncoderTrainer.Train"/> made: the encoder, each epoch's figures, and the held-out
+/// translation figures of its distillation (empty when it distilled nothing).</summary>
+internal sealed record TrainedEncoder(
+    DualEncoder Model,
+    IReadOnlyList<EpochReport> Epochs,
+    IReadOnlyList<TranslationFigures> Translation
+);
+
 /// <summary>
-/// Trains a <see cref="DualEncoder"/>: optionally distilled from the MiniLM teacher first; then thesaurus pairs alone
-/// (pretraining, the zero-shot model); then the collection's records mixed with thesaurus pairs, with in-batch and
-/// sibling hard negatives.
+/// Trains a <see cref="DualEncoder"/>, from new weights or a <see cref="StartModel"/>'s: from new weights, optionally
+/// distilled from the MiniLM teacher first; then thesaurus pairs alone (the zero-shot model); then the collection's
+/// records mixed with thesaurus pairs, with in-batch and sibling hard negatives. From a distilled start model, no
+/// distillation: its own vectors of the teacher texts hold the encoder near where it started.
 /// </summary>
 internal sealed class DualEncoderTrainer(
     IconclassThesaurus thesaurus,
     DualEncoderOptions options,
     Action<string>? log = null,
     IProgress<TrainingProgress>? progress = null,
-    CancellationToken cancellation = default
+    CancellationToken cancellation = default,
+    StartModel? start = null
 )
 {
+    public const string DistillationPhase = "distillation";
+
     private readonly Dictionary<(string Label, string Language), string> _labelTexts = [];
 
-    public (DualEncoder Model, IReadOnlyList<EpochReport> Epochs) Train(
-        IReadOnlyList<TrainingExample> collection,
-        IReadOnlyList<TrainingExample> validation
-    )
+    public TrainedEncoder Train(IReadOnlyList<TrainingExample> collection, IReadOnlyList<TrainingExample> validation)
     {
         var (model, device) = NewModel();
         var random = new Random(options.EffectiveSeed);
@@ -58,12 +67,23 @@ internal sealed class DualEncoderTrainer(
 
         using var optimizer = optim.AdamW(model.parameters(), lr: options.EffectiveLearningRate, weight_decay: 0);
         var reports = new List<EpochReport>();
+        // Distillation from MiniLM holds back a few labels to measure itself by; after a distilled start, the
+        // teacher is the start model, which saw those labels, so every pair serves.
+        bool fromTeacher = options.DistillationEpochs > 0 && start is not { Distilled: true };
+        var heldOut = fromTeacher ? new HeldOutTranslations(thesaurus, languages) : null;
+        var distillationPairs =
+            options.DistillationEpochs == 0 ? []
+            : fromTeacher ? DistillationPairs.FromThesaurus(thesaurus, languages, HeldOutTranslations.IsHeldOut)
+            : DistillationPairs.FromThesaurus(thesaurus, languages);
         using var distillation =
-            options.DistillationEpochs > 0
-                ? Distillation(DistillationPairs.FromThesaurus(thesaurus, languages), model.Tower.Dimension, device)
-                : null;
-        if (distillation is not null)
-            reports.AddRange(Distil(model, optimizer, device, distillation, validation, random));
+            options.DistillationEpochs == 0 ? null
+            : fromTeacher ? Distillation(distillationPairs, model.Tower.Dimension, device)
+            : StartModelTargets(distillationPairs, model, device);
+        IReadOnlyList<TranslationFigures> translation = [];
+        if (fromTeacher)
+            reports.AddRange(
+                Distil(model, optimizer, device, distillation!, validation, random, heldOut, out translation)
+            );
 
         // After distillation every step also keeps the student near the teacher, or contrastive training undoes it.
         Tensor Loss(TrainingExample[] batch)
@@ -125,18 +145,46 @@ internal sealed class DualEncoderTrainer(
                 );
             }
         }
-        return (model, reports);
+        return new TrainedEncoder(model, reports, translation);
     }
 
-    /// <summary>A new encoder on the chosen device, its weights drawn from the seed.</summary>
+    /// <summary>
+    /// A new encoder on the chosen device: the start model's weights, or weights drawn from the seed.
+    /// </summary>
     private (DualEncoder Model, Device Device) NewModel()
     {
         var device = TorchSharpRuntime.SelectDevice(options.Device, log);
         torch.manual_seed(options.EffectiveSeed);
         torch.set_num_threads(Environment.ProcessorCount);
         var model = DualEncoder.Create(options);
+        if (start is not null)
+        {
+            start.LoadInto(model);
+            log?.Invoke(
+                $"encoder starts from {start.Description}"
+                    + (start.Distilled ? ", which learned from MiniLM: no distillation" : "")
+            );
+        }
         model.to(device);
         return (model, device);
+    }
+
+    /// <summary>
+    /// The start model's own vectors of the pairs' teacher texts, as the targets that keep the encoder near it.
+    /// </summary>
+    private ThesaurusDistillation StartModelTargets(
+        IReadOnlyList<DistillationPair> pairs,
+        DualEncoder model,
+        Device device
+    )
+    {
+        var teacherTexts = pairs.Select(p => p.Teacher).Distinct(StringComparer.Ordinal).ToArray();
+        log?.Invoke($"held near the start model: {pairs.Count} pairs onto {teacherTexts.Length} English texts");
+        var vectors = model.EncodeForIndex(teacherTexts, device);
+        return new ThesaurusDistillation(
+            pairs,
+            DistillationTargets.FromStudent(teacherTexts, vectors, model.Tower.Dimension, device)
+        );
     }
 
     /// <summary>The teacher's targets for <paramref name="pairs"/>, encoded or read from the cache.</summary>
@@ -155,22 +203,30 @@ internal sealed class DualEncoderTrainer(
         return new ThesaurusDistillation(pairs, targets);
     }
 
-    /// <summary>The distillation phase: passes over every pair, by mean squared error alone.</summary>
+    /// <summary>
+    /// The distillation phase: passes over every pair, by mean squared error alone; after each, the held-out
+    /// translations are measured (when asked for), and the last figures are given back.
+    /// </summary>
     private List<EpochReport> Distil(
         DualEncoder model,
         optim.Optimizer optimizer,
         Device device,
         ThesaurusDistillation distillation,
         IReadOnlyList<TrainingExample> validation,
-        Random random
-    ) =>
-        Enumerable
-            .Range(1, options.DistillationEpochs)
-            .Select(epoch =>
+        Random random,
+        HeldOutTranslations? heldOut,
+        out IReadOnlyList<TranslationFigures> translation
+    )
+    {
+        var reports = new List<EpochReport>();
+        translation = [];
+        for (int epoch = 1; epoch <= options.DistillationEpochs; epoch++)
+        {
+            reports.Add(
                 RunEpoch(
                     model,
                     optimizer,
-                    "distillation",
+                    DistillationPhase,
                     epoch,
                     options.DistillationEpochs,
                     distillation.Pairs.ToList(),
@@ -179,8 +235,19 @@ internal sealed class DualEncoderTrainer(
                     device,
                     random
                 )
-            )
-            .ToList();
+            );
+            if (heldOut is null)
+                continue;
+            translation = heldOut.Measure(model, device);
+            if (translation.Count > 0)
+                log?.Invoke(
+                    $"{DistillationPhase} epoch {epoch}: held-out definitions find their English one, "
+                        + $"R@1 {translation.Average(f => f.RecallAt1):0.000} MRR {translation.Average(f => f.Mrr):0.000} "
+                        + $"(mean over {translation.Count} languages)"
+                );
+        }
+        return reports;
+    }
 
     /// <summary>A new encoder, distilled on <paramref name="pairs"/> alone (no contrastive phase).</summary>
     internal DualEncoder DistilOnly(IReadOnlyList<DistillationPair> pairs)
@@ -188,7 +255,7 @@ internal sealed class DualEncoderTrainer(
         var (model, device) = NewModel();
         using var optimizer = optim.AdamW(model.parameters(), lr: options.EffectiveLearningRate, weight_decay: 0);
         using var distillation = Distillation(pairs, model.Tower.Dimension, device);
-        Distil(model, optimizer, device, distillation, [], new Random(options.EffectiveSeed));
+        Distil(model, optimizer, device, distillation, [], new Random(options.EffectiveSeed), null, out _);
         return model;
     }
 

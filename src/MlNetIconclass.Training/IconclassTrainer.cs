@@ -30,6 +30,8 @@ public static class IconclassTrainer
     {
         options.Validate(thesaurus);
         var clock = Stopwatch.StartNew();
+        // Read and checked before any work: an incompatible start model is refused at once.
+        var start = StartModel.Resolve(options, thesaurus);
         var (trainRecords, validationRecords) = ValidationSplit.Split(records);
         // The label space is fixed before training: the collection labels the usage counts and the records show.
         (thesaurus, var labelReport) = CollectionLabelSelection.Extend(
@@ -43,8 +45,8 @@ public static class IconclassTrainer
             options.CollectionLabels > 0 ? GoldCodeNormalizer.Strict(thesaurus) : new GoldCodeNormalizer(thesaurus);
         var train = new LabeledRecords(trainRecords, normalizer);
         var validation = new LabeledRecords(validationRecords, normalizer);
-        var trainer = new DualEncoderTrainer(thesaurus, options, log, progress, cancellation);
-        var (encoder, epochs) = trainer.Train(
+        var trainer = new DualEncoderTrainer(thesaurus, options, log, progress, cancellation, start);
+        var (encoder, epochs, translation) = trainer.Train(
             options.UseCollection ? TrainingExamples.FromRecords(train, options.QueryFields) : [],
             TrainingExamples.FromRecords(validation, options.QueryFields)
         );
@@ -111,6 +113,10 @@ public static class IconclassTrainer
                 ValidationRecords = validation.Items.Count,
                 TrainingSeconds = clock.Elapsed.TotalSeconds,
                 Epochs = epochs,
+                StartModel = start?.Description ?? StartModel.Scratch,
+                Distilled =
+                    start is { Distilled: true } || epochs.Any(e => e.Phase == DualEncoderTrainer.DistillationPhase),
+                Translation = translation,
                 ImageModel = visual is null ? null : options.ImageModel,
                 ImageRecords = imageRecords,
                 ImageBackboneEpochs = visual is null ? 0 : options.ImageBackboneEpochs,

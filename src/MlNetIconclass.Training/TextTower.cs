@@ -50,6 +50,27 @@ internal sealed class NgramTower : TextTower
         return nn.functional.normalize(refined, p: 2, dim: 1).MoveToOuterDisposeScope();
     }
 
+    /// <summary>Sets the weights to those of a saved encoder of the same shape (a warm start).</summary>
+    public void ImportWeights(NgramEncoderWeights weights)
+    {
+        if (weights.Buckets != _features.Buckets || weights.Dimension != Dimension)
+            throw new ArgumentException(
+                $"an encoder of {weights.Buckets} buckets of {weights.Dimension} cannot load into one of "
+                    + $"{_features.Buckets} of {Dimension}"
+            );
+        using var noGrad = no_grad();
+        void Copy(Tensor parameter, float[] values)
+        {
+            using var source = tensor(values, parameter.shape);
+            parameter.copy_(source);
+        }
+        Copy(bag.weight!, weights.Bag);
+        Copy(hidden.weight!, weights.HiddenWeight);
+        Copy(hidden.bias!, weights.HiddenBias);
+        Copy(output.weight!, weights.OutputWeight);
+        Copy(output.bias!, weights.OutputBias);
+    }
+
     /// <summary>
     /// The weights rounded to half precision, for <see cref="NgramEncoderGraph"/>: the ONNX graph then computes what
     /// this module computes (the tests hold the two to 1e-5).

@@ -17,15 +17,19 @@ internal static class DistillationPairs
 {
     public const string KeywordSeparator = "; ";
 
+    /// <summary>The pairs of every label but those <paramref name="leaveOut"/> holds back for validation.</summary>
     public static IReadOnlyList<DistillationPair> FromThesaurus(
         IconclassThesaurus thesaurus,
-        IEnumerable<string> languages
+        IEnumerable<string> languages,
+        Func<string, bool>? leaveOut = null
     )
     {
         var languageList = languages.ToArray();
         var pairs = new List<DistillationPair>();
         foreach (var label in thesaurus.LabelSpace)
         {
+            if (leaveOut?.Invoke(label) == true)
+                continue;
             if (thesaurus.LabelDefinition(label, IconclassThesaurus.FallbackLanguage) is not { } english)
                 continue;
             string englishKeywords = Keywords(thesaurus, label, IconclassThesaurus.FallbackLanguage);
@@ -104,6 +108,21 @@ internal sealed class DistillationTargets : IDisposable
         var reduced = nn.functional.normalize(centred.mm(kept), p: 2, dim: 1).to(device);
         var rows = texts.Select((text, i) => (text, (long)i)).ToDictionary(p => p.text, p => p.Item2);
         return new DistillationTargets(rows, reduced.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// Targets that are already the student's own (normalised, at its width): the vectors a distilled start model
+    /// gives the teacher texts, which keep a warm-started encoder near where it started.
+    /// </summary>
+    public static DistillationTargets FromStudent(
+        IReadOnlyList<string> texts,
+        float[] vectors,
+        int dimension,
+        Device device
+    )
+    {
+        var rows = texts.Select((text, i) => (text, (long)i)).ToDictionary(p => p.text, p => p.Item2);
+        return new DistillationTargets(rows, tensor(vectors, [texts.Count, dimension]).to(device));
     }
 
     public Tensor For(IEnumerable<string> teacherTexts)

@@ -321,9 +321,15 @@ public sealed record TrainingConfig
           // The record text queried: "titles" or "titlesAndDescriptions".
           "fields": "titlesAndDescriptions",
 
-          // Passes that first distil the packaged MiniLM into the ngram encoder through the thesaurus's languages;
-          // the English teacher vectors are computed once (about 4 minutes on 2 cores) and kept in teacherCache
-          // (null: a private folder under the user's local application data).
+          // What the encoder starts from: "pretrained" (the shipped pretrained model, MiniLM already distilled
+          // into it through the thesaurus in all its languages), "scratch" (new weights), or a model file of the
+          // same encoder shape, such as a model trained on another collection.
+          "from": "pretrained",
+
+          // From scratch: passes that first distil the packaged MiniLM into the ngram encoder through the
+          // thesaurus's languages; the English teacher vectors are computed once (about 4 minutes on 2 cores) and
+          // kept in teacherCache (null: a private folder under the user's local application data). From a
+          // distilled model there is no distillation: 0 here also drops the pull that keeps the encoder near it.
           "distillationEpochs": 4,
           "teacherCache": null,
 

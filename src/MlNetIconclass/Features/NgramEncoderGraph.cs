@@ -89,6 +89,30 @@ internal static class NgramEncoderGraph
     }
 
     /// <summary>
+    /// The weights back from a graph <see cref="Build"/> made and the table beside it: how training starts from a saved
+    /// model.
+    /// </summary>
+    public static NgramEncoderWeights ReadWeights(ModelProto model, NgramTable table)
+    {
+        var initializers = model.Graph.Initializer.ToDictionary(tensor => tensor.Name, StringComparer.Ordinal);
+        float[] Get(string name) =>
+            initializers.TryGetValue($"{name}_half", out var tensor)
+                ? HalfValues(tensor)
+                : throw new InvalidDataException($"the n-gram encoder graph has no '{name}'.");
+        var weights = new NgramEncoderWeights(
+            table.Buckets,
+            table.Dimension,
+            table.Vectors,
+            Get("hidden_weight"),
+            Get("hidden_bias"),
+            Get("output_weight"),
+            Get("output_bias")
+        );
+        weights.Check();
+        return weights;
+    }
+
+    /// <summary>
     /// Reads the weights the first model format stored (<c>encoder.f16</c>: each TorchSharp parameter's name, shape and
     /// half-precision values), so models saved before the encoder was an ONNX graph still load.
     /// </summary>

@@ -44,6 +44,12 @@ internal sealed class TextEncoderGraph
             new NgramTable(weights.Buckets, weights.Dimension, weights.Bag)
         );
 
+    /// <summary>The n-gram encoder's weights, to train further from; only for an n-gram graph.</summary>
+    public NgramEncoderWeights NgramWeights() =>
+        Table is { } table
+            ? NgramEncoderGraph.ReadWeights(ModelProto.Parser.ParseFrom(Onnx), table)
+            : throw new InvalidOperationException("a MiniLM graph has no n-gram weights");
+
     /// <summary>The encoder that ranks with this graph: exactly what was trained, on the device asked for.</summary>
     public ITextEmbedder CreateEmbedder(ComputeDevice device, Action<string>? log = null) =>
         Table is { } table

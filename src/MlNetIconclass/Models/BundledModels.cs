@@ -7,4 +7,10 @@ public static class BundledModels
 {
     /// <summary>The n-gram dual encoder trained on the Suriname sample's train split.</summary>
     public static string Default => BundledFiles.PathOf("models", "suriname-ngram.iconclass");
+
+    /// <summary>
+    /// The pretrained n-gram encoder: MiniLM distilled through the thesaurus in all its languages, trained on no
+    /// collection. It ranks as it is (zero-shot), and training starts from it by default.
+    /// </summary>
+    public static string Pretrained => BundledFiles.PathOf("models", "pretrained-ngram.iconclass");
 }

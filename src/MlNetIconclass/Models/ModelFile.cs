@@ -90,21 +90,7 @@ internal static class ModelFile
             stream.Position = start;
             using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
             var entries = new ZipEntries(zip);
-            var manifest =
-                entries.Read(ManifestEntry, stream => JsonSerializer.Deserialize<ModelManifest>(stream, Json))
-                ?? throw new InvalidDataException($"{ManifestEntry} is empty.");
-            manifest.Check();
-            if (!ModelManifest.ReadableFormats.Contains(manifest.Format))
-                throw new InvalidDataException(
-                    $"model format {manifest.Format}; this library reads formats "
-                        + $"{string.Join(" and ", ModelManifest.ReadableFormats)}."
-                );
-            thesaurus = WithCollectionLabels(thesaurus, entries);
-            if (manifest.LabelSetHash != ModelManifest.HashLabels(thesaurus.LabelSpace))
-                throw new InvalidDataException(
-                    "the model was built for another label set (another thesaurus version or language selection)."
-                );
-
+            (var manifest, thesaurus) = ReadManifest(entries, thesaurus);
             var encoder = TextEncoderGraph.Load(entries, manifest.Encoder);
             var text = Own(parts, encoder.CreateEmbedder(options.Device, options.Log));
             var visual = manifest.ImageModel is { } imageModel
@@ -143,6 +129,59 @@ internal static class ModelFile
                 exception
             );
         }
+    }
+
+    /// <summary>
+    /// A saved model's manifest and text encoder alone, checked as <see cref="Load(string, IconclassThesaurus,
+    /// ModelLoadOptions)"/> checks them (format, label set): what a training that starts from the model needs.
+    /// </summary>
+    public static (ModelManifest Manifest, TextEncoderGraph Encoder) ReadEncoder(
+        string path,
+        IconclassThesaurus thesaurus
+    )
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"The model file '{path}' does not exist.", path);
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            var entries = new ZipEntries(zip);
+            var (manifest, _) = ReadManifest(entries, thesaurus);
+            return (manifest, TextEncoderGraph.Load(entries, manifest.Encoder));
+        }
+        catch (Exception exception) when (exception is InvalidDataException or JsonException or EndOfStreamException)
+        {
+            throw new InvalidDataException(
+                $"'{path}' is not a usable MlNetIconclass model: {exception.Message}",
+                exception
+            );
+        }
+    }
+
+    /// <summary>
+    /// The checked manifest, and the thesaurus with the model's collection labels, whose label space must be the one
+    /// the model was built for.
+    /// </summary>
+    private static (ModelManifest Manifest, IconclassThesaurus Thesaurus) ReadManifest(
+        ZipEntries entries,
+        IconclassThesaurus thesaurus
+    )
+    {
+        var manifest =
+            entries.Read(ManifestEntry, stream => JsonSerializer.Deserialize<ModelManifest>(stream, Json))
+            ?? throw new InvalidDataException($"{ManifestEntry} is empty.");
+        manifest.Check();
+        if (!ModelManifest.ReadableFormats.Contains(manifest.Format))
+            throw new InvalidDataException(
+                $"model format {manifest.Format}; this library reads formats "
+                    + $"{string.Join(" and ", ModelManifest.ReadableFormats)}."
+            );
+        thesaurus = WithCollectionLabels(thesaurus, entries);
+        if (manifest.LabelSetHash != ModelManifest.HashLabels(thesaurus.LabelSpace))
+            throw new InvalidDataException(
+                "the model was built for another label set (another thesaurus version or language selection)."
+            );
+        return (manifest, thesaurus);
     }
 
     /// <summary>The thesaurus with the model's collection labels, each one that the thesaurus can place.</summary>

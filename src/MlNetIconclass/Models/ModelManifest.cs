@@ -52,6 +52,24 @@ public sealed record ModelManifest
     public double TrainingSeconds { get; init; }
     public IReadOnlyList<EpochReport> Epochs { get; init; } = [];
 
+    /// <summary>
+    /// What the encoder's training started from: <c>scratch</c>, or the start model's file name and SHA-256; null in
+    /// models trained before training could start from a model.
+    /// </summary>
+    public string? StartModel { get; init; }
+
+    /// <summary>
+    /// Whether the encoder learned from the MiniLM teacher, in this training or in the model it started from (models
+    /// trained before this field say so by a distillation phase among their <see cref="Epochs"/>).
+    /// </summary>
+    public bool Distilled { get; init; }
+
+    /// <summary>
+    /// How well a definition in each language finds its English definition among those of labels the distillation
+    /// never saw (<see cref="TranslationFigures"/>); empty when the model was not distilled in its own training.
+    /// </summary>
+    public IReadOnlyList<TranslationFigures> Translation { get; init; } = [];
+
     /// <summary>The vision model the query tower fuses with the text; null for a text-only model.</summary>
     public ImageModelOptions? ImageModel { get; init; }
 
@@ -103,6 +121,13 @@ public sealed record EpochReport(
     double Seconds,
     double ExamplesPerSecond
 );
+
+/// <summary>
+/// One language's held-out translation figures: over <paramref name="Labels"/> labels left out of the distillation,
+/// each label's definition in <paramref name="Language"/> ranks the English definitions of all of them; R@1 is the
+/// share that finds its own first, MRR the mean reciprocal rank of its own.
+/// </summary>
+public sealed record TranslationFigures(string Language, int Labels, double RecallAt1, double Mrr);
 
 /// <summary>
 /// How a model fuses its components, chosen on the validation records: the learned fusion when, fitted out of fold, it
