@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MlNetIconclass.Collections;
+using MlNetIconclass.Persistence;
 using MlNetIconclass.Thesaurus;
 using MlNetIconclass.Training;
 using Spectre.Console;
@@ -7,11 +8,25 @@ using Spectre.Console;
 namespace MlNetIconclass.Cli.Commands;
 
 /// <summary>
-/// <c>iconclass train</c>: a training run (<see cref="TrainingRun"/>) from flags or a training config.
+/// <c>iconclass train</c>: a training run (<see cref="TrainingRun"/>) from flags or a training config, or the transfer
+/// curve (<see cref="TransferCurve"/>); and <c>iconclass pretrain</c>, the same run with the pretraining recipe's
+/// defaults (<see cref="DualEncoderOptions.ForPretraining"/>).
 /// </summary>
 internal static class TrainCommand
 {
-    public static Command Create()
+    public static Command Create() =>
+        Create("train", "Train the dual encoder on a collection and save the model", pretraining: false);
+
+    public static Command CreatePretrain() =>
+        Create(
+            "pretrain",
+            "Pretrain the encoder: distil MiniLM through the thesaurus in all its languages, on no collection (the "
+                + "records' validation share only chooses the hybrid weights), and save the model that training starts "
+                + "from and that ranks zero-shot",
+            pretraining: true
+        );
+
+    private static Command Create(string name, string description, bool pretraining)
     {
         var data = new Option<string[]>("--data")
         {
@@ -53,19 +68,21 @@ internal static class TrainCommand
         {
             Description = "Skip ranking the validation records after each epoch (--validate-each-epoch false)",
         };
+        var learningCurve = new Option<bool>("--learning-curve")
+        {
+            Description =
+                "Instead of one model, train on 0, 100, 300, 1,000 and all training records, from the pretrained model "
+                + "and from scratch, and write the test figures against kNN and BM25 to --report (a table and a chart)",
+        };
         var settings = new SettingFlags();
 
-        var command = new Command("train", "Train the dual encoder on a collection and save the model")
+        var command = new Command(name, description) { data, output, split, images, noEpochValidation, report };
+        if (!pretraining)
         {
-            data,
-            output,
-            split,
-            images,
-            zeroShot,
-            noEpochValidation,
-            config,
-            report,
-        };
+            command.Options.Add(zeroShot);
+            command.Options.Add(config);
+            command.Options.Add(learningCurve);
+        }
         foreach (var flag in settings.All)
             command.Options.Add(flag);
         command.SetAction(
@@ -102,7 +119,9 @@ internal static class TrainCommand
                     }
                     else
                     {
-                        options = new DualEncoderOptions { Seed = 1 };
+                        options = pretraining
+                            ? DualEncoderOptions.ForPretraining(thesaurus)
+                            : new DualEncoderOptions { Seed = 1 };
                         if (result.GetValue(images))
                             options.Modalities = [QueryModality.Text, QueryModality.Image];
                         if (result.GetValue(zeroShot))
@@ -113,13 +132,21 @@ internal static class TrainCommand
                         var problems = options.Problems(thesaurus).Select(SettingFlags.AsFlagProblem).ToArray();
                         if (problems.Length > 0)
                             throw new UsageException(string.Join("; ", problems));
-                        modelPath =
-                            result.GetValue(output)
-                            ?? throw new UsageException("--output is required (or give --config).");
                         records = await ArtworkParquet.ReadCollectionsAsync(
                             result.GetRequiredValue(data),
                             cancellation
                         );
+                        if (result.GetValue(learningCurve))
+                            return RunLearningCurve(
+                                thesaurus,
+                                records,
+                                options,
+                                result.GetValue(report) ?? "transfer-curve",
+                                cancellation
+                            );
+                        modelPath =
+                            result.GetValue(output)
+                            ?? throw new UsageException("--output is required (or give --config).");
                         (trainingSplit, reportFolder) = (
                             result.GetValue(split),
                             result.GetValue(report) ?? TrainingRun.DefaultReportFolder(modelPath)
@@ -144,6 +171,42 @@ internal static class TrainCommand
         return command;
     }
 
+    /// <summary>The transfer curve, its table printed and its files written to <paramref name="folder"/>.</summary>
+    private static int RunLearningCurve(
+        IconclassThesaurus thesaurus,
+        IReadOnlyList<ArtworkRecord> records,
+        DualEncoderOptions options,
+        string folder,
+        CancellationToken cancellation
+    )
+    {
+        OutputPaths.CheckFolder(folder, "report folder");
+        IReadOnlyList<TransferPoint> points = [];
+        WithProgress(
+            (log, progress) =>
+                points = TransferCurve.Run(
+                    thesaurus,
+                    records,
+                    options,
+                    TransferCurve.DefaultSizes,
+                    log,
+                    progress,
+                    cancellation
+                )
+        );
+        TransferCurve.Write(folder, points);
+        AnsiConsole.Write(TransferCurve.Table(points));
+        AnsiConsole.WriteLine(
+            TransferCurve.PassesKnnAt(points) is { } size
+                ? $"from the pretrained model, the model beats kNN on R@10 and MRR from {size:N0} training records on"
+                : "from the pretrained model, the model does not beat kNN at every point from some size on"
+        );
+        AnsiConsole.WriteLine(
+            $"wrote the transfer curve to {folder} (transfer-curve.md, transfer-curve.json, transfer-curve.png)"
+        );
+        return ExitCodes.Success;
+    }
+
     /// <summary>
     /// The run with a progress bar per epoch; the epoch figures and other news are printed as they come.
     /// </summary>
@@ -158,6 +221,27 @@ internal static class TrainCommand
     )
     {
         TrainingResult? run = null;
+        WithProgress(
+            (log, progress) =>
+                run = TrainingRun.Run(
+                    thesaurus,
+                    records,
+                    options,
+                    split,
+                    modelPath,
+                    reportFolder,
+                    log,
+                    progress,
+                    cancellation
+                )
+        );
+        return run!;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> with a progress bar per epoch, its log lines printed as they come.
+    /// </summary>
+    private static void WithProgress(Action<Action<string>, IProgress<TrainingProgress>> work) =>
         ProgressBars
             .Create()
             .Start(context =>
@@ -171,20 +255,8 @@ internal static class TrainCommand
                     task.Description = description;
                     task.Value = p.Step;
                 });
-                run = TrainingRun.Run(
-                    thesaurus,
-                    records,
-                    options,
-                    split,
-                    modelPath,
-                    reportFolder,
-                    message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]"),
-                    progress,
-                    cancellation
-                );
+                work(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]"), progress);
             });
-        return run!;
-    }
 }
 
 /// <summary>An <see cref="IProgress{T}"/> that reports on the caller's thread, in order.</summary>
