@@ -8,6 +8,7 @@ var root = new RootCommand("Assigns Iconclass codes to artworks from their title
     ImportCommand.Create(),
     InitCommand.Create(),
     TrainCommand.Create(),
+    TrainCommand.CreatePretrain(),
     EvaluateCommand.Create(),
     PredictCommand.Create(),
     ScoreCommand.Create(),
@@ -29,7 +30,9 @@ if (parsed.Errors.Count > 0)
 using var stop = new CancellationTokenSource();
 using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, stop.Token);
+int exitCode = await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, stop.Token);
+NativeOwners.Release();
+return exitCode;
 
 void Stop(PosixSignalContext context)
 {

@@ -53,10 +53,10 @@ public sealed class DualEncoderOptions
     public int Epochs { get; set; } = 8;
 
     [Description(
-        "Passes over thesaurus pairs alone before the collection (0: none); a zero-shot model takes as many as epochs, "
-            + "or none when distilled"
+        "Passes over thesaurus pairs alone before the collection (0: none; default: none from a start model that "
+            + "learned from MiniLM, 2 otherwise); a zero-shot model takes as many as epochs, or none when distilled"
     )]
-    public int ThesaurusEpochs { get; set; } = 2;
+    public int? ThesaurusEpochs { get; set; }
 
     [Description(
         "Passes that first distil the packaged MiniLM into the ngram encoder: each language's definitions and "

@@ -43,6 +43,9 @@ internal sealed class DualEncoderTrainer(
 {
     public const string DistillationPhase = "distillation";
 
+    /// <summary>Thesaurus passes before the collection when the options name none and the start is not distilled.</summary>
+    private const int DefaultThesaurusEpochs = 2;
+
     private readonly Dictionary<(string Label, string Language), string> _labelTexts = [];
 
     public TrainedEncoder Train(IReadOnlyList<TrainingExample> collection, IReadOnlyList<TrainingExample> validation)
@@ -95,10 +98,13 @@ internal sealed class DualEncoderTrainer(
         // A zero-shot model's training is the thesaurus: it takes the collection's epochs too, unless it was distilled.
         // Then it takes none: contrastive passes after distillation lowered the validation records' dense R@10 from
         // 0.171 to between 0.127 and 0.140 in 3 passes, with the distillation loss beside them.
+        // From a distilled start model none by default either: on Suriname's validation records, two passes gave
+        // hybrid R@10 + MRR 1.472 (learned fusion out of fold 1.461), none 1.476 (1.493), in a fifth of the time.
+        int requested = options.ThesaurusEpochs ?? (start is { Distilled: true } ? 0 : DefaultThesaurusEpochs);
         int thesaurusEpochs =
-            options.UseCollection ? options.ThesaurusEpochs
+            options.UseCollection ? requested
             : distillation is not null ? 0
-            : Math.Max(options.ThesaurusEpochs, options.Epochs);
+            : Math.Max(requested, options.Epochs);
         if (!options.UseCollection && distillation is not null)
             log?.Invoke("zero-shot and distilled: no contrastive thesaurus passes");
         for (int epoch = 1; epoch <= thesaurusEpochs; epoch++)

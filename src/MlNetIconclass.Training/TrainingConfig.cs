@@ -334,7 +334,8 @@ public sealed record TrainingConfig
           "teacherCache": null,
 
           "epochs": 8,               // passes over the collection
-          "thesaurusEpochs": 2,      // passes over thesaurus pairs before the collection (0: none)
+          "thesaurusEpochs": null,   // passes over thesaurus pairs before the collection (null: none from a
+                                     // distilled start model, 2 from scratch)
           "thesaurusExamples": 60000,// thesaurus pairs per pass
           "batchSize": 128,
 
