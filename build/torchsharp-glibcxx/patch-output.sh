@@ -26,9 +26,22 @@ mkdir -p "$tools"
 [[ $tools/$shim -nt $here/glibcxx_shim.cpp ]] || g++ -shared -fPIC -O2 -o "$tools/$shim" "$here/glibcxx_shim.cpp"
 [[ $tools/weaken_version_need -nt $here/weaken_version_need.cpp ]] || g++ -O2 -o "$tools/weaken_version_need" "$here/weaken_version_need.cpp"
 
+# A file is never rewritten in place: a process running from this folder (a training while the project builds again)
+# has these libraries mapped, and truncating a mapped file throws away even the pages the loader relocated in memory,
+# so that process died at exit (SIGSEGV in _dl_fini, calling the shim's unrelocated destructor). An unchanged file is
+# left alone; a changed one is written beside it and renamed into place, which leaves the running process its own copy.
+replace() { # replace TARGET NEW: NEW (a temporary file in TARGET's folder) becomes TARGET, unless they are the same
+  if cmp -s "$2" "$1"; then rm -f "$2"; else chmod 755 "$2" && mv -f "$2" "$1"; fi
+}
 for library in "${libraries[@]}"; do
-  cp "$tools/$shim" "$(dirname "$library")/$shim"
+  folder=$(dirname "$library")
+  fresh=$(mktemp "$folder/.$shim.XXXXXX")
+  cp "$tools/$shim" "$fresh"
+  replace "$folder/$shim" "$fresh"
   patchelf --print-needed "$library" | grep -qx "$shim" && continue
-  "$tools/weaken_version_need" "$library" GLIBCXX_3.4.32
-  patchelf --add-needed "$shim" "$library"
+  patched=$(mktemp "$folder/.libLibTorchSharp.so.XXXXXX")
+  cp "$library" "$patched"
+  "$tools/weaken_version_need" "$patched" GLIBCXX_3.4.32
+  patchelf --add-needed "$shim" "$patched"
+  replace "$library" "$patched"
 done
