@@ -11,7 +11,7 @@ using MlNetIconclass.Visualization;
 namespace MlNetIconclass.Training;
 
 /// <summary>
-/// One point of a <see cref="TransferCurve"/>: at <paramref name="Records"/> labelled training records, a ranker's
+/// One point of a <see cref="TransferCurve"/>: at <paramref name="Records"/> coded training records, a ranker's
 /// figures on the test split; <paramref name="Seconds"/> is the model's training time (0 for the baselines).
 /// </summary>
 public sealed record TransferPoint(int Records, string Ranker, double RecallAt10, double Mrr, double Seconds);
@@ -46,8 +46,10 @@ public static class TransferCurve
     {
         var (train, test) = ProtocolSplit.Split(records);
         var (fit, validation) = ValidationSplit.Split(train);
-        // One fixed order, so that each share holds the smaller ones.
-        var ordered = fit.OrderBy(
+        // Labelled records, the ones a museum would have to code, in one fixed order, so that each share holds the
+        // smaller ones.
+        var ordered = fit.Where(record => record.Codes.Count > 0)
+            .OrderBy(
                 record => Convert.ToHexString(SHA1.HashData(Encoding.UTF8.GetBytes(record.Id))),
                 StringComparer.Ordinal
             )
@@ -158,27 +160,28 @@ public static class TransferCurve
         File.WriteAllBytes(Path.Combine(folder, "transfer-curve.png"), Chart(points));
     }
 
-    /// <summary>R@10 and MRR of each ranker by the number of training records.</summary>
+    /// <summary>R@10 of each ranker by the number of training records (MRR is in the table).</summary>
     public static byte[] Chart(IReadOnlyList<TransferPoint> points)
     {
         var sizes = points.Select(p => p.Records).Distinct().Order().ToArray();
-        double Value(string ranker, int size, Func<TransferPoint, double> metric) =>
-            points.FirstOrDefault(p => p.Ranker == ranker && p.Records == size) is { } p ? metric(p) : double.NaN;
         var series = new[] { FromPretrained, FromScratch, Knn, Bm25 }
-            .SelectMany(ranker =>
-                new[]
-                {
-                    new Series($"{ranker} R@10", sizes.Select(s => Value(ranker, s, p => p.RecallAt10)).ToArray()),
-                    new Series($"{ranker} MRR", sizes.Select(s => Value(ranker, s, p => p.Mrr)).ToArray()),
-                }
-            )
+            .Select(ranker => new Series(
+                ranker,
+                sizes
+                    .Select(size =>
+                        points.FirstOrDefault(p => p.Ranker == ranker && p.Records == size) is { } p
+                            ? p.RecallAt10
+                            : double.NaN
+                    )
+                    .ToArray()
+            ))
             .ToArray();
         return Charts.Lines(
-            "Transfer: test R@10 and MRR by labelled training records",
+            "Transfer: test R@10 by coded training records",
             sizes.Select(s => s.ToString("N0")).ToArray(),
             series,
-            "training records (besides the validation records)",
-            "R@10, MRR"
+            "coded training records (besides the validation records)",
+            "R@10"
         );
     }
 }

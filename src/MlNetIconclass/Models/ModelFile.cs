@@ -114,20 +114,11 @@ internal static class ModelFile
             var fusion = manifest.Fusion is { Learned: true } ? FusionTrees.Load(entries) : null;
             return new IconclassModel(manifest, encoder, queries, labels, memory, fusion, hash);
         }
-        catch (Exception exception)
-            when (exception
-                    is InvalidDataException
-                        or JsonException
-                        or EndOfStreamException
-                        or Microsoft.ML.OnnxRuntime.OnnxRuntimeException
-            )
+        catch (Exception exception) when (MeansUnusable(exception))
         {
             foreach (var part in parts)
                 part.Dispose();
-            throw new InvalidDataException(
-                $"{description} is not a usable MlNetIconclass model: {exception.Message}",
-                exception
-            );
+            throw Unusable(description, exception);
         }
     }
 
@@ -149,14 +140,22 @@ internal static class ModelFile
             var (manifest, _) = ReadManifest(entries, thesaurus);
             return (manifest, TextEncoderGraph.Load(entries, manifest.Encoder));
         }
-        catch (Exception exception) when (exception is InvalidDataException or JsonException or EndOfStreamException)
+        catch (Exception exception) when (MeansUnusable(exception))
         {
-            throw new InvalidDataException(
-                $"'{path}' is not a usable MlNetIconclass model: {exception.Message}",
-                exception
-            );
+            throw Unusable($"'{path}'", exception);
         }
     }
+
+    /// <summary>What a broken or hostile model file throws while it is read.</summary>
+    private static bool MeansUnusable(Exception exception) =>
+        exception
+            is InvalidDataException
+                or JsonException
+                or EndOfStreamException
+                or Microsoft.ML.OnnxRuntime.OnnxRuntimeException;
+
+    private static InvalidDataException Unusable(string description, Exception exception) =>
+        new($"{description} is not a usable MlNetIconclass model: {exception.Message}", exception);
 
     /// <summary>
     /// The checked manifest, and the thesaurus with the model's collection labels, whose label space must be the one
