@@ -43,7 +43,7 @@ internal sealed class DualEncoderTrainer(
 {
     public const string DistillationPhase = "distillation";
 
-    /// <summary>Thesaurus passes before the collection when the options name none and the start is not distilled.</summary>
+    /// <summary>Thesaurus passes before the collection when the options name none, from an undistilled start.</summary>
     private const int DefaultThesaurusEpochs = 2;
 
     private readonly Dictionary<(string Label, string Language), string> _labelTexts = [];
@@ -248,7 +248,8 @@ internal sealed class DualEncoderTrainer(
             if (translation.Count > 0)
                 log?.Invoke(
                     $"{DistillationPhase} epoch {epoch}: held-out definitions find their English one, "
-                        + $"R@1 {translation.Average(f => f.RecallAt1):0.000} MRR {translation.Average(f => f.Mrr):0.000} "
+                        + $"R@1 {translation.Average(f => f.RecallAt1):0.000} "
+                        + $"MRR {translation.Average(f => f.Mrr):0.000} "
                         + $"(mean over {translation.Count} languages)"
                 );
         }

@@ -22,7 +22,7 @@ internal sealed class StartModel
         Encoder = encoder;
     }
 
-    /// <summary>The file's name and the start of its SHA-256, as the manifest of the trained model records it.</summary>
+    /// <summary>The file's name and the start of its SHA-256, as the trained model's manifest records it.</summary>
     public string Description { get; }
 
     public ModelManifest Manifest { get; }
