@@ -4,7 +4,7 @@ using MlNetIconclass.Thesaurus;
 
 namespace MlNetIconclass.Tests.Models;
 
-/// <summary>The README's PredictionEngine example, as written there (keep the two the same).</summary>
+/// <summary>docs/library.md's PredictionEngine example, as written there (keep the two the same).</summary>
 public class ReadmeExampleTests
 {
     public class Artwork
@@ -29,7 +29,7 @@ public class ReadmeExampleTests
         using var folder = new TempFolder();
         string path = folder.File("iconclass-pipeline.zip");
 
-        // --- the README's example, from here
+        // --- docs/library.md's example, from here
         var mlContext = new MLContext(seed: 1);
         var thesaurus = IconclassThesaurus.LoadBundled();
         // Before mlContext.Model.Load, as ML.NET custom components need.
