@@ -74,14 +74,15 @@ internal sealed class DualEncoderTrainer(
         // teacher is the start model, which saw those labels, so every pair serves.
         bool fromTeacher = options.DistillationEpochs > 0 && start is not { Distilled: true };
         var heldOut = fromTeacher ? new HeldOutTranslations(thesaurus, languages) : null;
-        var distillationPairs =
-            options.DistillationEpochs == 0 ? []
-            : fromTeacher ? DistillationPairs.FromThesaurus(thesaurus, languages, HeldOutTranslations.IsHeldOut)
-            : DistillationPairs.FromThesaurus(thesaurus, languages);
         using var distillation =
             options.DistillationEpochs == 0 ? null
-            : fromTeacher ? Distillation(distillationPairs, model.Tower.Dimension, device)
-            : StartModelTargets(distillationPairs, model, device);
+            : fromTeacher
+                ? Distillation(
+                    DistillationPairs.FromThesaurus(thesaurus, languages, HeldOutTranslations.IsHeldOut),
+                    model.Tower.Dimension,
+                    device
+                )
+            : StartModelTargets(DistillationPairs.FromThesaurus(thesaurus, languages), model, device);
         IReadOnlyList<TranslationFigures> translation = [];
         if (fromTeacher)
             reports.AddRange(
@@ -184,7 +185,7 @@ internal sealed class DualEncoderTrainer(
         Device device
     )
     {
-        var teacherTexts = pairs.Select(p => p.Teacher).Distinct(StringComparer.Ordinal).ToArray();
+        var teacherTexts = DistillationPairs.TeacherTexts(pairs);
         log?.Invoke($"held near the start model: {pairs.Count} pairs onto {teacherTexts.Length} English texts");
         var vectors = model.EncodeForIndex(teacherTexts, device);
         return new ThesaurusDistillation(
@@ -196,7 +197,7 @@ internal sealed class DualEncoderTrainer(
     /// <summary>The teacher's targets for <paramref name="pairs"/>, encoded or read from the cache.</summary>
     private ThesaurusDistillation Distillation(IReadOnlyList<DistillationPair> pairs, int dimension, Device device)
     {
-        var teacherTexts = pairs.Select(p => p.Teacher).Distinct(StringComparer.Ordinal).ToArray();
+        var teacherTexts = DistillationPairs.TeacherTexts(pairs);
         log?.Invoke($"distillation: {pairs.Count} pairs onto {teacherTexts.Length} English texts");
         var teacher = new TeacherEmbeddings(options.TeacherCacheFolder, options.Device, log, progress);
         var targets = DistillationTargets.Create(

@@ -45,6 +45,10 @@ internal static class DistillationPairs
         return pairs.Distinct().ToArray();
     }
 
+    /// <summary>The distinct English texts the pairs point at: one target each.</summary>
+    public static string[] TeacherTexts(IEnumerable<DistillationPair> pairs) =>
+        pairs.Select(p => p.Teacher).Distinct(StringComparer.Ordinal).ToArray();
+
     private static string Keywords(IconclassThesaurus thesaurus, string label, string language) =>
         string.Join(KeywordSeparator, thesaurus.LabelKeywords(label, language));
 }
