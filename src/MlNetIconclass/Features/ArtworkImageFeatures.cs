@@ -141,6 +141,16 @@ public sealed class ArtworkImageFeatures(
             return _features[record.Image];
     }
 
+    /// <summary>How many images' features are kept.</summary>
+    internal int Remembered
+    {
+        get
+        {
+            lock (_lock)
+                return _features.Count;
+        }
+    }
+
     /// <summary>Why the record's image was not used, if it was not.</summary>
     public string? Problem(ArtworkRecord record)
     {
@@ -155,6 +165,18 @@ public sealed class ArtworkImageFeatures(
         string message = $"record '{recordId}', image: {problem}; scored without its image";
         _problems[reference] = message;
         warn?.Invoke(message);
+    }
+
+    /// <summary>
+    /// Forgets what was computed for one image reference (a service forgets each upload once it is ranked).
+    /// </summary>
+    public void Forget(string reference)
+    {
+        lock (_lock)
+        {
+            _features.Remove(reference);
+            _problems.Remove(reference);
+        }
     }
 
     /// <summary>Forgets what was computed (batch scoring keeps memory bounded this way).</summary>

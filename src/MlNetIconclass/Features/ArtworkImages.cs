@@ -141,8 +141,21 @@ public static class ArtworkImages
         return resolved;
     }
 
-    /// <summary>Decodes an encoded image into opaque 8-bit BGRA, scaled down when it is huge.</summary>
-    public static (MLImage? Image, string? Problem) Decode(byte[] bytes)
+    /// <summary>
+    /// The most pixels <see cref="Decode"/> lets a codec decode by default: four times the decoded limit, for formats
+    /// that cannot be decoded at a smaller scale (a PNG is decoded whole, then scaled down).
+    /// </summary>
+    public const long DefaultMaxPixelsDecoded = 4L * MaxDecodedPixels;
+
+    /// <summary>
+    /// Decodes an encoded image into opaque 8-bit BGRA, scaled down when it is huge. The size is read from the header
+    /// first: an image the codec cannot decode within <paramref name="maxPixelsDecoded"/> pixels, at any scale it
+    /// supports, is refused before a pixel is decoded (a service keeps each upload's memory small with a low limit).
+    /// </summary>
+    public static (MLImage? Image, string? Problem) Decode(
+        byte[] bytes,
+        long maxPixelsDecoded = DefaultMaxPixelsDecoded
+    )
     {
         using var data = SKData.CreateCopy(bytes);
         using var codec = SKCodec.Create(data);
@@ -154,11 +167,17 @@ public static class ArtworkImages
         float scale = MathF.Min(1f, MathF.Sqrt(MaxDecodedPixels / ((float)size.Width * size.Height)));
         if (scale < 1f)
             size = codec.GetScaledDimensions(scale);
-        if ((long)size.Width * size.Height > 4L * MaxDecodedPixels)
+        // A codec rounds a scale to the few it supports (a JPEG in eighths): smaller ones until the limit is kept.
+        while ((long)size.Width * size.Height > maxPixelsDecoded && scale > 1f / 16)
+        {
+            scale *= 0.8f;
+            size = codec.GetScaledDimensions(scale);
+        }
+        if ((long)size.Width * size.Height > maxPixelsDecoded)
             return (
                 null,
-                $"is too large to decode ({codec.Info.Width} x {codec.Info.Height} pixels, and its format cannot be "
-                    + $"decoded at a smaller scale)"
+                $"is too large to decode ({codec.Info.Width} x {codec.Info.Height} pixels; at most "
+                    + $"{maxPixelsDecoded:N0} are decoded, and its format cannot be decoded at a smaller scale)"
             );
 
         using var decoded = new SKBitmap(
