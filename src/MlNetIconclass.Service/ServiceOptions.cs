@@ -22,6 +22,21 @@ public sealed record ServiceOptions
     /// <summary>The largest request body, an image included.</summary>
     public long MaxBodyBytes { get; init; } = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// The most pixels an uploaded image is decoded at, read from its header before decoding: 2048 x 2048 by default,
+    /// about 16 MB decoded (a JPEG photograph is decoded at a smaller scale; a larger PNG is refused).
+    /// </summary>
+    public long MaxImagePixels { get; init; } = 2048 * 2048;
+
+    /// <summary>How many uploaded images the service decodes at once; others wait their turn.</summary>
+    public int MaxConcurrentImageDecodes { get; init; } = 2;
+
+    /// <summary>The longest request target (path and query) answered; a longer one is 414.</summary>
+    public int MaxUrlLength { get; init; } = 8 * 1024;
+
+    /// <summary>The most bytes of request headers answered; more is 431.</summary>
+    public int MaxHeaderBytes { get; init; } = 32 * 1024;
+
     /// <summary>The most records one ranking batches together.</summary>
     public int MaxRankingBatch { get; init; } = 64;
 

@@ -4,11 +4,13 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.OpenApi;
 using MlNetIconclass.Collections;
-using MlNetIconclass.Features;
 using MlNetIconclass.Retrieval;
 using MlNetIconclass.Thesaurus;
+using SkiaSharp;
 
 namespace MlNetIconclass.Service;
 
@@ -33,6 +35,14 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
         project => new RankingQueue(project.Ranker, options.MaxRankingBatch, options.MaxBatchWait)
     );
 
+    private readonly ImageUploads _uploads = new(options);
+
+    /// <summary>One vocabulary, one size: every label some project can suggest.</summary>
+    private readonly int _vocabularySize = options
+        .Projects.SelectMany(project => project.Model.Thesaurus.LabelSpace)
+        .Distinct(StringComparer.Ordinal)
+        .Count();
+
     [GeneratedRegex("^[a-z]{2,3}$")]
     private static partial Regex LanguageCode();
 
@@ -40,8 +50,7 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
     {
         v1.MapGet("/", () => new ApiInfo(SuggestionService.Title, SuggestionService.Version))
             .WithTags("API information");
-        v1.MapGet("/vocabs", () => new VocabularyList([Vocabulary(thesaurus.LabelSpace.Count)]))
-            .WithTags("Vocabulary information");
+        v1.MapGet("/vocabs", () => new VocabularyList([Vocabulary()])).WithTags("Vocabulary information");
         v1.MapGet("/projects", () => new ProjectList(options.Projects.Select(Describe).ToArray()))
             .WithTags("Project administration");
         v1.MapGet("/projects/{project_id}", (string project_id) => Describe(Find(project_id)))
@@ -49,7 +58,8 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
             .ProducesProblem(StatusCodes.Status404NotFound);
         v1.MapPost("/projects/{project_id}/suggest", SuggestAsync)
             .WithTags("Automatic subject indexing")
-            .Accepts<IFormCollection>("application/x-www-form-urlencoded")
+            .AddOpenApiOperationTransformer(RequestBody(RequestBodies.UrlEncoded))
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
@@ -59,7 +69,8 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
                     SuggestBatchAsync(project_id, request, json, cancellation)
             )
             .WithTags("Automatic subject indexing")
-            .Accepts<DocumentBatch>("application/json")
+            .AddOpenApiOperationTransformer(RequestBody(RequestBodies.Json))
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
@@ -70,11 +81,29 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
                 "Multipart form data: title_LANG and description_LANG fields (title_nl, description_en, ...), an "
                     + "image file, and limit, threshold and language as in suggest. An extension of Annif's API."
             )
-            .Accepts<IFormCollection>("multipart/form-data")
+            .AddOpenApiOperationTransformer(RequestBody(RequestBodies.Multipart))
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
     }
+
+    /// <summary>
+    /// The request body's type in the OpenAPI document. Declared here rather than with <c>Accepts</c>, whose routing
+    /// would answer another type with a 415 that says nothing; the handlers refuse it with a problem naming the type.
+    /// </summary>
+    private static Func<OpenApiOperation, OpenApiOperationTransformerContext, CancellationToken, Task> RequestBody(
+        string contentType
+    ) =>
+        (operation, _, _) =>
+        {
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType> { [contentType] = new() },
+            };
+            return Task.CompletedTask;
+        };
 
     private async Task<Ok<SuggestionResultList>> SuggestAsync(
         string project_id,
@@ -83,7 +112,7 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
     )
     {
         var project = Find(project_id);
-        var form = await ReadFormAsync(request, cancellation);
+        var form = await RequestBodies.ReadFormAsync(request, RequestBodies.UrlEncoded, cancellation);
         string text = Text(form["text"].FirstOrDefault(), "text");
         var query = QueryOptions(key => form[key].FirstOrDefault());
         var record = new ArtworkRecord { Id = "text", Titles = [new LocalizedText(project.Language, text)] };
@@ -99,6 +128,7 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
     {
         var project = Find(project_id);
         var query = QueryOptions(key => request.Query[key].FirstOrDefault());
+        RequestBodies.Require(request, RequestBodies.Json);
         DocumentBatch? batch;
         try
         {
@@ -106,7 +136,13 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
         }
         catch (JsonException exception)
         {
-            throw new ClientError(400, "body", $"not a JSON object with documents ({exception.Message})");
+            // Where it went wrong, not the serializer's message, which names the service's own types.
+            throw new ClientError(
+                400,
+                "body",
+                $"not a JSON object with documents [{{\"text\": ...}}]: unexpected at {exception.Path ?? "$"} "
+                    + $"(line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1})"
+            );
         }
         var documents = batch?.Documents ?? throw new ClientError(400, "documents", "required");
         if (documents.Count > options.MaxBatchDocuments)
@@ -143,7 +179,7 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
     )
     {
         var project = Find(project_id);
-        var form = await ReadFormAsync(request, cancellation);
+        var form = await RequestBodies.ReadFormAsync(request, RequestBodies.Multipart, cancellation);
         var query = QueryOptions(key => form[key].FirstOrDefault());
         var record = new ArtworkRecord { Id = "artwork" };
         foreach (var (key, values) in form)
@@ -159,19 +195,44 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
                 if (!string.IsNullOrWhiteSpace(value))
                     target.Add(new LocalizedText(language, Text(value, key)));
         }
-        string? image = await SaveImageAsync(form.Files.GetFile("image"), cancellation);
+        var image = ImagePart(form, project);
+        if (record.Titles.Count == 0 && record.Descriptions.Count == 0 && image is null)
+            throw new ClientError(400, "title_LANG", "give a title, a description or an image");
+        if (image is null)
+            return await SuggestOneAsync(project, record, query, cancellation);
+        record.Image = await _uploads.SaveAsync(image, cancellation);
         try
         {
-            record.Image = image;
-            if (record.Titles.Count == 0 && record.Descriptions.Count == 0 && image is null)
-                throw new ClientError(400, "title_LANG", "give a title, a description or an image");
-            return await SuggestOneAsync(project, record, query, cancellation);
+            var answer = await SuggestOneAsync(project, record, query, cancellation);
+            // Checked on the upload already; a model that still could not use it says so rather than answer without.
+            if (project.Model.Images?.Problem(record) is { } problem)
+                throw new ClientError(400, "image", problem);
+            return answer;
         }
         finally
         {
-            if (image is not null)
-                File.Delete(image);
+            ImageUploads.Forget(record.Image, project);
         }
+    }
+
+    /// <summary>
+    /// The uploaded image, if any. An image the project would not use is refused rather than ignored: one sent as a
+    /// plain field (or as a file part with no file name, which form readers take for one), and any image sent to a
+    /// project whose model reads no images.
+    /// </summary>
+    private static IFormFile? ImagePart(IFormCollection form, ServedProject project)
+    {
+        var file = form.Files.GetFile("image");
+        if (file is null && form.ContainsKey("image"))
+            throw new ClientError(400, "image", "send the image as a file part, with a file name");
+        if (file is not null && !project.Model.ReadsImages)
+            throw new ClientError(
+                400,
+                "image",
+                $"project '{project.Id}' reads no images (its model was trained on text); send titles and "
+                    + "descriptions alone, or use a project trained with images"
+            );
+        return file;
     }
 
     private async Task<Ok<SuggestionResultList>> SuggestOneAsync(
@@ -199,31 +260,13 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
             $"Iconclass ({project.Model.Manifest.Encoder} dual encoder, {project.Language})",
             project.Language,
             new ProjectBackend($"mlnet-iconclass-{project.Model.Manifest.Encoder}".ToLowerInvariant()),
-            Vocabulary(project.Model.Thesaurus.LabelSpace.Count),
+            Vocabulary(),
             project.Language,
             true,
             project.Modified
         );
 
-    private Vocabulary Vocabulary(int size) => new(VocabularyId, thesaurus.Languages, size, true);
-
-    private static async Task<IFormCollection> ReadFormAsync(HttpRequest request, CancellationToken cancellation)
-    {
-        if (!request.HasFormContentType)
-            throw new ClientError(
-                400,
-                "body",
-                "send form data (application/x-www-form-urlencoded, or multipart/form-data)"
-            );
-        try
-        {
-            return await request.ReadFormAsync(cancellation);
-        }
-        catch (InvalidDataException exception)
-        {
-            throw new ClientError(413, "body", exception.Message);
-        }
-    }
+    private Vocabulary Vocabulary() => new(VocabularyId, thesaurus.Languages, _vocabularySize, true);
 
     private string Text(string? value, string field)
     {
@@ -268,26 +311,6 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
         return new SuggestOptions(limit, threshold, language);
     }
 
-    /// <summary>
-    /// Writes an uploaded image where the models may read it, if it decodes; an image that does not is the client's
-    /// mistake.
-    /// </summary>
-    private async Task<string?> SaveImageAsync(IFormFile? file, CancellationToken cancellation)
-    {
-        if (file is null || file.Length == 0)
-            return null;
-        using var buffer = new MemoryStream();
-        await file.CopyToAsync(buffer, cancellation);
-        var bytes = buffer.ToArray();
-        var (decoded, problem) = ArtworkImages.Decode(bytes);
-        decoded?.Dispose();
-        if (problem is not null)
-            throw new ClientError(400, "image", $"the upload {problem}");
-        string path = Path.Combine(options.UploadFolder, $"{Guid.NewGuid():N}{Path.GetExtension(file.FileName)}");
-        await File.WriteAllBytesAsync(path, bytes, cancellation);
-        return path;
-    }
-
     private IReadOnlyList<SuggestionResult> Results(
         ServedProject project,
         IReadOnlyList<ScoredCode> ranking,
@@ -320,11 +343,47 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
         return path.ToString();
     }
 
+    /// <summary>
+    /// Ranks a title for every project, and an uploaded image for those that read images, through the path requests
+    /// take: the first ranking loads the model's sessions, which takes seconds.
+    /// </summary>
+    public async Task WarmUpAsync()
+    {
+        foreach (var project in options.Projects)
+        {
+            var record = new ArtworkRecord
+            {
+                Id = "warm-up",
+                Titles = [new LocalizedText(project.Language, "warm-up")],
+            };
+            await _queues[project].RankAsync([record], 10, CancellationToken.None);
+            if (!project.Model.ReadsImages)
+                continue;
+            using var bitmap = new SKBitmap(64, 64);
+            bitmap.Erase(SKColors.Gray);
+            using var png = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+            using var stream = new MemoryStream(png.ToArray());
+            var image = await _uploads.SaveAsync(
+                new FormFile(stream, 0, stream.Length, "image", "warm-up.png"),
+                default
+            );
+            try
+            {
+                await _queues[project].RankAsync([new ArtworkRecord { Id = "warm-up", Image = image }], 10, default);
+            }
+            finally
+            {
+                ImageUploads.Forget(image, project);
+            }
+        }
+    }
+
     /// <summary>Ranks what is queued, then stops the queues.</summary>
     public async ValueTask DisposeAsync()
     {
         foreach (var queue in _queues.Values)
             await queue.DisposeAsync();
+        _uploads.Dispose();
     }
 
     private sealed record SuggestOptions(int Limit, double Threshold, string? Language);

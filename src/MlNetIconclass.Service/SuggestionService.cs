@@ -39,14 +39,26 @@ public static class SuggestionService
         var duplicate = options.Projects.GroupBy(p => p.Id).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
             throw new ArgumentException($"Two projects are named '{duplicate.Key}'.", nameof(options));
-        Directory.CreateDirectory(options.UploadFolder);
+        if (options.MaxImagePixels <= 0 || options.MaxConcurrentImageDecodes <= 0)
+            throw new ArgumentException("The image pixel limit and decodes at once must be positive.", nameof(options));
+        ImageUploads.PrepareFolder(options.UploadFolder);
 
         // Production: an internal error's body never carries a stack trace.
         var builder = WebApplication.CreateSlimBuilder(
             new WebApplicationOptions { EnvironmentName = Environments.Production, Args = [] }
         );
         builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
+            // Kestrel refuses what is over its own limits with an empty body; these are set above the service's, so
+            // that a long URL or large headers get a problem that says which limit (see RequestLimits).
+            kestrel.Limits.MaxRequestLineSize = Math.Max(kestrel.Limits.MaxRequestLineSize, 4 * options.MaxUrlLength);
+            kestrel.Limits.MaxRequestHeadersTotalSize = Math.Max(
+                kestrel.Limits.MaxRequestHeadersTotalSize,
+                4 * options.MaxHeaderBytes
+            );
+        });
         builder.Services.Configure<FormOptions>(form => form.MultipartBodyLengthLimit = options.MaxBodyBytes);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.ConfigureHttpJsonOptions(json =>
@@ -74,22 +86,20 @@ public static class SuggestionService
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        // Kestrel refuses a longer body as it streams in; a declared length over the limit is refused at once.
         app.Use(
             (context, next) =>
-                context.Request.ContentLength > options.MaxBodyBytes
-                    ? throw new ClientError(
-                        413,
-                        "body",
-                        $"{context.Request.ContentLength:N0} bytes; the limit is {options.MaxBodyBytes:N0}"
-                    )
-                    : next(context)
+            {
+                RequestLimits.Check(context, options);
+                return next(context);
+            }
         );
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapHealthChecks("/health");
 
         var api = new SuggestionApi(options, thesaurus);
+        // Before the server listens, so that /health says ready only when a request is answered in normal time.
+        api.WarmUpAsync().GetAwaiter().GetResult();
         // After the last request has finished: rank what is queued, then stop the queues.
         app.Lifetime.ApplicationStopped.Register(() => api.DisposeAsync().AsTask().GetAwaiter().GetResult());
         var json = app.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;

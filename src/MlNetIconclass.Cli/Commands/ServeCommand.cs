@@ -37,7 +37,8 @@ internal static class ServeCommand
                     if (portNumber is < 1 or > 65_535)
                         throw new UsageException($"--port: {portNumber} is not a port (1 to 65535).");
                     var thesaurus = IconclassThesaurus.LoadBundled();
-                    string uploads = Path.Combine(Path.GetTempPath(), $"iconclass-serve-{Environment.ProcessId}");
+                    // A new folder of the service's own (mode 0700), never one another user made under the name.
+                    string uploads = Directory.CreateTempSubdirectory("iconclass-serve-").FullName;
                     var projects = new List<ServedProject>();
                     try
                     {

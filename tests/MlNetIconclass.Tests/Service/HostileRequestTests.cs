@@ -1,0 +1,309 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using MlNetIconclass.Collections;
+using MlNetIconclass.Retrieval;
+using MlNetIconclass.Service;
+using MlNetIconclass.Tests.Training;
+using SkiaSharp;
+
+namespace MlNetIconclass.Tests.Service;
+
+/// <summary>
+/// The service under malformed requests and hostile uploads: a client's mistake is a 4xx problem naming the field,
+/// never a 500; an image is used or refused, never ignored; uploads are private and forgotten once ranked.
+/// </summary>
+public class HostileRequestTests
+{
+    private const string Title = "Gezicht op een suikerplantage";
+
+    private static async Task<JsonNode> ProblemOf(HttpResponseMessage response, int status, string field)
+    {
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.True(field == (string)problem["field"]!, (string?)problem["detail"]);
+        Assert.StartsWith($"{field}: ", (string)problem["detail"]!);
+        return problem;
+    }
+
+    private static byte[] Png(int width, int height, SKColor color)
+    {
+        using var bitmap = new SKBitmap(width, height);
+        bitmap.Erase(color);
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
+    }
+
+    /// <summary>An image part with the file name written as is, as a hostile client may.</summary>
+    private static ByteArrayContent Image(byte[] bytes, string fileName)
+    {
+        var content = new ByteArrayContent(bytes);
+        content.Headers.TryAddWithoutValidation(
+            "Content-Disposition",
+            $"form-data; name=\"image\"; filename=\"{fileName}\""
+        );
+        return content;
+    }
+
+    private static MultipartFormDataContent Artwork(HttpContent? image = null, bool withTitle = true)
+    {
+        var form = new MultipartFormDataContent();
+        if (withTitle)
+            form.Add(new StringContent(Title), "title_nl");
+        if (image is not null)
+            form.Add(image);
+        return form;
+    }
+
+    private static Task<ServiceHost> ImageHostAsync(Func<ServiceOptions, ServiceOptions>? adjust = null) =>
+        ServiceHost.StartAsync(TinyImageModel.Shared, adjust);
+
+    [Fact]
+    public async Task AMultipartBodyCutShortIs400()
+    {
+        await using var host = await ServiceHost.StartAsync();
+        const string boundary = "cut-here";
+        string whole =
+            $"--{boundary}\r\nContent-Disposition: form-data; name=\"title_nl\"\r\n\r\n{Title}\r\n--{boundary}--\r\n";
+        foreach (var body in new[] { whole[..(whole.Length / 2)], whole[..whole.IndexOf($"--{boundary}--")] })
+        {
+            var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+            content.Headers.ContentType = MediaTypeHeaderValue.Parse($"multipart/form-data; boundary={boundary}");
+            var response = await host.Client.PostAsync("/v1/projects/tiny/suggest-artwork", content);
+            await ProblemOf(response, 400, "body");
+        }
+    }
+
+    [Theory]
+    [InlineData("multipart/form-data")]
+    [InlineData("multipart/form-data; boundary=")]
+    public async Task AMultipartWithoutAUsableBoundaryIs400Not413(string contentType)
+    {
+        await using var host = await ServiceHost.StartAsync();
+        var content = new StringContent("--x\r\n");
+        content.Headers.Remove("Content-Type");
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        await ProblemOf(await host.Client.PostAsync("/v1/projects/tiny/suggest-artwork", content), 400, "body");
+
+        var longBoundary = new StringContent("--x\r\n");
+        longBoundary.Headers.ContentType = MediaTypeHeaderValue.Parse(
+            $"multipart/form-data; boundary={new string('b', 150)}"
+        );
+        await ProblemOf(await host.Client.PostAsync("/v1/projects/tiny/suggest-artwork", longBoundary), 400, "body");
+    }
+
+    [Fact]
+    public async Task ANulInFormTextIs400()
+    {
+        await using var host = await ServiceHost.StartAsync();
+        var content = new StringContent("text=Gezicht%00op", Encoding.ASCII, "application/x-www-form-urlencoded");
+        var problem = await ProblemOf(await host.Client.PostAsync("/v1/projects/tiny/suggest", content), 400, "body");
+        Assert.Contains("invalid characters", (string)problem["detail"]!);
+    }
+
+    [Fact]
+    public async Task ContentTypesAreRefusedWith415NamingWhatTheEndpointTakes()
+    {
+        await using var host = await ServiceHost.StartAsync();
+        var missing = new ByteArrayContent(Encoding.ASCII.GetBytes($"text={Title}"));
+        var problem = await ProblemOf(
+            await host.Client.PostAsync("/v1/projects/tiny/suggest", missing),
+            415,
+            "Content-Type"
+        );
+        Assert.Contains("application/x-www-form-urlencoded", (string)problem["detail"]!);
+
+        var multipart = new MultipartFormDataContent { { new StringContent(Title), "text" } };
+        problem = await ProblemOf(
+            await host.Client.PostAsync("/v1/projects/tiny/suggest", multipart),
+            415,
+            "Content-Type"
+        );
+        Assert.Contains("not multipart/form-data", (string)problem["detail"]!);
+
+        var form = new FormUrlEncodedContent([KeyValuePair.Create("title_nl", Title)]);
+        problem = await ProblemOf(
+            await host.Client.PostAsync("/v1/projects/tiny/suggest-artwork", form),
+            415,
+            "Content-Type"
+        );
+        Assert.Contains("multipart/form-data", (string)problem["detail"]!);
+
+        var text = new StringContent("{\"documents\": []}", Encoding.UTF8, "text/plain");
+        await ProblemOf(await host.Client.PostAsync("/v1/projects/tiny/suggest-batch", text), 415, "Content-Type");
+    }
+
+    [Fact]
+    public async Task JsonErrorsSayWhereAndNameNoInternalType()
+    {
+        await using var host = await ServiceHost.StartAsync();
+        foreach (var body in new[] { "{\"documents\": 5}", "[1, 2]", "{\"documents\": [{\"text\": 7}]}" })
+        {
+            var response = await host.Client.PostAsync(
+                "/v1/projects/tiny/suggest-batch",
+                new StringContent(body, Encoding.UTF8, "application/json")
+            );
+            var problem = await ProblemOf(response, 400, "body");
+            Assert.DoesNotContain("MlNetIconclass", (string)problem["detail"]!);
+            Assert.Contains("$", (string)problem["detail"]!);
+        }
+    }
+
+    [Fact]
+    public async Task TheVocabularyHasOneSizeEverywhere()
+    {
+        await using var host = await ServiceHost.StartAsync();
+        var vocabs = JsonNode.Parse(await host.Client.GetStringAsync("/v1/vocabs"))!["vocabs"]![0]!;
+        var project = JsonNode.Parse(await host.Client.GetStringAsync("/v1/projects/tiny"))!["vocab"]!;
+        Assert.Equal(TinyModels.Shared.Thesaurus.LabelSpace.Count, (int)vocabs["size"]!);
+        Assert.Equal((int)vocabs["size"]!, (int)project["size"]!);
+    }
+
+    [Fact]
+    public async Task AnImageATextOnlyProjectCannotUseIsRefused()
+    {
+        await using var host = await ServiceHost.StartAsync();
+        var response = await host.Client.PostAsync(
+            "/v1/projects/tiny/suggest-artwork",
+            Artwork(Image(Png(32, 32, SKColors.Red), "red.png"))
+        );
+        var problem = await ProblemOf(response, 400, "image");
+        Assert.Contains("reads no images", (string)problem["detail"]!);
+    }
+
+    [Fact]
+    public async Task AnImageSentAsAPlainFieldOrWithoutAFileNameIsRefused()
+    {
+        await using var host = await ImageHostAsync();
+        var plain = Artwork();
+        plain.Add(new StringContent("not a file"), "image");
+        await ProblemOf(await host.Client.PostAsync("/v1/projects/tiny/suggest-artwork", plain), 400, "image");
+
+        var noName = Artwork(Image(Png(32, 32, SKColors.Red), ""));
+        await ProblemOf(await host.Client.PostAsync("/v1/projects/tiny/suggest-artwork", noName), 400, "image");
+
+        var empty = Artwork(Image([], "empty.png"));
+        await ProblemOf(await host.Client.PostAsync("/v1/projects/tiny/suggest-artwork", empty), 400, "image");
+    }
+
+    [Fact]
+    public async Task AnImageOverThePixelLimitIsRefusedFromItsHeader()
+    {
+        await using var host = await ImageHostAsync(o => o with { MaxImagePixels = 100 * 100 });
+        var response = await host.Client.PostAsync(
+            "/v1/projects/tiny/suggest-artwork",
+            Artwork(Image(Png(400, 300, SKColors.Red), "big.png"))
+        );
+        var problem = await ProblemOf(response, 400, "image");
+        Assert.Contains("400 x 300 pixels", (string)problem["detail"]!);
+        Assert.Contains("10,000", (string)problem["detail"]!);
+    }
+
+    [Fact]
+    public async Task AnImageAloneIsRankedAndClientFileNamesNeverReachTheFileSystem()
+    {
+        await using var host = await ImageHostAsync();
+        var model = TinyImageModel.Shared;
+        int remembered = model.Images!.Remembered;
+        // A NUL in the file name makes the form reader drop the part: with nothing else to rank, that is a 400.
+        var nul = await host.Client.PostAsync(
+            "/v1/projects/tiny/suggest-artwork",
+            Artwork(Image(Png(48, 40, new SKColor(230, 30, 10)), "red\0.png"), withTitle: false)
+        );
+        await ProblemOf(nul, 400, "title_LANG");
+        foreach (string name in new[] { $"red.{new string('g', 280)}", "../../etc/passwd", "red.png" })
+        {
+            var response = await host.Client.PostAsync(
+                "/v1/projects/tiny/suggest-artwork",
+                Artwork(Image(Png(48, 40, new SKColor(230, 30, 10)), name), withTitle: false)
+            );
+            Assert.True(response.IsSuccessStatusCode, $"{name}: {await response.Content.ReadAsStringAsync()}");
+            var results = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["results"]!.AsArray();
+            Assert.NotEmpty(results);
+            var codes = results.Select(r => (string)r!["notation"]!).ToList();
+            Assert.Contains(TinyImageModel.Red, codes);
+        }
+        // Each upload was forgotten once ranked: its file, and the features the model computed from it.
+        Assert.Empty(Directory.GetFileSystemEntries(host.Options.UploadFolder));
+        Assert.Equal(remembered, model.Images.Remembered);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task UploadsAreReadableByTheServicesUserAlone()
+    {
+        var spy = new FileModeSpy();
+        await using var host = await ImageHostAsync(o =>
+            o with
+            {
+                Projects = [new ServedProject("tiny", TinyImageModel.Shared) { Ranker = spy }],
+            }
+        );
+        var response = await host.Client.PostAsync(
+            "/v1/projects/tiny/suggest-artwork",
+            Artwork(Image(Png(32, 32, SKColors.Blue), "blue.png"))
+        );
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        const UnixFileMode owner = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        Assert.Equal(owner | UnixFileMode.UserExecute, File.GetUnixFileMode(host.Options.UploadFolder));
+        Assert.Equal(owner, Assert.Single(spy.Modes));
+    }
+
+    /// <summary>Records the mode of each uploaded file it is asked to rank, while it exists.</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private sealed class FileModeSpy : ICodeRanker
+    {
+        public List<UnixFileMode> Modes { get; } = [];
+
+        public string Name => "spy";
+
+        public IReadOnlyList<ScoredCode> Rank(ArtworkRecord record, int count)
+        {
+            // The warm-up's own upload is counted too; the test's is the one with a title.
+            if (record.Image is { } image && record.Titles.Count > 0)
+                Modes.Add(File.GetUnixFileMode(image));
+            return [new ScoredCode("25K182", 1)];
+        }
+    }
+
+    [Fact]
+    public async Task EveryProjectIsWarmedUpBeforeTheServiceAnswers()
+    {
+        var counter = new CountingRanker();
+        await using var host = await ServiceHost.StartAsync(adjust: o =>
+            o with
+            {
+                Projects = [new ServedProject("tiny", TinyModels.Shared) { Ranker = counter }],
+            }
+        );
+        Assert.Equal(1, counter.Calls);
+    }
+
+    private sealed class CountingRanker : ICodeRanker
+    {
+        public int Calls { get; private set; }
+
+        public string Name => "counting";
+
+        public IReadOnlyList<ScoredCode> Rank(ArtworkRecord record, int count)
+        {
+            Calls++;
+            return [];
+        }
+    }
+
+    [Fact]
+    public async Task OverARealPortALongUrlAndLargeHeadersAreProblems()
+    {
+        await using var host = await ServiceHost.StartAsync(realPort: true);
+        var longUrl = await host.Client.GetAsync($"/v1/projects/{new string('p', 10_000)}");
+        await ProblemOf(longUrl, 414, "url");
+
+        using var large = new HttpRequestMessage(HttpMethod.Get, "/v1/projects");
+        for (int i = 0; i < 10; i++)
+            large.Headers.Add($"X-Padding-{i}", new string('h', 4_000));
+        await ProblemOf(await host.Client.SendAsync(large), 431, "headers");
+    }
+}
