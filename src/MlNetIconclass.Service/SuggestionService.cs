@@ -51,6 +51,7 @@ public static class SuggestionService
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
+            kestrel.ConfigureEndpointDefaults(listen => listen.Use(HalfClosedConnections.Middleware));
             // Kestrel refuses what is over its own limits with an empty body; these are set above the service's, so
             // that a long URL or large headers get a problem that says which limit (see RequestLimits).
             kestrel.Limits.MaxRequestLineSize = Math.Max(kestrel.Limits.MaxRequestLineSize, 4 * options.MaxUrlLength);
