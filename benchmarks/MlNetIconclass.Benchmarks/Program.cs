@@ -14,5 +14,7 @@ if (args is ["make-image-dump", ..])
     return await LargeImageDump.RunAsync(args);
 if (args is ["serve-load", ..])
     return await ServiceLoad.RunAsync(args);
+if (args is ["serve-uploads", ..])
+    return await ServiceUploads.RunAsync(args);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

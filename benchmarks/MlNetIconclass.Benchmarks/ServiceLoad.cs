@@ -98,7 +98,7 @@ internal static class ServiceLoad
     /// <summary>
     /// Every text once, by <paramref name="clients"/> callers taking the next text as they finish one.
     /// </summary>
-    private static async Task<(double PerSecond, double P50, double P99)> MeasureAsync(
+    internal static async Task<(double PerSecond, double P50, double P99)> MeasureAsync(
         IReadOnlyList<string> texts,
         int clients,
         Func<string, Task> call
@@ -131,7 +131,7 @@ internal static class ServiceLoad
         return (texts.Count / seconds, latencies[latencies.Length / 2], latencies[(int)(latencies.Length * 0.99)]);
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -8,7 +8,8 @@ namespace MlNetIconclass.Service;
 /// Batches concurrent requests into one ranking: the model ranks many records with one matrix product per index,
 /// which is most of its speed. A batch takes every request queued while the one before it ranked (so a lone request
 /// is ranked at once, and under load batches grow by themselves), waits at most <c>maxWait</c> more for others to
-/// join, and holds at most <c>maxBatch</c> records. One queue per model, so all requests share one model instance.
+/// join, and holds at most <c>maxBatch</c> records; its records without an image are ranked (and answered) before
+/// those with one. One queue per model, so all requests share one model instance.
 /// </summary>
 internal sealed class RankingQueue : IAsyncDisposable
 {
@@ -57,8 +58,13 @@ internal sealed class RankingQueue : IAsyncDisposable
                 batch.Add(queued);
             if (_maxWait > TimeSpan.Zero && batch.Count < _maxBatch)
                 await WaitForMoreAsync(batch);
-            if (batch.Count > 0)
-                Rank(batch);
+            // Records without an image first: their answers need not wait for images to be featurized.
+            var text = batch.Where(request => !HasImage(request)).ToList();
+            var images = batch.Where(HasImage).ToList();
+            if (text.Count > 0)
+                Rank(text);
+            if (images.Count > 0)
+                Rank(images);
         }
     }
 
@@ -80,6 +86,8 @@ internal sealed class RankingQueue : IAsyncDisposable
             // The wait is over: rank what has come.
         }
     }
+
+    private static bool HasImage(Request request) => request.Record.Image is not null;
 
     private void Rank(List<Request> batch)
     {

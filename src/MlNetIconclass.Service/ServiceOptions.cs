@@ -26,7 +26,9 @@ public sealed record ServiceOptions
     /// The most pixels an uploaded image is decoded at, read from its header before decoding: 2048 x 2048 by default,
     /// about 16 MB decoded (a JPEG photograph is decoded at a smaller scale; a larger PNG is refused).
     /// </summary>
-    public long MaxImagePixels { get; init; } = 2048 * 2048;
+    public long MaxImagePixels { get; init; } = DefaultMaxImagePixels;
+
+    public const long DefaultMaxImagePixels = 2048 * 2048;
 
     /// <summary>How many uploaded images the service decodes at once; others wait their turn.</summary>
     public int MaxConcurrentImageDecodes { get; init; } = 2;

@@ -344,36 +344,40 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
     }
 
     /// <summary>
-    /// Ranks a title for every project, and an uploaded image for those that read images, through the path requests
-    /// take: the first ranking loads the model's sessions, which takes seconds.
+    /// Ranks a title in each language a project's model was trained on, and an uploaded image for those that read
+    /// images, through the path requests take: a model's first ranking, and its first in a language (which builds that
+    /// language's index), take seconds.
     /// </summary>
     public async Task WarmUpAsync()
     {
         foreach (var project in options.Projects)
         {
-            var record = new ArtworkRecord
-            {
-                Id = "warm-up",
-                Titles = [new LocalizedText(project.Language, "warm-up")],
-            };
-            await _queues[project].RankAsync([record], 10, CancellationToken.None);
+            var titles = project
+                .Model.Manifest.Languages.Prepend(project.Language)
+                .Distinct()
+                .Select(language => new ArtworkRecord
+                {
+                    Id = "warm-up",
+                    Titles = [new LocalizedText(language, "warm-up")],
+                })
+                .ToArray();
+            await _queues[project].RankAsync(titles, 10, CancellationToken.None);
             if (!project.Model.ReadsImages)
                 continue;
             using var bitmap = new SKBitmap(64, 64);
             bitmap.Erase(SKColors.Gray);
             using var png = bitmap.Encode(SKEncodedImageFormat.Png, 100);
             using var stream = new MemoryStream(png.ToArray());
-            var image = await _uploads.SaveAsync(
-                new FormFile(stream, 0, stream.Length, "image", "warm-up.png"),
-                default
-            );
+            var upload = new FormFile(stream, 0, stream.Length, "image", "warm-up.png");
+            var record = titles[0];
+            record.Image = await _uploads.SaveAsync(upload, CancellationToken.None);
             try
             {
-                await _queues[project].RankAsync([new ArtworkRecord { Id = "warm-up", Image = image }], 10, default);
+                await _queues[project].RankAsync([record], 10, CancellationToken.None);
             }
             finally
             {
-                ImageUploads.Forget(image, project);
+                ImageUploads.Forget(record.Image, project);
             }
         }
     }

@@ -28,7 +28,19 @@ internal static class ServeCommand
         };
         var port = new Option<int>("--port") { Description = "The port to listen on", DefaultValueFactory = _ => 5000 };
 
-        var command = new Command("serve", "Serve models over an Annif-compatible REST API") { models, host, port };
+        var maxImagePixels = new Option<long>("--max-image-pixels")
+        {
+            Description = "The most pixels an uploaded image is decoded at, read from its header before decoding",
+            DefaultValueFactory = _ => ServiceOptions.DefaultMaxImagePixels,
+        };
+
+        var command = new Command("serve", "Serve models over an Annif-compatible REST API")
+        {
+            models,
+            host,
+            port,
+            maxImagePixels,
+        };
         command.SetAction(
             (result, cancellation) =>
                 CommandRunner.RunAsync(async () =>
@@ -36,6 +48,9 @@ internal static class ServeCommand
                     int portNumber = result.GetValue(port);
                     if (portNumber is < 1 or > 65_535)
                         throw new UsageException($"--port: {portNumber} is not a port (1 to 65535).");
+                    long pixels = result.GetValue(maxImagePixels);
+                    if (pixels <= 0)
+                        throw new UsageException($"--max-image-pixels: {pixels} is not a number of pixels.");
                     var thesaurus = IconclassThesaurus.LoadBundled();
                     // A new folder of the service's own (mode 0700), never one another user made under the name.
                     string uploads = Directory.CreateTempSubdirectory("iconclass-serve-").FullName;
@@ -63,6 +78,7 @@ internal static class ServeCommand
                             UploadFolder = uploads,
                             Host = result.GetRequiredValue(host),
                             Port = portNumber,
+                            MaxImagePixels = pixels,
                         };
                         await using var app = SuggestionService.Create(options, thesaurus);
                         try
