@@ -13,16 +13,11 @@ namespace MlNetIconclass.Tests.Training;
 /// </summary>
 public class WarmStartTests
 {
-    /// <summary>A tiny model trained on the tiny records, saved once for the tests that start from it.</summary>
+    /// <summary>The shared tiny model, saved once for the tests that start from it.</summary>
     private static readonly Lazy<string> StartModelPath = new(() =>
     {
         string path = Path.Combine(Path.GetTempPath(), $"mlneticonclass-start-{Guid.NewGuid():N}.iconclass");
-        using var model = IconclassTrainer.Fit(
-            BundledThesaurus.Instance,
-            TinyModels.TrainRecordsAsync().GetAwaiter().GetResult(),
-            TinyModels.Options()
-        );
-        model.Save(path);
+        TinyModels.Shared.Save(path);
         return path;
     });
 
