@@ -83,10 +83,7 @@ internal static class ScoreCommand
                 {
                     var options = new ScoringOptions
                     {
-                        Top =
-                            result.GetValue(top) > 0
-                                ? result.GetValue(top)
-                                : throw new UsageException("--top must be positive."),
+                        Top = result.GetValue(top),
                         Language = result.GetValue(language),
                         Shard = result.GetValue(shard) is { } text ? ShardSpec.Parse(text) : ShardSpec.Whole,
                         Resume = result.GetValue(resume),

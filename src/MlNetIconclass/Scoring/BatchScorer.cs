@@ -8,8 +8,18 @@ namespace MlNetIconclass.Scoring;
 
 public sealed record ScoringOptions
 {
-    /// <summary>Codes kept per record.</summary>
-    public int Top { get; init; } = 20;
+    private readonly int _top = 20;
+
+    /// <summary>Codes kept per record, at least one; refused here, where it is set, rather than on every row.</summary>
+    public int Top
+    {
+        get => _top;
+        init =>
+            _top =
+                value > 0
+                    ? value
+                    : throw new ArgumentException($"--top: keep at least one code per record, not {value}.");
+    }
 
     /// <summary>Language of the definitions written; null takes each record's query language.</summary>
     public string? Language { get; init; }

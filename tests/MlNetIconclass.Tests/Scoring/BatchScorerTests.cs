@@ -183,6 +183,15 @@ public class BatchScorerTests
     [InlineData("1-4")]
     public void MalformedShardsAreRefused(string text) => Assert.Throws<FormatException>(() => ShardSpec.Parse(text));
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-3)]
+    public void ATopBelowOneIsRefusedWhereTheOptionsAreMade(int top)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new ScoringOptions { Top = top });
+        Assert.Equal($"--top: keep at least one code per record, not {top}.", error.Message);
+    }
+
     internal sealed class SynchronousProgress(Action<ScoringProgress> report) : IProgress<ScoringProgress>
     {
         public void Report(ScoringProgress value) => report(value);
