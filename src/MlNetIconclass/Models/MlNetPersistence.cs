@@ -52,9 +52,7 @@ internal static class MlNetPersistence
         };
         if (!(bool)Invoke(context, "TryLoadBinaryStream", ModelStream, readModel)! || bytes is null)
             throw new InvalidDataException($"The ML.NET model has no {ModelStream} for its Iconclass transformer.");
-        var thesaurus = Registered.TryGetValue(environment.ComponentCatalog, out var registered)
-            ? registered
-            : BundledThesaurus.Value;
+        var thesaurus = ThesaurusFor(environment.ComponentCatalog);
         var model = ModelFile.Load(
             new MemoryStream(bytes),
             "the Iconclass model inside the ML.NET model",
@@ -64,16 +62,22 @@ internal static class MlNetPersistence
         return new IconclassTransformer(model, top);
     }
 
+    /// <summary>The thesaurus the catalog's loaded models rank against: the one registered, else the bundled one.</summary>
+    public static IconclassThesaurus ThesaurusFor(ComponentCatalog catalog) =>
+        Registered.TryGetValue(catalog, out var registered) ? registered : BundledThesaurus.Value;
+
     /// <summary>
     /// Adds the transformer's loader to the catalog (once per catalog), with the thesaurus the loaded models rank
-    /// against (by default the bundled one).
+    /// against. A registration without one (as <c>mlContext.Iconclass()</c> makes) keeps a thesaurus registered
+    /// before it, and otherwise means the bundled one.
     /// </summary>
     public static void Register(ComponentCatalog catalog, IconclassThesaurus? thesaurus)
     {
         lock (Registered)
         {
             bool known = Registered.TryGetValue(catalog, out _);
-            Registered.AddOrUpdate(catalog, thesaurus ?? BundledThesaurus.Value);
+            if (thesaurus is not null || !known)
+                Registered.AddOrUpdate(catalog, thesaurus ?? BundledThesaurus.Value);
             if (known)
                 return;
         }

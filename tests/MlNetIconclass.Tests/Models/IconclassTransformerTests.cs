@@ -55,6 +55,21 @@ public class IconclassTransformerTests
     }
 
     [Fact]
+    public void ACustomThesaurusRegisteredBeforeIconclassIsKept()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var custom = BundledThesaurus.Instance.WithCollectionLabels(["25F23(LION)"]);
+        mlContext.ComponentCatalog.RegisterIconclass(custom);
+        mlContext.Iconclass();
+        Assert.Same(custom, MlNetPersistence.ThesaurusFor(mlContext.ComponentCatalog));
+
+        // A thesaurus registered later does replace it.
+        var other = BundledThesaurus.Instance.WithCollectionLabels(["25F23(DOG)"]);
+        mlContext.ComponentCatalog.RegisterIconclass(other);
+        Assert.Same(other, MlNetPersistence.ThesaurusFor(mlContext.ComponentCatalog));
+    }
+
+    [Fact]
     public void ColumnsAreCheckedWithMlNetSchemaErrors()
     {
         var mlContext = new MLContext(seed: 1);
