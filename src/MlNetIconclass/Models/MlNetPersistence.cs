@@ -62,7 +62,7 @@ internal static class MlNetPersistence
         return new IconclassTransformer(model, top);
     }
 
-    /// <summary>The thesaurus the catalog's loaded models rank against: the one registered, else the bundled one.</summary>
+    /// <summary>The thesaurus the catalog's loaded models rank against: the one registered, else the bundled.</summary>
     public static IconclassThesaurus ThesaurusFor(ComponentCatalog catalog) =>
         Registered.TryGetValue(catalog, out var registered) ? registered : BundledThesaurus.Value;
 
