@@ -100,9 +100,6 @@ internal static class OnnxGraphs
         return Tensor(name, DataType.Float16, MemoryMarshal.AsBytes(halves.AsSpan()), dimensions);
     }
 
-    public static TensorProto Longs(string name, ReadOnlySpan<long> values, params long[] dimensions) =>
-        Tensor(name, DataType.Int64, MemoryMarshal.AsBytes(values), dimensions);
-
     private static TensorProto Tensor(string name, DataType type, ReadOnlySpan<byte> raw, long[] dimensions)
     {
         var tensor = new TensorProto

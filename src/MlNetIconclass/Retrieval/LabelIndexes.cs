@@ -21,8 +21,6 @@ internal sealed class LabelIndexes(
 
     public IconclassThesaurus Thesaurus => thesaurus;
 
-    public ITextEmbedder Embedder => embedder;
-
     public Bm25LabelRanker Bm25 { get; } = new(thesaurus);
 
     /// <summary>The label space by position: the rows of the dense indexes and the documents of BM25.</summary>

@@ -51,8 +51,6 @@ public sealed partial record Notation
         }
     }
 
-    public bool IsPlaceholder => Base.Contains(PlaceholderBracket, StringComparison.Ordinal);
-
     /// <summary>
     /// The base with its last bracketed name replaced by <c>(...)</c>: the form that stands for any name.
     /// </summary>
