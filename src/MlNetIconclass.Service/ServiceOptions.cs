@@ -26,12 +26,30 @@ public sealed record ServiceOptions
     /// The most pixels an uploaded image is decoded at, read from its header before decoding: 2048 x 2048 by default,
     /// about 16 MB decoded (a JPEG photograph is decoded at a smaller scale; a larger PNG is refused).
     /// </summary>
-    public long MaxImagePixels { get; init; } = DefaultMaxImagePixels;
+    public long MaxImagePixels
+    {
+        get => _maxImagePixels;
+        init =>
+            _maxImagePixels =
+                value > 0
+                    ? value
+                    : throw new ArgumentException($"--max-image-pixels: {value} is not a number of pixels.");
+    }
+
+    private readonly long _maxImagePixels = DefaultMaxImagePixels;
 
     public const long DefaultMaxImagePixels = 2048 * 2048;
 
     /// <summary>How many uploaded images the service decodes at once; others wait their turn.</summary>
-    public int MaxConcurrentImageDecodes { get; init; } = 2;
+    public int MaxConcurrentImageDecodes
+    {
+        get => _maxConcurrentImageDecodes;
+        init =>
+            _maxConcurrentImageDecodes =
+                value > 0 ? value : throw new ArgumentException($"Decoding {value} images at once decodes none.");
+    }
+
+    private readonly int _maxConcurrentImageDecodes = 2;
 
     /// <summary>The longest request target (path and query) answered; a longer one is 414.</summary>
     public int MaxUrlLength { get; init; } = 8 * 1024;

@@ -48,15 +48,21 @@ internal static class ServeCommand
                     int portNumber = result.GetValue(port);
                     if (portNumber is < 1 or > 65_535)
                         throw new UsageException($"--port: {portNumber} is not a port (1 to 65535).");
-                    long pixels = result.GetValue(maxImagePixels);
-                    if (pixels <= 0)
-                        throw new UsageException($"--max-image-pixels: {pixels} is not a number of pixels.");
                     var thesaurus = IconclassThesaurus.LoadBundled();
                     // A new folder of the service's own (mode 0700), never one another user made under the name.
                     string uploads = Directory.CreateTempSubdirectory("iconclass-serve-").FullName;
                     var projects = new List<ServedProject>();
                     try
                     {
+                        // Made before the models load, so that a bad limit is refused at once; the list fills below.
+                        var options = new ServiceOptions
+                        {
+                            Projects = projects,
+                            UploadFolder = uploads,
+                            Host = result.GetRequiredValue(host),
+                            Port = portNumber,
+                            MaxImagePixels = result.GetValue(maxImagePixels),
+                        };
                         foreach (var (id, path) in ProjectModels(result.GetValue(models)))
                         {
                             // Uploaded images are the only files a request can make a model read.
@@ -72,14 +78,6 @@ internal static class ServeCommand
                             );
                             projects.Add(new ServedProject(id, model, File.GetLastWriteTimeUtc(path)));
                         }
-                        var options = new ServiceOptions
-                        {
-                            Projects = projects,
-                            UploadFolder = uploads,
-                            Host = result.GetRequiredValue(host),
-                            Port = portNumber,
-                            MaxImagePixels = pixels,
-                        };
                         await using var app = SuggestionService.Create(options, thesaurus);
                         try
                         {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using MlNetIconclass.Cli;
 using MlNetIconclass.Tests.Cli;
@@ -12,13 +11,6 @@ namespace MlNetIconclass.Tests.Service;
 [Trait("Category", "Slow")]
 public class ServeCommandTests
 {
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>
     /// Waits for the line that says the service listens; the lines before it are in the failure's message.
     /// </summary>
@@ -43,7 +35,7 @@ public class ServeCommandTests
         using var folder = new TempFolder();
         string model = folder.File("tiny.iconclass");
         TinyModels.Shared.Save(model);
-        int port = FreePort();
+        int port = ServiceHost.FreePort();
         using var serve = IconclassCli.Start(
             AppContext.BaseDirectory,
             "serve",
@@ -88,7 +80,13 @@ public class ServeCommandTests
     {
         using var folder = new TempFolder();
         string broken = folder.Write("broken.iconclass", "not a zip");
-        var (exitCode, _, error) = IconclassCli.Run("serve", "--model", broken, "--port", FreePort().ToString());
+        var (exitCode, _, error) = IconclassCli.Run(
+            "serve",
+            "--model",
+            broken,
+            "--port",
+            ServiceHost.FreePort().ToString()
+        );
         Assert.Equal(ExitCodes.BadInput, exitCode);
         Assert.Contains("is not a usable MlNetIconclass model", error);
     }
