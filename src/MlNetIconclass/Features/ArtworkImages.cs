@@ -197,10 +197,11 @@ public static class ArtworkImages
             new SKImageInfo(target.Width, target.Height, SKColorType.Bgra8888, SKAlphaType.Opaque)
         );
         using (var canvas = new SKCanvas(opaque))
-        using (var paint = new SKPaint { FilterQuality = SKFilterQuality.Medium })
+        using (var image = SKImage.FromBitmap(decoded))
         {
             canvas.Clear(SKColors.White);
-            canvas.DrawBitmap(decoded, new SKRect(0, 0, target.Width, target.Height), paint);
+            var bilinearWithMipmaps = new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear);
+            canvas.DrawImage(image, new SKRect(0, 0, target.Width, target.Height), bilinearWithMipmaps);
         }
         return (
             MLImage.CreateFromPixels(target.Width, target.Height, MLPixelFormat.Bgra32, opaque.GetPixelSpan()),

@@ -12,7 +12,8 @@ namespace MlNetIconclass.Models;
 /// <c>Load</c>). ML.NET keeps what a component needs for this internal to its own assemblies: the members of
 /// <see cref="ModelSaveContext"/> and <c>ModelLoadContext</c>, <c>VersionInfo</c>, and the <c>LoadableClass</c>
 /// registration (dotnet/machinelearning#4911: a third-party transformer cannot be saved). This adapter reaches those
-/// few members by reflection, checked against ML.NET 5.0.1 by the tests; should a later ML.NET move them, saving
+/// few members by reflection, each constructor found by its parameter types, checked against
+/// ML.NET 6.0.0 by the tests (the package allows ML.NET 6.x alone); should a later ML.NET move them, saving
 /// and loading fail with a <see cref="NotSupportedException"/> that says so, and nothing else is affected. The
 /// transformer's entry holds the number of codes per row and the whole model file as one binary stream.
 /// </summary>
@@ -100,8 +101,16 @@ internal static class MlNetPersistence
         var info =
             typeof(ComponentCatalog)
                 .GetNestedType("LoadableClassInfo", BindingFlags.NonPublic)
-                ?.GetConstructors(BindingFlags.NonPublic | BindingFlags.Instance)
-                .SingleOrDefault(c => c.GetParameters().Length == 5)
+                ?.GetConstructor(
+                    BindingFlags.NonPublic | BindingFlags.Instance,
+                    [
+                        Type("Microsoft.ML.LoadableClassAttributeBase"),
+                        typeof(MethodInfo),
+                        typeof(ConstructorInfo),
+                        typeof(MethodInfo),
+                        typeof(bool),
+                    ]
+                )
                 ?.Invoke([attribute, null, null, create, true])
             ?? throw Unsupported("LoadableClassInfo");
         Invoke(catalog, "AddClass", info, new[] { LoaderSignature }, false);
@@ -109,8 +118,18 @@ internal static class MlNetPersistence
 
     private static object VersionInfo() =>
         Type("Microsoft.ML.VersionInfo")
-            .GetConstructors(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)
-            .SingleOrDefault(c => c.GetParameters().Length == 7)
+            .GetConstructor(
+                BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance,
+                [
+                    typeof(string),
+                    typeof(uint),
+                    typeof(uint),
+                    typeof(uint),
+                    typeof(string),
+                    typeof(string),
+                    typeof(string),
+                ]
+            )
             ?.Invoke([
                 ModelSignature,
                 Version,
@@ -158,7 +177,7 @@ internal static class MlNetPersistence
 
     private static NotSupportedException Unsupported(string member) =>
         new(
-            $"This ML.NET version has no {member} as ML.NET 5.0.1 has: an ML.NET model holding an Iconclass "
+            $"This ML.NET version has no {member} as ML.NET 6.0.0 has: an ML.NET model holding an Iconclass "
                 + $"transformer cannot be "
                 + "saved or loaded with it. Save the transformer with IconclassTransformer.Save(path) instead."
         );

@@ -172,7 +172,7 @@ internal sealed class ChartCanvas : IDisposable
 
     public SKRect Plot { get; }
 
-    private static readonly SKPaint Measurer = new() { Typeface = Typeface, TextSize = 13 };
+    private static readonly SKFont Measurer = new(Typeface, 13);
 
     public static float TextWidth(string text)
     {

@@ -39,7 +39,10 @@ public class ImageFeaturizerTests
             );
         using (var original = SKBitmap.Decode(Saint("Q9026835")))
         using (
-            var half = original.Resize(new SKImageInfo(original.Width / 2, original.Height / 2), SKFilterQuality.Medium)
+            var half = original.Resize(
+                new SKImageInfo(original.Width / 2, original.Height / 2),
+                new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear)
+            )
         )
         using (var encoded = half.Encode(SKEncodedImageFormat.Jpeg, 80))
             File.WriteAllBytes(folder.File("half.jpg"), encoded.ToArray());
