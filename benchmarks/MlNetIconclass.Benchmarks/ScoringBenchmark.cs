@@ -108,13 +108,7 @@ public class ScoringBenchmark
     private float[] EncodeQueries()
     {
         var vectors = _model.LinearFusion.Components.Queries.Text.Embed(_texts);
-        if (_model.Images is { } images)
-        {
-            var loaded = _records.Select(r => ArtworkImages.Load(r.Id, r.Image!, null)).ToArray();
-            GC.KeepAlive(images.Featurizer.Featurize(loaded));
-            foreach (var image in loaded)
-                image.Image?.Dispose();
-        }
+        _model.ReadImages(new ImageAccess())?.Prepare(_records);
         return vectors;
     }
 
@@ -122,7 +116,7 @@ public class ScoringBenchmark
     public long Score()
     {
         string output = Path.Combine(_folder, "scored.parquet");
-        var summary = new BatchScorer(_model, _thesaurus, _model.Images)
+        var summary = new BatchScorer(_model, _thesaurus)
             .ScoreAsync(ScoringInput.Parquet(_dump), output, new ScoringOptions())
             .GetAwaiter()
             .GetResult();

@@ -35,7 +35,6 @@ internal static class ServiceLoad
         var options = new ServiceOptions
         {
             Projects = [new ServedProject("bench", model)],
-            UploadFolder = Path.Combine(Path.GetTempPath(), $"iconclass-serve-load-{Environment.ProcessId}"),
             Host = "127.0.0.1",
             Port = port,
         };

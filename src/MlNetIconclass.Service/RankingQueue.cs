@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using MlNetIconclass.Collections;
-using MlNetIconclass.Retrieval;
+using MlNetIconclass.Features;
+using MlNetIconclass.Models;
 
 namespace MlNetIconclass.Service;
 
@@ -9,11 +10,13 @@ namespace MlNetIconclass.Service;
 /// which is most of its speed. A batch takes every request queued while the one before it ranked (so a lone request
 /// is ranked at once, and under load batches grow by themselves), waits at most <c>maxWait</c> more for others to
 /// join, and holds at most <c>maxBatch</c> records; its records without an image are ranked (and answered) before
-/// those with one. One queue per model, so all requests share one model instance.
+/// those with one. One queue per model, so all requests share one model instance. Uploaded images travel with their
+/// requests, in memory, and go with the answer: nothing of a request is kept.
 /// </summary>
 internal sealed class RankingQueue : IAsyncDisposable
 {
-    private readonly ICodeRanker _ranker;
+    private readonly IArtworkRanker _ranker;
+    private readonly long _maxImagePixels;
     private readonly int _maxBatch;
     private readonly TimeSpan _maxWait;
     private readonly Channel<Request> _requests = Channel.CreateUnbounded<Request>(
@@ -21,26 +24,32 @@ internal sealed class RankingQueue : IAsyncDisposable
     );
     private readonly Task _loop;
 
-    public RankingQueue(ICodeRanker ranker, int maxBatch, TimeSpan maxWait)
+    public RankingQueue(IArtworkRanker ranker, int maxBatch, TimeSpan maxWait, long maxImagePixels)
     {
         _ranker = ranker;
+        _maxImagePixels = maxImagePixels;
         _maxBatch = maxBatch;
         _maxWait = maxWait;
         _loop = Task.Run(RunAsync);
     }
 
-    /// <summary>The ranking of each record, best first, at most <paramref name="count"/> codes each.</summary>
-    public async Task<IReadOnlyList<IReadOnlyList<ScoredCode>>> RankAsync(
+    /// <summary>
+    /// The ranking of each record, best first, at most <paramref name="count"/> codes each, with its problems; a
+    /// record's image reference is looked up in <paramref name="uploads"/> (never a file).
+    /// </summary>
+    public async Task<IReadOnlyList<RankedArtwork>> RankAsync(
         IReadOnlyList<ArtworkRecord> records,
         int count,
-        CancellationToken cancellation
+        CancellationToken cancellation,
+        IReadOnlyDictionary<string, byte[]>? uploads = null
     )
     {
         var pending = records
             .Select(record => new Request(
                 record,
                 count,
-                new TaskCompletionSource<IReadOnlyList<ScoredCode>>(TaskCreationOptions.RunContinuationsAsynchronously)
+                record.Image is { } image && uploads?.GetValueOrDefault(image) is { } bytes ? bytes : null,
+                new TaskCompletionSource<RankedArtwork>(TaskCreationOptions.RunContinuationsAsynchronously)
             ))
             .ToArray();
         foreach (var request in pending)
@@ -93,9 +102,20 @@ internal sealed class RankingQueue : IAsyncDisposable
     {
         try
         {
-            var rankings = _ranker.RankBatch(batch.Select(r => r.Record).ToArray(), batch.Max(r => r.Count));
+            // The batch's uploads, by their upload: references (a URI scheme no file is read for).
+            var images = new ImageAccess
+            {
+                InMemory = batch
+                    .Where(r => r.Upload is not null)
+                    .ToDictionary(r => r.Record.Image!, r => r.Upload!, StringComparer.Ordinal),
+                MaxPixels = _maxImagePixels,
+            };
+            var ranked = _ranker.Rank(
+                batch.Select(r => r.Record).ToArray(),
+                new RankingOptions { Count = batch.Max(r => r.Count), Images = images }
+            );
             for (int i = 0; i < batch.Count; i++)
-                batch[i].Result.TrySetResult(rankings[i].Take(batch[i].Count).ToArray());
+                batch[i].Result.TrySetResult(ranked[i] with { Codes = ranked[i].Codes.Take(batch[i].Count).ToArray() });
         }
         catch (Exception exception)
         {
@@ -114,6 +134,7 @@ internal sealed class RankingQueue : IAsyncDisposable
     private sealed record Request(
         ArtworkRecord Record,
         int Count,
-        TaskCompletionSource<IReadOnlyList<ScoredCode>> Result
+        byte[]? Upload,
+        TaskCompletionSource<RankedArtwork> Result
     );
 }

@@ -1,5 +1,4 @@
 using MlNetIconclass.Models;
-using MlNetIconclass.Retrieval;
 
 namespace MlNetIconclass.Service;
 
@@ -36,5 +35,5 @@ public sealed class ServedProject
     public double ScoreScale { get; }
 
     /// <summary>What ranks the project's requests: the model (a test puts a failing ranker here).</summary>
-    internal ICodeRanker Ranker { get; init; }
+    internal IArtworkRanker Ranker { get; init; }
 }

@@ -6,9 +6,6 @@ public sealed record ServiceOptions
     /// <summary>The models served, one project each.</summary>
     public required IReadOnlyList<ServedProject> Projects { get; init; }
 
-    /// <summary>Where <c>suggest-artwork</c> keeps an uploaded image while it is ranked.</summary>
-    public required string UploadFolder { get; init; }
-
     public string Host { get; init; } = "localhost";
 
     public int Port { get; init; } = 5000;

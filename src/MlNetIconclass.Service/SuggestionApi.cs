@@ -32,7 +32,12 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
 
     private readonly Dictionary<ServedProject, RankingQueue> _queues = options.Projects.ToDictionary(
         project => project,
-        project => new RankingQueue(project.Ranker, options.MaxRankingBatch, options.MaxBatchWait)
+        project => new RankingQueue(
+            project.Ranker,
+            options.MaxRankingBatch,
+            options.MaxBatchWait,
+            options.MaxImagePixels
+        )
     );
 
     private readonly ImageUploads _uploads = new(options);
@@ -166,7 +171,7 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
             documents
                 .Select(
                     (document, i) =>
-                        new BatchSuggestionResult(Results(project, rankings[i], query), document!.DocumentId)
+                        new BatchSuggestionResult(Results(project, rankings[i].Codes, query), document!.DocumentId)
                 )
                 .ToArray()
         );
@@ -200,19 +205,15 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
             throw new ClientError(400, "title_LANG", "give a title, a description or an image");
         if (image is null)
             return await SuggestOneAsync(project, record, query, cancellation);
-        record.Image = await _uploads.SaveAsync(image, cancellation);
-        try
-        {
-            var answer = await SuggestOneAsync(project, record, query, cancellation);
-            // Checked on the upload already; a model that still could not use it says so rather than answer without.
-            if (project.Model.Images?.Problem(record) is { } problem)
-                throw new ClientError(400, "image", problem);
-            return answer;
-        }
-        finally
-        {
-            ImageUploads.Forget(record.Image, project);
-        }
+        var (reference, bytes) = await _uploads.ReadAsync(image, cancellation);
+        record.Image = reference;
+        return await SuggestOneAsync(
+            project,
+            record,
+            query,
+            cancellation,
+            new Dictionary<string, byte[]> { [reference] = bytes }
+        );
     }
 
     /// <summary>
@@ -239,11 +240,15 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
         ServedProject project,
         ArtworkRecord record,
         SuggestOptions query,
-        CancellationToken cancellation
+        CancellationToken cancellation,
+        IReadOnlyDictionary<string, byte[]>? uploads = null
     )
     {
-        var ranking = (await _queues[project].RankAsync([record], query.Limit, cancellation))[0];
-        return TypedResults.Ok(new SuggestionResultList(Results(project, ranking, query)));
+        var ranked = (await _queues[project].RankAsync([record], query.Limit, cancellation, uploads))[0];
+        // Checked on the upload already; a model that still could not use it says so rather than answer without.
+        if (ranked.Problems.FirstOrDefault(problem => problem.Field == "image") is { } imageProblem)
+            throw new ClientError(400, "image", imageProblem.Message);
+        return TypedResults.Ok(new SuggestionResultList(Results(project, ranked.Codes, query)));
     }
 
     private ServedProject Find(string id) =>
@@ -370,15 +375,15 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
             using var stream = new MemoryStream(png.ToArray());
             var upload = new FormFile(stream, 0, stream.Length, "image", "warm-up.png");
             var record = titles[0];
-            record.Image = await _uploads.SaveAsync(upload, CancellationToken.None);
-            try
-            {
-                await _queues[project].RankAsync([record], 10, CancellationToken.None);
-            }
-            finally
-            {
-                ImageUploads.Forget(record.Image, project);
-            }
+            var (reference, bytes) = await _uploads.ReadAsync(upload, CancellationToken.None);
+            record.Image = reference;
+            await _queues[project]
+                .RankAsync(
+                    [record],
+                    10,
+                    CancellationToken.None,
+                    new Dictionary<string, byte[]> { [reference] = bytes }
+                );
         }
     }
 

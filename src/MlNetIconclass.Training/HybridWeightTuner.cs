@@ -1,5 +1,6 @@
 using MlNetIconclass.Collections;
 using MlNetIconclass.Evaluation;
+using MlNetIconclass.Features;
 using MlNetIconclass.Retrieval;
 
 namespace MlNetIconclass.Training;
@@ -18,33 +19,25 @@ internal static class HybridWeightTuner
     private static readonly float[] PriorGrid = [0, 0.05f, 0.1f, 0.25f];
     private static readonly float[] PrototypeGrid = [0, 0.5f, 1];
 
-    /// <summary>
-    /// The best of several rankers (differing in their neighbour count, say), each with its best weights.
-    /// <paramref name="protocolLabel"/> gives the protocol's label a label counts as (null for none); it is null
-    /// itself when the label space is the protocol's.
-    /// </summary>
+    /// <summary>The best of several rankers (differing in their neighbour count, say), each with its best weights.</summary>
     public static (HybridRanker Ranker, double Objective) TuneAll(
         IEnumerable<HybridRanker> rankers,
         IReadOnlyList<(ArtworkRecord Record, IReadOnlyList<string> Gold)> validation,
-        bool useMemory,
-        Func<string, string?>? protocolLabel = null,
-        CancellationToken cancellation = default
+        ValidationContext context
     ) =>
         rankers
-            .Select(ranker => (ranker, tuned: Tune(ranker, validation, useMemory, protocolLabel, cancellation)))
+            .Select(ranker => (ranker, tuned: Tune(ranker, validation, context)))
             .Select(pair => (pair.ranker.WithWeights(pair.tuned.Weights), pair.tuned.Objective))
             .MaxBy(pair => pair.Objective);
 
     /// <summary>
-    /// Memory, prior and prototypes stay off when <paramref name="useMemory"/> is false (a zero-shot model has no
-    /// training records).
+    /// Memory, prior and prototypes stay off when the context uses no memory (a zero-shot model has no training
+    /// records).
     /// </summary>
     public static (HybridWeights Weights, double Objective) Tune(
         HybridRanker ranker,
         IReadOnlyList<(ArtworkRecord Record, IReadOnlyList<string> Gold)> validation,
-        bool useMemory,
-        Func<string, string?>? protocolLabel = null,
-        CancellationToken cancellation = default
+        ValidationContext context
     )
     {
         // Scored in batches, as the model ranks: one matrix product per dense index for many records.
@@ -52,15 +45,15 @@ internal static class HybridWeightTuner
             .Chunk(256)
             .SelectMany(batch =>
                 ranker
-                    .Components.ScoreBatch(batch.Select(v => v.Record).ToArray())
-                    .Zip(batch, (scores, v) => new CandidateMatrix(scores, v.Gold, protocolLabel))
+                    .Components.ScoreBatch(batch.Select(v => v.Record).ToArray(), context.Images)
+                    .Zip(batch, (scores, v) => new CandidateMatrix(scores, v.Gold, context.ProtocolLabel))
             )
             .ToArray();
         var best = (Weights: new HybridWeights(1, 0, 0, 0, 0), Objective: double.MinValue);
         var scores = new float[records.Select(r => r.Count).DefaultIfEmpty(0).Max()];
-        foreach (var weights in Grid(useMemory))
+        foreach (var weights in Grid(context.UseMemory))
         {
-            cancellation.ThrowIfCancellationRequested();
+            context.Cancellation.ThrowIfCancellationRequested();
             double objective = records.Sum(record => record.Objective(weights, scores)) / Math.Max(1, records.Length);
             if (objective > best.Objective + 1e-9)
                 best = (weights, objective);
@@ -224,3 +217,15 @@ internal static class HybridWeightTuner
         }
     }
 }
+
+/// <summary>
+/// How validation records are read while the hybrid and the fusion are chosen: whether the memory components count,
+/// the protocol's label a label counts as (null when the label space is the protocol's), the records' image features
+/// (for a model that reads images), and the training's cancellation.
+/// </summary>
+internal sealed record ValidationContext(
+    bool UseMemory,
+    Func<string, string?>? ProtocolLabel,
+    ArtworkImageFeatures? Images,
+    CancellationToken Cancellation
+);

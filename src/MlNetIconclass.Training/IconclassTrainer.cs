@@ -65,29 +65,45 @@ public static class IconclassTrainer
                 : TrainVisual(options, new QueryTower(text, options.QueryFields), labels, train, log, cancellation);
             var queries = new QueryTower(text, options.QueryFields, visual);
             var memory = options.UseCollection ? train : new LabeledRecords([], normalizer);
-            var (weights, neighbours, objective) = ChooseHybrid(
-                labels,
-                queries,
-                memory,
-                validation,
-                options,
+            // The validation images are featurized once, for every weighting and fusion tried.
+            var context = new ValidationContext(
+                options.UseCollection,
+                ProtocolReading(labels.Thesaurus),
+                visual?.ReadImages(new ImageAccess(options.ImageFolder, options.ImageRoot), log),
                 cancellation
             );
+            var (weights, neighbours, objective) = ChooseHybrid(labels, queries, memory, validation, context);
             log?.Invoke(
                 $"hybrid chosen on {validation.Items.Count} validation records: {weights}, {neighbours} neighbours "
                     + $"(R@10 + MRR = {objective:0.000})"
             );
-            var (fusion, fusionChoice) = ChooseFusion(
-                labels,
-                queries,
-                memory,
-                validation,
-                weights,
-                neighbours,
-                options,
-                cancellation
-            );
+            var (fusion, fusionChoice) = options.LearnedFusion
+                ? ChooseFusion(
+                    new HybridComponents(labels, queries, memory, neighbours),
+                    weights,
+                    validation,
+                    context,
+                    options.EffectiveSeed
+                )
+                : (null, new FusionChoice { Learned = false, Reason = "linear fusion, as the options ask" });
             log?.Invoke(fusionChoice.Reason);
+            // Validation records chose the hybrid and the fusion; the train records taught the encoder and the
+            // memory when the collection is used, and the image projection when images are read.
+            var seen = new List<RecordsSeen>
+            {
+                RecordsSeen.Of("validation (hybrid and fusion)", validation.Items.Select(i => i.Record.Id)),
+            };
+            if (options.UseCollection)
+                seen.Add(RecordsSeen.Of("encoder and memory", train.Items.Select(i => i.Record.Id)));
+            if (visual is not null)
+                seen.Add(RecordsSeen.Of("image projection", train.Items.Select(i => i.Record.Id)));
+            var seenIds = validation
+                .Items.Concat(options.UseCollection || visual is not null ? train.Items : [])
+                .Select(i => i.Record.Id)
+                .Concat(start?.SeenRecordIds ?? Enumerable.Empty<string>())
+                .ToHashSet(StringComparer.Ordinal);
+            if (start is { SeenRecordIds.Count: > 0 })
+                seen.Add(RecordsSeen.Of("start model", start.SeenRecordIds));
             var manifest = new ModelManifest
             {
                 TorchSharp = TorchSharpRuntime.Version,
@@ -120,9 +136,11 @@ public static class IconclassTrainer
                 ImageModel = visual is null ? null : options.ImageModel,
                 ImageRecords = imageRecords,
                 ImageBackboneEpochs = visual is null ? 0 : options.ImageBackboneEpochs,
+                Seen = seen,
+                Split = RecordsSeen.SplitOf(seenIds),
             };
             var remembered = options.UseCollection ? train.Concat(validation) : memory;
-            return new IconclassModel(manifest, graph, queries, labels, remembered, fusion);
+            return new IconclassModel(manifest, graph, queries, labels, remembered, seenIds, fusion);
         }
         catch
         {
@@ -143,20 +161,17 @@ public static class IconclassTrainer
         QueryTower queries,
         LabeledRecords memory,
         LabeledRecords validation,
-        DualEncoderOptions options,
-        CancellationToken cancellation
+        ValidationContext context
     )
     {
-        int[] neighbourCounts = options.UseCollection ? [10, 20, 40] : [20];
+        int[] neighbourCounts = context.UseMemory ? [10, 20, 40] : [20];
         var candidates = neighbourCounts.Select(k => new HybridComponents(labels, queries, memory, k)).ToArray();
         try
         {
             var (tuned, objective) = HybridWeightTuner.TuneAll(
                 candidates.Select(c => new HybridRanker(c, new HybridWeights(1, 0, 0, 0, 0))),
                 validation.Items,
-                options.UseCollection,
-                ProtocolReading(labels.Thesaurus),
-                cancellation
+                context
             );
             return (tuned.Weights, tuned.Neighbours, objective);
         }
@@ -168,31 +183,19 @@ public static class IconclassTrainer
     }
 
     /// <summary>
-    /// The learned fusion over the chosen linear fusion, fitted on the validation records with the training records as
-    /// memory, or none when the options ask for the linear fusion alone or it does not beat the linear one.
+    /// The learned fusion over the chosen linear fusion (its <paramref name="components"/>, which it frees), fitted on
+    /// the validation records with the training records as memory, or none when it does not beat the linear one.
     /// </summary>
     private static (FusionTrees? Trees, FusionChoice Choice) ChooseFusion(
-        LabelIndexes labels,
-        QueryTower queries,
-        LabeledRecords memory,
-        LabeledRecords validation,
+        HybridComponents components,
         HybridWeights weights,
-        int neighbours,
-        DualEncoderOptions options,
-        CancellationToken cancellation
+        LabeledRecords validation,
+        ValidationContext context,
+        int seed
     )
     {
-        if (!options.LearnedFusion)
-            return (null, new FusionChoice { Learned = false, Reason = "linear fusion, as the options ask" });
-        using var components = new HybridComponents(labels, queries, memory, neighbours);
-        return LearnedFusionTrainer.Fit(
-            new HybridRanker(components, weights),
-            validation,
-            options.UseCollection,
-            ProtocolReading(labels.Thesaurus),
-            options.EffectiveSeed,
-            cancellation
-        );
+        using (components)
+            return LearnedFusionTrainer.Fit(new HybridRanker(components, weights), validation, context, seed);
     }
 
     /// <summary>
@@ -223,11 +226,8 @@ public static class IconclassTrainer
     )
     {
         var imageModel = options.ImageModel;
-        var images = new ArtworkImageFeatures(
-            new ImageFeaturizer(imageModel, options.Device, options.ImageCacheFolder, log),
-            new ImageAccess(options.ImageFolder, options.ImageRoot),
-            log
-        );
+        var featurizer = new ImageFeaturizer(imageModel, options.Device, options.ImageCacheFolder, log);
+        var images = new ArtworkImageFeatures(featurizer, new ImageAccess(options.ImageFolder, options.ImageRoot), log);
         images.Prepare(train.Items.Select(item => item.Record));
         var withImages = train
             .Items.Where(item => item.Labels.Count > 0)
@@ -239,7 +239,7 @@ public static class IconclassTrainer
         if (withImages.Length == 0)
         {
             log?.Invoke("no training record has a usable image: the model stays text-only");
-            images.Dispose();
+            featurizer.Dispose();
             return (null, 0);
         }
         var texts = textTower.EmbedTexts(withImages.Select(pair => pair.item.Record).ToArray());
@@ -281,18 +281,14 @@ public static class IconclassTrainer
             cancellation
         );
         if (backbone is null)
-            return (new VisualQuery(fusion, images), imageRecords);
+            return (new VisualQuery(fusion, featurizer), imageRecords);
 
-        images.Dispose();
+        featurizer.Dispose();
         var fineTuned = imageModel.WithFineTunedModel(
             Google.Protobuf.MessageExtensions.ToByteArray(backbone.Export(graph!))
         );
         log?.Invoke($"fine-tuned image model exported to ONNX as {fineTuned.Name}");
-        var fineTunedImages = new ArtworkImageFeatures(
-            new ImageFeaturizer(fineTuned, options.Device, options.ImageCacheFolder, log),
-            new ImageAccess(options.ImageFolder, options.ImageRoot),
-            log
-        );
-        return (new VisualQuery(fusion, fineTunedImages), imageRecords);
+        var fineTunedFeaturizer = new ImageFeaturizer(fineTuned, options.Device, options.ImageCacheFolder, log);
+        return (new VisualQuery(fusion, fineTunedFeaturizer), imageRecords);
     }
 }

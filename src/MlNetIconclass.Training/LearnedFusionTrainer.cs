@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.LightGbm;
 using MlNetIconclass.Collections;
 using MlNetIconclass.Evaluation;
+using MlNetIconclass.Features;
 using MlNetIconclass.Models;
 using MlNetIconclass.Retrieval;
 
@@ -40,13 +41,12 @@ public static class LearnedFusionTrainer
     internal static (FusionTrees? Trees, FusionChoice Choice) Fit(
         HybridRanker linear,
         LabeledRecords validation,
-        bool useMemory,
-        Func<string, string?>? protocolLabel,
-        int seed,
-        CancellationToken cancellation = default
+        ValidationContext context,
+        int seed
     )
     {
-        var queries = Queries(linear, validation);
+        var protocolLabel = context.ProtocolLabel;
+        var queries = Queries(linear, validation, context.Images);
         var features = new FusionFeatures(linear.Components.Labels.Thesaurus);
         var final = queries.Select(q => q.Candidates(linear.Weights, features)).ToArray();
         int learnable = final.Count(c => c.HasGold);
@@ -69,13 +69,11 @@ public static class LearnedFusionTrainer
             linearSum = 0;
         for (int fold = 0; fold < Folds; fold++)
         {
-            cancellation.ThrowIfCancellationRequested();
+            context.Cancellation.ThrowIfCancellationRequested();
             var (tuned, _) = HybridWeightTuner.Tune(
                 linear,
                 validation.Items.Where((_, i) => i % Folds != fold).ToArray(),
-                useMemory,
-                protocolLabel,
-                cancellation
+                context
             );
             var candidates = queries.Select(q => q.Candidates(tuned, features)).ToArray();
             var trees = FitTrees(candidates.Where((_, i) => i % Folds != fold), seed);
@@ -105,9 +103,10 @@ public static class LearnedFusionTrainer
 
     /// <summary>
     /// For a model with a learned fusion, the fusion refitted with each feature group switched off in turn, on the
-    /// model's validation records (its memory's <see cref="ValidationSplit"/> share), for the ablation rows.
+    /// model's validation records (its memory's <see cref="ValidationSplit"/> share, their images read through
+    /// <paramref name="images"/>), for the ablation rows.
     /// </summary>
-    public static IReadOnlyList<ICodeRanker> FeatureGroupAblations(IconclassModel model)
+    public static IReadOnlyList<ICodeRanker> FeatureGroupAblations(IconclassModel model, ImageAccess? images = null)
     {
         if (!model.HasLearnedFusion)
             return [];
@@ -117,7 +116,7 @@ public static class LearnedFusionTrainer
         var validation = new LabeledRecords(validationRecords, normalizer);
         using var components = new HybridComponents(model.Labels, model.Queries, train, model.Manifest.Neighbours);
         var linear = new HybridRanker(components, model.Manifest.Weights);
-        var queries = Queries(linear, validation);
+        var queries = Queries(linear, validation, model.ReadImages(images ?? new ImageAccess()));
         var ablations = new List<ICodeRanker>();
         foreach (var group in Enum.GetValues<FusionFeatureGroup>())
         {
@@ -132,14 +131,14 @@ public static class LearnedFusionTrainer
     }
 
     /// <summary>The validation records' component scores, computed once for every weighting tried.</summary>
-    private static List<Query> Queries(HybridRanker linear, LabeledRecords validation)
+    private static List<Query> Queries(HybridRanker linear, LabeledRecords validation, ArtworkImageFeatures? images)
     {
         var thesaurus = linear.Components.Labels.Thesaurus;
         return validation
             .Items.Chunk(256)
             .SelectMany(batch =>
                 linear
-                    .Components.ScoreBatch(batch.Select(item => item.Record).ToArray())
+                    .Components.ScoreBatch(batch.Select(item => item.Record).ToArray(), images)
                     .Zip(
                         batch,
                         (scores, item) =>

@@ -15,8 +15,14 @@ internal sealed class StartModel
     public const string Pretrained = "pretrained";
     public const string Scratch = "scratch";
 
-    private StartModel(string description, ModelManifest manifest, TextEncoderGraph encoder)
+    private StartModel(
+        string description,
+        ModelManifest manifest,
+        TextEncoderGraph encoder,
+        IReadOnlySet<string> seenRecordIds
+    )
     {
+        SeenRecordIds = seenRecordIds;
         Description = description;
         Manifest = manifest;
         Encoder = encoder;
@@ -28,6 +34,9 @@ internal sealed class StartModel
     public ModelManifest Manifest { get; }
 
     public TextEncoderGraph Encoder { get; }
+
+    /// <summary>The records the start model's training read: the new model has seen them too.</summary>
+    public IReadOnlySet<string> SeenRecordIds { get; }
 
     /// <summary>
     /// Whether the start model's encoder already learned from MiniLM: then training skips the distillation and holds
@@ -46,9 +55,10 @@ internal sealed class StartModel
         string path = options.From == Pretrained ? BundledModels.Pretrained : options.From;
         ModelManifest manifest;
         TextEncoderGraph encoder;
+        IReadOnlySet<string> seen;
         try
         {
-            (manifest, encoder) = ModelFile.ReadEncoder(path, thesaurus);
+            (manifest, encoder, seen) = ModelFile.ReadEncoder(path, thesaurus);
         }
         catch (Exception exception) when (exception is InvalidDataException or FileNotFoundException)
         {
@@ -63,7 +73,7 @@ internal sealed class StartModel
         string hash;
         using (var file = File.OpenRead(path))
             hash = Convert.ToHexStringLower(SHA256.HashData(file));
-        return new StartModel($"{Path.GetFileName(path)} (SHA-256 {hash[..16]})", manifest, encoder);
+        return new StartModel($"{Path.GetFileName(path)} (SHA-256 {hash[..16]})", manifest, encoder, seen);
     }
 
     private static IEnumerable<string> Differences(ModelManifest manifest, DualEncoderOptions options)

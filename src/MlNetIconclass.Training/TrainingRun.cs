@@ -45,8 +45,7 @@ public static class TrainingRun
                     ? new Evaluator(thesaurus).Evaluate(
                         records,
                         new EvaluationOptions { QueryFields = QueryFields.Titles, DataName = "training run" },
-                        baselines: true,
-                        _ => new ModelUnderTest(model, [])
+                        _ => model.UnderTest()
                     )
                     : null;
             string folder = reportFolder ?? DefaultReportFolder(modelPath);

@@ -72,9 +72,13 @@ public static class TransferCurve
                 double seconds = clock.Elapsed.TotalSeconds;
                 var evaluation = new Evaluator(thesaurus).Evaluate(
                     shown.Concat(test).ToArray(),
-                    new EvaluationOptions { QueryFields = options.QueryFields, Strict = false },
-                    baselines: name == FromPretrained,
-                    _ => new ModelUnderTest(model, [])
+                    new EvaluationOptions
+                    {
+                        QueryFields = options.QueryFields,
+                        Strict = false,
+                        Baselines = name == FromPretrained,
+                    },
+                    _ => model.UnderTest()
                 );
                 foreach (var (ranker, metrics) in evaluation.Metrics)
                 {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using MlNetIconclass.Collections;
 using MlNetIconclass.Evaluation;
+using MlNetIconclass.Features;
 using MlNetIconclass.Models;
 using MlNetIconclass.Persistence;
 using MlNetIconclass.Thesaurus;
@@ -87,28 +88,26 @@ internal static class EvaluateCommand
                         : IconclassModel.Load(
                             modelPath,
                             thesaurus,
-                            new ModelLoadOptions
-                            {
-                                Log = message => AnsiConsole.WriteLine(message),
-                                Warn = CommandRunner.Warn,
-                                ImageRoot = result.GetValue(imageRoot),
-                            }
+                            new ModelLoadOptions { Log = message => AnsiConsole.WriteLine(message) }
                         );
-                    if (trained is not null)
-                        EnsureNotTrainedOnTest(trained, records, modelPath!);
+                    var images = new ImageAccess(Root: result.GetValue(imageRoot));
                     // --fields sets the baselines' query text; a model reads what it was trained on.
                     var options = new EvaluationOptions
                     {
                         QueryFields = result.GetValue(fields),
                         Ks = cutoffs,
                         DataName = dataPath,
+                        Baselines = withBaselines,
                     };
                     Func<IReadOnlyList<ArtworkRecord>, ModelUnderTest>? underTest = trained is null
                         ? null
-                        : _ => new ModelUnderTest(
-                            trained,
-                            [.. trained.Ablations(), .. LearnedFusionTrainer.FeatureGroupAblations(trained)]
-                        );
+                        : _ =>
+                            trained.UnderTest(
+                                ablations: true,
+                                LearnedFusionTrainer.FeatureGroupAblations(trained, images),
+                                images,
+                                CommandRunner.Warn
+                            );
 
                     EvaluationResult? evaluation = null;
                     await ProgressBars
@@ -122,14 +121,7 @@ internal static class EvaluateCommand
                                 task.Value = p.Done;
                             });
                             evaluation = await Task.Run(
-                                () =>
-                                    new Evaluator(thesaurus).Evaluate(
-                                        records,
-                                        options,
-                                        withBaselines,
-                                        underTest,
-                                        progress
-                                    ),
+                                () => new Evaluator(thesaurus).Evaluate(records, options, underTest, progress),
                                 cancellation
                             );
                             task.Value = task.MaxValue;
@@ -155,25 +147,6 @@ internal static class EvaluateCommand
                 })
         );
         return command;
-    }
-
-    /// <summary>A model whose memory holds test records would be graded on what it has seen.</summary>
-    private static void EnsureNotTrainedOnTest(
-        IconclassModel model,
-        IEnumerable<ArtworkRecord> records,
-        string modelPath
-    )
-    {
-        var testIds = records
-            .Where(r => ProtocolSplit.IsTest(r.Id))
-            .Select(r => r.Id)
-            .ToHashSet(StringComparer.Ordinal);
-        int seen = model.MemoryIds.Count(testIds.Contains);
-        if (seen > 0)
-            throw new UsageException(
-                $"'{modelPath}' was trained on {seen} records of this collection's test split; "
-                    + "train it with --split train to evaluate it here."
-            );
     }
 
     private static int[] ParseCutoffs(string text) =>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using MlNetIconclass.Collections;
+using MlNetIconclass.Features;
 using MlNetIconclass.Models;
 using MlNetIconclass.Retrieval;
 using MlNetIconclass.Thesaurus;
@@ -96,15 +97,23 @@ internal static class PredictCommand
                         using var trained = IconclassModel.Load(
                             result.GetValue(model) ?? BundledModels.Default,
                             thesaurus,
-                            new ModelLoadOptions { ImageRoot = result.GetValue(imageRoot) }
+                            new ModelLoadOptions()
                         );
                         if (record.Image is not null && !trained.ReadsImages)
                             CommandRunner.Warn(
                                 "this model was trained without images; --image is not used (train with --images)."
                             );
-                        ranking = trained.Rank(record, count);
-                        if (trained.Images?.Problem(record) is { } problem)
-                            CommandRunner.Warn(problem);
+                        var ranked = trained.Rank(
+                            [record],
+                            new RankingOptions
+                            {
+                                Count = count,
+                                Images = new ImageAccess(Root: result.GetValue(imageRoot)),
+                            }
+                        )[0];
+                        ranking = ranked.Codes;
+                        foreach (var problem in ranked.Problems.Where(problem => problem.Field == "image"))
+                            CommandRunner.Warn(problem.Message);
                     }
 
                     var table = new Table().AddColumns("rank", "notation", "score", "definition");

@@ -87,6 +87,7 @@ internal static class ScoreCommand
                         Language = result.GetValue(language),
                         Shard = result.GetValue(shard) is { } text ? ShardSpec.Parse(text) : ShardSpec.Whole,
                         Resume = result.GetValue(resume),
+                        Images = new ImageAccess(Root: result.GetValue(imageRoot)),
                     };
                     int chunkSize =
                         result.GetValue(batch) > 0
@@ -109,18 +110,12 @@ internal static class ScoreCommand
                     // Checked before the model loads, so a mistake costs no time and leaves nothing behind.
                     BatchScorer.CheckOutput(scoringInput, outputPath, options);
                     await scoringInput.CheckAsync(cancellation);
-                    // Device lines and image problems go to standard error, keeping the progress bar on standard output
-                    // clean.
+                    // Device lines go to standard error, keeping the progress bar on standard output clean; image
+                    // problems go to each row's warning.
                     using var trained = IconclassModel.Load(
                         result.GetValue(model) ?? BundledModels.Default,
                         thesaurus,
-                        new ModelLoadOptions
-                        {
-                            Device = result.GetValue(device),
-                            Log = Console.Error.WriteLine,
-                            Warn = CommandRunner.Warn,
-                            ImageRoot = result.GetValue(imageRoot),
-                        }
+                        new ModelLoadOptions { Device = result.GetValue(device), Log = Console.Error.WriteLine }
                     );
 
                     var clock = Stopwatch.StartNew();
@@ -144,7 +139,7 @@ internal static class ScoreCommand
                             });
                             try
                             {
-                                summary = await new BatchScorer(trained, thesaurus, trained.Images).ScoreAsync(
+                                summary = await new BatchScorer(trained, thesaurus).ScoreAsync(
                                     scoringInput,
                                     outputPath,
                                     options,

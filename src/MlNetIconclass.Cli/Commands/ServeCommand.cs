@@ -49,8 +49,6 @@ internal static class ServeCommand
                     if (portNumber is < 1 or > 65_535)
                         throw new UsageException($"--port: {portNumber} is not a port (1 to 65535).");
                     var thesaurus = IconclassThesaurus.LoadBundled();
-                    // A new folder of the service's own (mode 0700), never one another user made under the name.
-                    string uploads = Directory.CreateTempSubdirectory("iconclass-serve-").FullName;
                     var projects = new List<ServedProject>();
                     try
                     {
@@ -58,23 +56,17 @@ internal static class ServeCommand
                         var options = new ServiceOptions
                         {
                             Projects = projects,
-                            UploadFolder = uploads,
                             Host = result.GetRequiredValue(host),
                             Port = portNumber,
                             MaxImagePixels = result.GetValue(maxImagePixels),
                         };
                         foreach (var (id, path) in ProjectModels(result.GetValue(models)))
                         {
-                            // Uploaded images are the only files a request can make a model read.
+                            // Uploads are ranked from memory: a request can make a model read no file.
                             var model = IconclassModel.Load(
                                 path,
                                 thesaurus,
-                                new ModelLoadOptions
-                                {
-                                    ImageFolder = uploads,
-                                    ImageRoot = uploads,
-                                    Log = Console.Error.WriteLine,
-                                }
+                                new ModelLoadOptions { Log = Console.Error.WriteLine }
                             );
                             projects.Add(new ServedProject(id, model, File.GetLastWriteTimeUtc(path)));
                         }
@@ -112,8 +104,6 @@ internal static class ServeCommand
                     {
                         foreach (var project in projects)
                             project.Model.Dispose();
-                        if (Directory.Exists(uploads))
-                            Directory.Delete(uploads, recursive: true);
                     }
                 })
         );

@@ -27,6 +27,9 @@ public sealed record EvaluationOptions
 
     /// <summary>The usage counts the strict label space is drawn from (by default the bundled ones).</summary>
     public UsageCounts? Usage { get; init; }
+
+    /// <summary>Whether the baselines are fitted and ranked beside the model.</summary>
+    public bool Baselines { get; init; } = true;
 }
 
 /// <summary>
@@ -48,13 +51,14 @@ public sealed class Evaluator(IconclassThesaurus thesaurus)
     public EvaluationResult Evaluate(
         IReadOnlyList<ArtworkRecord> records,
         EvaluationOptions options,
-        bool baselines,
         Func<IReadOnlyList<ArtworkRecord>, ModelUnderTest>? fitModel = null,
         IProgress<(int Done, int Total)>? progress = null
     )
     {
         var (trainRecords, testRecords) = ProtocolSplit.Split(records);
         var model = fitModel?.Invoke(trainRecords);
+        if (model is not null)
+            EnsureNotSeen(model, testRecords);
         var modelRankers = model is null ? [] : model.Ablations.Prepend(model.Model).ToArray();
         var protocol = EvaluationView.Protocol(thesaurus, trainRecords, testRecords);
         var strict = options.Strict
@@ -68,7 +72,7 @@ public sealed class Evaluator(IconclassThesaurus thesaurus)
             : null;
         var views = new[] { protocol, strict }.OfType<EvaluationView>().ToArray();
         var viewBaselines = views
-            .Select(view => baselines ? Baselines.Fit(view.Thesaurus, view.Training, options.QueryFields) : [])
+            .Select(view => options.Baselines ? Baselines.Fit(view.Thesaurus, view.Training, options.QueryFields) : [])
             .ToArray();
 
         var names = RetrievalMetrics.Names(options.Ks);
@@ -126,6 +130,18 @@ public sealed class Evaluator(IconclassThesaurus thesaurus)
             PerRecord = results[0].PerRecord,
             Strict = strict is null ? null : results[1],
         };
+    }
+
+    /// <summary>A model trained or tuned on a test record would be graded on what it has seen.</summary>
+    private static void EnsureNotSeen(ModelUnderTest model, IReadOnlyList<ArtworkRecord> testRecords)
+    {
+        int seen = testRecords.Count(record => model.SeenRecordIds.Contains(record.Id));
+        if (seen > 0)
+            throw new ArgumentException(
+                $"the model's training read {seen} of the {testRecords.Count} records this collection's test split "
+                    + "holds (trained, tuned or remembered); train it on the train split (--split train) to evaluate "
+                    + "it here."
+            );
     }
 }
 
@@ -285,8 +301,15 @@ internal sealed class EvaluationView
     }
 }
 
-/// <summary>A model to evaluate, and variants of it with parts switched off.</summary>
-public sealed record ModelUnderTest(ICodeRanker Model, IReadOnlyList<ICodeRanker> Ablations);
+/// <summary>
+/// A model to evaluate, variants of it with parts switched off, and the ids of every record its training read (the
+/// evaluator refuses to test it on any of them).
+/// </summary>
+public sealed record ModelUnderTest(
+    ICodeRanker Model,
+    IReadOnlyList<ICodeRanker> Ablations,
+    IReadOnlySet<string> SeenRecordIds
+);
 
 /// <summary>Records in each split, and those left out of it for want of a resolvable gold code.</summary>
 public sealed record SplitSummary(int Train, int Test, int TrainWithoutGold, int TestWithoutGold);

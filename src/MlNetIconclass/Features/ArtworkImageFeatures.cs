@@ -3,11 +3,13 @@ using MlNetIconclass.Collections;
 namespace MlNetIconclass.Features;
 
 /// <summary>
-/// Image features of records, by their image reference: computed a batch at a time through the
-/// <see cref="ImageFeaturizer"/> and kept, so a record's features are computed once however often it is ranked.
-/// Images that cannot be used are reported through <see cref="Problem"/> and the record goes on without one.
+/// Image features of records, by their image reference, for one ranking call or one scoring chunk: computed a batch at
+/// a time through the model's <see cref="ImageFeaturizer"/> and kept while this object lives, so a record's features
+/// are computed once however often it is ranked within it. Its caller owns it (and what it holds goes with it); the
+/// featurizer stays the model's. Images that cannot be used are reported through <see cref="Problem"/> and the record
+/// goes on without one.
 /// </summary>
-/// <param name="featurizer">The vision model's pipeline.</param>
+/// <param name="featurizer">The vision model's pipeline (not owned).</param>
 /// <param name="access">Where images may be read from.</param>
 /// <param name="warn">Receives each record's image problem.</param>
 /// <param name="decodedPixelBudget">The decoded pixels held at once, plus the one image that crosses it.</param>
@@ -16,7 +18,7 @@ public sealed class ArtworkImageFeatures(
     ImageAccess access,
     Action<string>? warn = null,
     long decodedPixelBudget = ArtworkImageFeatures.DefaultDecodedPixelBudget
-) : IDisposable
+)
 {
     private readonly Dictionary<string, float[]?> _features = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _problems = new(StringComparer.Ordinal);
@@ -141,16 +143,6 @@ public sealed class ArtworkImageFeatures(
             return _features[record.Image];
     }
 
-    /// <summary>How many images' features are kept.</summary>
-    internal int Remembered
-    {
-        get
-        {
-            lock (_lock)
-                return _features.Count;
-        }
-    }
-
     /// <summary>Why the record's image was not used, if it was not.</summary>
     public string? Problem(ArtworkRecord record)
     {
@@ -166,28 +158,4 @@ public sealed class ArtworkImageFeatures(
         _problems[reference] = message;
         warn?.Invoke(message);
     }
-
-    /// <summary>
-    /// Forgets what was computed for one image reference (a service forgets each upload once it is ranked).
-    /// </summary>
-    public void Forget(string reference)
-    {
-        lock (_lock)
-        {
-            _features.Remove(reference);
-            _problems.Remove(reference);
-        }
-    }
-
-    /// <summary>Forgets what was computed (batch scoring keeps memory bounded this way).</summary>
-    public void Clear()
-    {
-        lock (_lock)
-        {
-            _features.Clear();
-            _problems.Clear();
-        }
-    }
-
-    public void Dispose() => featurizer.Dispose();
 }

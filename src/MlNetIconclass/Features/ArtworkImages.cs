@@ -7,8 +7,16 @@ namespace MlNetIconclass.Features;
 /// <summary>
 /// Where artworks' images may be read from: a relative path starts from <see cref="Folder"/> (by default the current
 /// folder); with a <see cref="Root"/>, an image whose path resolves outside it, symbolic links followed, is refused.
+/// A reference found in <see cref="InMemory"/> is read from there and never from a file (a service's uploads).
 /// </summary>
-public sealed record ImageAccess(string? Folder = null, string? Root = null);
+public sealed record ImageAccess(string? Folder = null, string? Root = null)
+{
+    /// <summary>Encoded images by reference, decoded as files are.</summary>
+    public IReadOnlyDictionary<string, byte[]> InMemory { get; init; } = new Dictionary<string, byte[]>();
+
+    /// <summary>The most pixels a codec may decode of an in-memory image (see <see cref="ArtworkImages.Decode"/>).</summary>
+    public long MaxPixels { get; init; } = ArtworkImages.DefaultMaxPixelsDecoded;
+}
 
 /// <summary>An artwork's image decoded into 8-bit BGRA, or the reason it could not be.</summary>
 public sealed record LoadedImage(
@@ -66,7 +74,15 @@ public static class ArtworkImages
 
     public static LoadedImage Load(string recordId, string reference, ImageAccess? access = null)
     {
-        var (path, problem) = Resolve(reference, access ?? new ImageAccess());
+        access ??= new ImageAccess();
+        if (access.InMemory.TryGetValue(reference, out var uploaded))
+        {
+            var (decoded, uploadProblem) = Decode(uploaded, access.MaxPixels);
+            return uploadProblem is null
+                ? new LoadedImage(recordId, reference, decoded, Convert.ToHexString(SHA256.HashData(uploaded)), null)
+                : new LoadedImage(recordId, reference, null, null, $"the uploaded image {uploadProblem}");
+        }
+        var (path, problem) = Resolve(reference, access);
         if (path is null)
             return new LoadedImage(recordId, reference, null, null, problem);
         var (bytes, readProblem) = Read(path);

@@ -1,4 +1,5 @@
 using MlNetIconclass.Collections;
+using MlNetIconclass.Evaluation;
 using MlNetIconclass.Features;
 using MlNetIconclass.Retrieval;
 using MlNetIconclass.Thesaurus;
@@ -12,7 +13,7 @@ namespace MlNetIconclass.Models;
 /// these parts and frees their native resources (ONNX Runtime sessions, pinned vectors) when disposed. Saved to and
 /// loaded from one file (<see cref="ModelFile"/>).
 /// </summary>
-public sealed class IconclassModel : ICodeRanker, IDisposable
+public sealed class IconclassModel : ICodeRanker, IArtworkRanker, IDisposable
 {
     private readonly HybridComponents _components;
 
@@ -22,10 +23,12 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
         QueryTower queries,
         LabelIndexes labels,
         LabeledRecords memory,
+        IReadOnlySet<string> seenRecordIds,
         FusionTrees? fusion = null,
         string? fileHash = null
     )
     {
+        SeenRecordIds = seenRecordIds;
         Fingerprint = fileHash is null
             ? $"an unsaved model trained {manifest.Created:O}"
             : $"the model file with SHA-256 {fileHash}";
@@ -51,7 +54,7 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
     public string Fingerprint { get; }
 
     /// <summary>What ranks: the learned fusion when training chose it, else the linear fusion.</summary>
-    public ICodeRanker Ranker { get; }
+    public IImageQueryRanker Ranker { get; }
 
     /// <summary>The hybrid's weighted sum, which ranks alone or proposes the learned fusion's candidates.</summary>
     public HybridRanker LinearFusion { get; }
@@ -89,19 +92,71 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
     /// <summary>Ids of the records the model was trained on and remembers.</summary>
     public IEnumerable<string> MemoryIds => Memory.Items.Select(item => item.Record.Id);
 
+    /// <summary>
+    /// Ids of every record its training read: trained on, tuned on (the validation records that chose the hybrid and
+    /// the fusion), fitted the image projection to, or remembered, its start model's included. A model is never
+    /// evaluated on any of them (<see cref="Evaluation.Evaluator"/>). Models saved before it was recorded give their
+    /// memory's ids.
+    /// </summary>
+    public IReadOnlySet<string> SeenRecordIds { get; }
+
+    /// <summary>The record's codes; its image, if the model reads images, is read as its path says.</summary>
     public IReadOnlyList<ScoredCode> Rank(ArtworkRecord record, int count) => Ranker.Rank(record, count);
 
+    /// <summary>The records' codes; their images, if the model reads images, are read as their paths say.</summary>
     public IReadOnlyList<IReadOnlyList<ScoredCode>> RankBatch(IReadOnlyList<ArtworkRecord> records, int count) =>
         Ranker.RankBatch(records, count);
+
+    /// <summary>
+    /// The records' codes and problems. Their images (for a model that reads them) are read through the options'
+    /// access for this call alone, in one pass through the vision model, and forgotten with it.
+    /// </summary>
+    public IReadOnlyList<RankedArtwork> Rank(IReadOnlyList<ArtworkRecord> records, RankingOptions options)
+    {
+        var images = Queries.Visual?.ReadImages(options.Images);
+        var rankings = Ranker.RankBatch(records, options.Count, images);
+        var ranked = new RankedArtwork[records.Count];
+        for (int i = 0; i < records.Count; i++)
+        {
+            var problems = RankingProblems.Of(records[i], Thesaurus).ToList();
+            if (images?.Problem(records[i]) is { } problem)
+                problems.Add(new RankingProblem("image", problem));
+            ranked[i] = new RankedArtwork(rankings[i], problems);
+        }
+        return ranked;
+    }
+
+    /// <summary>
+    /// Image features read through <paramref name="access"/>, for the caller to pass to several rankings of the same
+    /// records (each image is featurized once); null for a model that reads no images.
+    /// </summary>
+    public ArtworkImageFeatures? ReadImages(ImageAccess access) => Queries.Visual?.ReadImages(access);
 
     /// <summary>Whether the query tower reads images (the model was trained with them).</summary>
     public bool ReadsImages => Queries.Visual is not null;
 
     /// <summary>
-    /// The image features of the model's queries, when it reads images: to prepare a batch, and to ask why an image was
-    /// not used.
+    /// This model ranking as an <see cref="ICodeRanker"/> that reads images through <paramref name="access"/>, each
+    /// call on its own (for the evaluator and ablations, which take rankers).
     /// </summary>
-    public ArtworkImageFeatures? Images => Queries.Visual?.Images;
+    public ICodeRanker ReadingImages(ImageAccess access, Action<string>? warn = null) =>
+        ReadingImages(Ranker, access, warn);
+
+    private ICodeRanker ReadingImages(ICodeRanker ranker, ImageAccess access, Action<string>? warn) =>
+        Queries.Visual is { } visual && ranker is IImageQueryRanker reading
+            ? new ImageReadingRanker(reading, () => visual.ReadImages(access, warn))
+            : ranker;
+
+    /// <summary>A ranker bound to where it reads images: each call reads its records' images anew.</summary>
+    private sealed class ImageReadingRanker(IImageQueryRanker inner, Func<ArtworkImageFeatures> read) : ICodeRanker
+    {
+        public string Name => inner.Name;
+
+        public IReadOnlyList<ScoredCode> Rank(ArtworkRecord record, int count) => RankBatch([record], count)[0];
+
+        public IReadOnlyList<IReadOnlyList<ScoredCode>> RankBatch(IReadOnlyList<ArtworkRecord> records, int count) =>
+            inner.RankBatch(records, count, read());
+    }
 
     /// <summary>
     /// For a model with a learned fusion, the linear fusion alone; the linear fusion with each weighted component
@@ -126,6 +181,26 @@ public sealed class IconclassModel : ICodeRanker, IDisposable
             )
             .OfType<ICodeRanker>()
             .ToArray();
+    }
+
+    /// <summary>
+    /// This model as the <see cref="Evaluator"/> tests it: with its <see cref="Ablations"/> and
+    /// <paramref name="moreAblations"/> when <paramref name="ablations"/> is set, all reading images through
+    /// <paramref name="images"/> (the model's image problems to <paramref name="warn"/>), and what its training read.
+    /// </summary>
+    public ModelUnderTest UnderTest(
+        bool ablations = false,
+        IEnumerable<ICodeRanker>? moreAblations = null,
+        ImageAccess? images = null,
+        Action<string>? warn = null
+    )
+    {
+        var access = images ?? new ImageAccess();
+        return new(
+            ReadingImages(Ranker, access, warn),
+            ablations ? [.. Ablations().Concat(moreAblations ?? []).Select(a => ReadingImages(a, access, null))] : [],
+            SeenRecordIds
+        );
     }
 
     public void Save(string path) => ModelFile.Save(this, path);

@@ -8,7 +8,9 @@ namespace MlNetIconclass.Models;
 
 /// <summary>
 /// Ranks Iconclass codes for each artwork row: a row-to-row transformer that keeps the input columns and adds
-/// <c>PredictedCodes</c> (text vector, best first) and <c>Scores</c> (float vector). <see cref="Transform"/> is lazy
+/// <c>PredictedCodes</c> (text vector, best first), <c>Scores</c> (float vector) and <c>Problems</c> (text vector:
+/// the row's image not read and why, its language not the thesaurus's, nothing to rank by). <see cref="Transform"/> is
+/// lazy
 /// and ranks a cursor's rows in batches (one matrix product per index for many records);
 /// <c>mlContext.Model.CreatePredictionEngine&lt;ArtworkRow, IconclassPrediction&gt;</c> ranks one row at a time.
 /// A pipeline holding it saves and loads with <c>mlContext.Model.Save</c> and <c>Load</c> (the context must know
@@ -19,6 +21,7 @@ public sealed class IconclassTransformer : ITransformer, IDisposable
 {
     public const string PredictedCodesColumn = nameof(IconclassPrediction.PredictedCodes);
     public const string ScoresColumn = nameof(IconclassPrediction.Scores);
+    public const string ProblemsColumn = nameof(IconclassPrediction.Problems);
 
     /// <summary>Rows ranked together as a cursor moves: enough for the batched ranking, few enough to hold.</summary>
     internal const int RankingBatch = 256;
@@ -44,6 +47,7 @@ public sealed class IconclassTransformer : ITransformer, IDisposable
         builder.AddColumns(inputSchema);
         builder.AddColumn(PredictedCodesColumn, new VectorDataViewType(TextDataViewType.Instance));
         builder.AddColumn(ScoresColumn, new VectorDataViewType(NumberDataViewType.Single));
+        builder.AddColumn(ProblemsColumn, new VectorDataViewType(TextDataViewType.Instance));
         return builder.ToSchema();
     }
 
@@ -67,9 +71,12 @@ public sealed class IconclassTransformer : ITransformer, IDisposable
 
     public void Dispose() => Model.Dispose();
 
-    /// <summary>The ranked codes of a batch of records, at most <see cref="Top"/> each.</summary>
-    internal IReadOnlyList<IReadOnlyList<Retrieval.ScoredCode>> Rank(IReadOnlyList<ArtworkRecord> records) =>
-        Model.RankBatch(records, Top);
+    /// <summary>
+    /// The ranked codes of a batch of records, at most <see cref="Top"/> each, with their problems; images are read
+    /// as the rows' paths say.
+    /// </summary>
+    internal IReadOnlyList<RankedArtwork> Rank(IReadOnlyList<ArtworkRecord> records) =>
+        Model.Rank(records, new RankingOptions { Count = Top });
 }
 
 /// <summary>What the Iconclass transformer adds to a row; the output class of its <c>PredictionEngine</c>.</summary>
@@ -80,6 +87,9 @@ public class IconclassPrediction
 
     /// <summary>The hybrid score of each code.</summary>
     public float[] Scores { get; set; } = [];
+
+    /// <summary>What went wrong for the row: its image not read and why, its language, nothing to rank by.</summary>
+    public string[] Problems { get; set; } = [];
 }
 
 /// <summary>An artwork row with its ranked codes: the rows of a transformed artwork <see cref="IDataView"/>.</summary>
@@ -87,4 +97,5 @@ public sealed class ScoredArtworkRow : ArtworkRow
 {
     public string[] PredictedCodes { get; set; } = [];
     public float[] Scores { get; set; } = [];
+    public string[] Problems { get; set; } = [];
 }

@@ -21,6 +21,7 @@ internal static class ModelFile
 {
     private const string ManifestEntry = "manifest.json";
     private const string CollectionLabelsEntry = "collection-labels.txt";
+    private const string SeenRecordsEntry = "seen-records.txt";
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -61,6 +62,9 @@ internal static class ModelFile
         model.Queries.Visual?.Save(entries);
         model.Memory.Save(entries);
         model.Fusion?.Save(entries);
+        using (var seen = new StreamWriter(entries.Create(SeenRecordsEntry)))
+            foreach (var id in model.SeenRecordIds.Order(StringComparer.Ordinal))
+                seen.WriteLine(id);
     }
 
     public static IconclassModel Load(string path, IconclassThesaurus thesaurus, ModelLoadOptions options)
@@ -100,9 +104,7 @@ internal static class ModelFile
                         entries,
                         ImageModelOptions.Resolve(imageModel.Name, options.ImageModel),
                         options.Device,
-                        options.Log,
-                        options.Warn ?? options.Log,
-                        new ImageAccess(options.ImageFolder, options.ImageRoot)
+                        options.Log
                     )
                 )
                 : null;
@@ -112,7 +114,11 @@ internal static class ModelFile
             // The memory holds labels as the model ranks them, names and keys kept where it has collection labels.
             var memory = LabeledRecords.Load(entries, GoldCodeNormalizer.Strict(thesaurus));
             var fusion = manifest.Fusion is { Learned: true } ? FusionTrees.Load(entries) : null;
-            return new IconclassModel(manifest, encoder, queries, labels, memory, fusion, hash);
+            var seen = entries.Contains(SeenRecordsEntry)
+                ? ReadLines(entries, SeenRecordsEntry)
+                : memory.Items.Select(item => item.Record.Id);
+            var seenIds = seen.ToHashSet(StringComparer.Ordinal);
+            return new IconclassModel(manifest, encoder, queries, labels, memory, seenIds, fusion, hash);
         }
         catch (Exception exception) when (MeansUnusable(exception))
         {
@@ -126,7 +132,7 @@ internal static class ModelFile
     /// A saved model's manifest and text encoder alone, checked as <see cref="Load(string, IconclassThesaurus,
     /// ModelLoadOptions)"/> checks them (format, label set): what a training that starts from the model needs.
     /// </summary>
-    public static (ModelManifest Manifest, TextEncoderGraph Encoder) ReadEncoder(
+    public static (ModelManifest Manifest, TextEncoderGraph Encoder, IReadOnlySet<string> SeenRecordIds) ReadEncoder(
         string path,
         IconclassThesaurus thesaurus
     )
@@ -138,7 +144,9 @@ internal static class ModelFile
             using var zip = ZipFile.OpenRead(path);
             var entries = new ZipEntries(zip);
             var (manifest, _) = ReadManifest(entries, thesaurus);
-            return (manifest, TextEncoderGraph.Load(entries, manifest.Encoder));
+            // Older files hold no list: their memory is not read here, so nothing is known of what they saw.
+            var seen = entries.Contains(SeenRecordsEntry) ? ReadLines(entries, SeenRecordsEntry) : [];
+            return (manifest, TextEncoderGraph.Load(entries, manifest.Encoder), seen.ToHashSet(StringComparer.Ordinal));
         }
         catch (Exception exception) when (MeansUnusable(exception))
         {
@@ -188,8 +196,18 @@ internal static class ModelFile
     {
         if (!entries.Contains(CollectionLabelsEntry))
             return thesaurus.WithCollectionLabels([]);
-        var labels = entries.Read(
-            CollectionLabelsEntry,
+        var labels = ReadLines(entries, CollectionLabelsEntry);
+        var unplaced = labels.FirstOrDefault(label => thesaurus.Canonical(label) != label);
+        if (unplaced is not null)
+            throw new InvalidDataException(
+                $"{CollectionLabelsEntry}: '{unplaced}' is not a notation this thesaurus can place as written."
+            );
+        return thesaurus.WithCollectionLabels(labels);
+    }
+
+    private static List<string> ReadLines(ZipEntries entries, string entry) =>
+        entries.Read(
+            entry,
             stream =>
             {
                 using var reader = new StreamReader(stream);
@@ -199,13 +217,6 @@ internal static class ModelFile
                 return lines;
             }
         );
-        var unplaced = labels.FirstOrDefault(label => thesaurus.Canonical(label) != label);
-        if (unplaced is not null)
-            throw new InvalidDataException(
-                $"{CollectionLabelsEntry}: '{unplaced}' is not a notation this thesaurus can place as written."
-            );
-        return thesaurus.WithCollectionLabels(labels);
-    }
 
     private static T Own<T>(List<IDisposable> parts, T part)
     {
@@ -235,20 +246,6 @@ public sealed record ModelLoadOptions
 
     /// <summary>Receives lines saying which device runs what.</summary>
     public Action<string>? Log { get; init; }
-
-    /// <summary>
-    /// Receives each record's image problem (a file missing, unreadable, outside the root); by default, the log.
-    /// </summary>
-    public Action<string>? Warn { get; init; }
-
-    /// <summary>Where relative image paths of the records to rank start from (by default the current folder).</summary>
-    public string? ImageFolder { get; init; }
-
-    /// <summary>
-    /// The folder images must lie in: a record's image whose path resolves outside it (symbolic links followed) is
-    /// not read, and the record is ranked on its text. Null reads images wherever the records point.
-    /// </summary>
-    public string? ImageRoot { get; init; }
 
     /// <summary>The vision model of a model trained with one that does not ship with the library.</summary>
     public ImageModelOptions? ImageModel { get; init; }

@@ -82,6 +82,19 @@ public sealed record ModelManifest
     public int ImageBackboneEpochs { get; init; }
 
     /// <summary>
+    /// The records each part of training read (encoder, memory, image projection, the validation records that chose
+    /// the hybrid and the fusion), by count and hash of their ids; the ids themselves are in the model file (<see
+    /// cref="IconclassModel.SeenRecordIds"/>). Empty in models trained before it was recorded.
+    /// </summary>
+    public IReadOnlyList<RecordsSeen> Seen { get; init; } = [];
+
+    /// <summary>
+    /// How the records training read lie in the evaluation protocol's split: all in its train split, or how many in
+    /// its test split (a model that cannot be evaluated on that collection). Null in older models.
+    /// </summary>
+    public string? Split { get; init; }
+
+    /// <summary>
     /// Throws an <see cref="InvalidDataException"/> for values no trained model has (the file was edited or is
     /// corrupt).
     /// </summary>
@@ -105,8 +118,31 @@ public sealed record ModelManifest
     /// <summary>
     /// SHA-256 of the label space, one label a line: a model only ranks the label set it was built for.
     /// </summary>
-    public static string HashLabels(IEnumerable<string> labels) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', labels))));
+    public static string HashLabels(IEnumerable<string> labels) => HashLines(labels);
+
+    internal static string HashLines(IEnumerable<string> lines) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', lines))));
+}
+
+/// <summary>
+/// The records one part of training read: how many, and the SHA-256 of their ids (ordinal order, one a line).
+/// </summary>
+public sealed record RecordsSeen(string Part, int Count, string IdsHash)
+{
+    public static RecordsSeen Of(string part, IEnumerable<string> ids)
+    {
+        var sorted = ids.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        return new RecordsSeen(part, sorted.Length, ModelManifest.HashLines(sorted));
+    }
+
+    /// <summary>The protocol split of the ids training read, as <see cref="ModelManifest.Split"/> says it.</summary>
+    public static string SplitOf(IEnumerable<string> ids)
+    {
+        int test = ids.Count(ProtocolSplit.IsTest);
+        return test == 0
+            ? "the protocol's train split"
+            : $"{test} records of the protocol's test split (it cannot be evaluated on that collection)";
+    }
 }
 
 /// <summary>

@@ -44,7 +44,7 @@ internal sealed class RankedDataView(IconclassTransformer transformer, IDataView
         private readonly DataViewRowCursor? _readAhead;
         private readonly Func<ArtworkRecord>? _read;
         private readonly HashSet<int> _active;
-        private IReadOnlyList<IReadOnlyList<ScoredCode>> _rankings = [];
+        private IReadOnlyList<RankedArtwork> _rankings = [];
         private long _firstRanked;
 
         public Cursor(
@@ -87,7 +87,7 @@ internal sealed class RankedDataView(IconclassTransformer transformer, IDataView
             _rankings = _transformer.Rank(records);
         }
 
-        private IReadOnlyList<ScoredCode> Current => _rankings[(int)(Position - _firstRanked)];
+        private RankedArtwork Current => _rankings[(int)(Position - _firstRanked)];
 
         public override bool IsColumnActive(DataViewSchema.Column column) => _active.Contains(column.Index);
 
@@ -112,24 +112,22 @@ internal sealed class RankedDataView(IconclassTransformer transformer, IDataView
     }
 }
 
-/// <summary>Getters of the two columns the transformer adds, over whatever ranking is current.</summary>
+/// <summary>Getters of the columns the transformer adds, over whatever ranking is current.</summary>
 internal static class RankingGetters
 {
-    public static ValueGetter<TValue> For<TValue>(DataViewSchema.Column column, Func<IReadOnlyList<ScoredCode>> current)
+    public static ValueGetter<TValue> For<TValue>(DataViewSchema.Column column, Func<RankedArtwork> current)
     {
         Delegate getter = column.Name switch
         {
-            IconclassTransformer.PredictedCodesColumn => (ValueGetter<VBuffer<ReadOnlyMemory<char>>>)(
-                (ref VBuffer<ReadOnlyMemory<char>> value) =>
-                    value = new VBuffer<ReadOnlyMemory<char>>(
-                        current().Count,
-                        current().Select(code => code.Code.AsMemory()).ToArray()
-                    )
-            ),
+            IconclassTransformer.PredictedCodesColumn => Texts(() => current().Codes.Select(code => code.Code)),
             IconclassTransformer.ScoresColumn => (ValueGetter<VBuffer<float>>)(
                 (ref VBuffer<float> value) =>
-                    value = new VBuffer<float>(current().Count, current().Select(code => code.Score).ToArray())
+                {
+                    var scores = current().Codes.Select(code => code.Score).ToArray();
+                    value = new VBuffer<float>(scores.Length, scores);
+                }
             ),
+            IconclassTransformer.ProblemsColumn => Texts(() => current().Problems.Select(problem => problem.Message)),
             _ => throw new ArgumentOutOfRangeException(
                 nameof(column),
                 column.Name,
@@ -141,4 +139,11 @@ internal static class RankingGetters
                 $"Invalid TValue in GetGetter: '{typeof(TValue)}', expected type: '{column.Type.RawType}'."
             );
     }
+
+    private static ValueGetter<VBuffer<ReadOnlyMemory<char>>> Texts(Func<IEnumerable<string>> texts) =>
+        (ref VBuffer<ReadOnlyMemory<char>> value) =>
+        {
+            var memories = texts().Select(text => text.AsMemory()).ToArray();
+            value = new VBuffer<ReadOnlyMemory<char>>(memories.Length, memories);
+        };
 }

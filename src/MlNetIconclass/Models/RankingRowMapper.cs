@@ -43,7 +43,7 @@ internal sealed class RankingRowMapper(
         private readonly Func<ArtworkRecord>? _read = active.Any(index => index >= input.Schema.Count)
             ? ArtworkColumns.Reader(input)
             : null;
-        private IReadOnlyList<ScoredCode> _ranking = [];
+        private RankedArtwork _ranking = new([], []);
         private long _rankedPosition = -1;
 
         public override DataViewSchema Schema => schema;
@@ -59,7 +59,7 @@ internal sealed class RankingRowMapper(
                 ? input.GetGetter<TValue>(input.Schema[column.Index])
                 : RankingGetters.For<TValue>(column, Current);
 
-        private IReadOnlyList<ScoredCode> Current()
+        private RankedArtwork Current()
         {
             if (_rankedPosition != input.Position)
             {

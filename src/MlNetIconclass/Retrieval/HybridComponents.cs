@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using MlNetIconclass.Collections;
+using MlNetIconclass.Features;
 
 namespace MlNetIconclass.Retrieval;
 
@@ -64,16 +65,17 @@ internal sealed class HybridComponents : IDisposable
     public int Neighbours { get; }
 
     /// <summary>Each component's scores for the record's candidate labels, scaled to [0, 1].</summary>
-    internal ComponentScores Score(ArtworkRecord record) => ScoreBatch([record])[0];
+    internal ComponentScores Score(ArtworkRecord record, ArtworkImageFeatures? images = null) =>
+        ScoreBatch([record], images)[0];
 
     /// <summary>
     /// <see cref="Score"/> for several records at once: their query vectors searched with one matrix product per
     /// index (a single query costs a pass over all 40,698 label vectors, so batching is most of the speed).
     /// </summary>
-    internal ComponentScores[] ScoreBatch(IReadOnlyList<ArtworkRecord> records)
+    internal ComponentScores[] ScoreBatch(IReadOnlyList<ArtworkRecord> records, ArtworkImageFeatures? images = null)
     {
         var scores = records.Select(_ => new ComponentScores(Labels.Positions)).ToArray();
-        var queries = Queries.Embed(records);
+        var queries = Queries.Embed(records, images);
         var withQuery = Enumerable.Range(0, records.Count).Where(i => queries[i] is not null).ToArray();
         float[] Stack(IEnumerable<int> rows) => rows.SelectMany(i => queries[i]!).ToArray();
 

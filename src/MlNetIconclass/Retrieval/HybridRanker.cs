@@ -1,4 +1,5 @@
 using MlNetIconclass.Collections;
+using MlNetIconclass.Features;
 
 namespace MlNetIconclass.Retrieval;
 
@@ -70,7 +71,7 @@ public sealed record HybridWeights(
 /// documents and to label prototypes, votes of the nearest training records (dense and lexical), BM25, and the log
 /// prior.
 /// </summary>
-public sealed class HybridRanker : ICodeRanker
+public sealed class HybridRanker : IImageQueryRanker
 {
     internal HybridRanker(HybridComponents components, HybridWeights weights, string name = "dual-encoder")
     {
@@ -97,8 +98,15 @@ public sealed class HybridRanker : ICodeRanker
         Combine(Components.Score(record), Weights, count);
 
     public IReadOnlyList<IReadOnlyList<ScoredCode>> RankBatch(IReadOnlyList<ArtworkRecord> records, int count) =>
+        RankBatch(records, count, images: null);
+
+    public IReadOnlyList<IReadOnlyList<ScoredCode>> RankBatch(
+        IReadOnlyList<ArtworkRecord> records,
+        int count,
+        ArtworkImageFeatures? images
+    ) =>
         Components
-            .ScoreBatch(records)
+            .ScoreBatch(records, images)
             .AsParallel()
             .AsOrdered()
             .Select(scores => Combine(scores, Weights, count))

@@ -1,4 +1,5 @@
 using MlNetIconclass.Collections;
+using MlNetIconclass.Features;
 
 namespace MlNetIconclass.Retrieval;
 
@@ -18,6 +19,19 @@ public interface ICodeRanker
     /// </summary>
     IReadOnlyList<IReadOnlyList<ScoredCode>> RankBatch(IReadOnlyList<ArtworkRecord> records, int count) =>
         records.Select(record => Rank(record, count)).ToArray();
+}
+
+/// <summary>
+/// A ranker whose queries may read images. The images' features come with each call, read and owned by its caller (a
+/// call without them reads each record's image as its path says).
+/// </summary>
+public interface IImageQueryRanker : ICodeRanker
+{
+    IReadOnlyList<IReadOnlyList<ScoredCode>> RankBatch(
+        IReadOnlyList<ArtworkRecord> records,
+        int count,
+        ArtworkImageFeatures? images
+    );
 }
 
 public readonly record struct ScoredCode(string Code, float Score);

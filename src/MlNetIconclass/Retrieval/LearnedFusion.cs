@@ -1,4 +1,5 @@
 using MlNetIconclass.Collections;
+using MlNetIconclass.Features;
 
 namespace MlNetIconclass.Retrieval;
 
@@ -9,7 +10,7 @@ namespace MlNetIconclass.Retrieval;
 /// fusion's order. Scores lie in [0, 1]: the ranker's score through the logistic function for the reordered
 /// candidates, and below them the lowest of those scaled by the linear score, so scores fall along the whole list.
 /// </summary>
-public sealed class LearnedFusion : ICodeRanker
+public sealed class LearnedFusion : IImageQueryRanker
 {
     /// <summary>How many of the linear fusion's candidates the ranker reorders.</summary>
     public const int Depth = 100;
@@ -40,9 +41,16 @@ public sealed class LearnedFusion : ICodeRanker
 
     public IReadOnlyList<ScoredCode> Rank(ArtworkRecord record, int count) => RankBatch([record], count)[0];
 
-    public IReadOnlyList<IReadOnlyList<ScoredCode>> RankBatch(IReadOnlyList<ArtworkRecord> records, int count)
+    public IReadOnlyList<IReadOnlyList<ScoredCode>> RankBatch(IReadOnlyList<ArtworkRecord> records, int count) =>
+        RankBatch(records, count, images: null);
+
+    public IReadOnlyList<IReadOnlyList<ScoredCode>> RankBatch(
+        IReadOnlyList<ArtworkRecord> records,
+        int count,
+        ArtworkImageFeatures? images
+    )
     {
-        var scores = Linear.Components.ScoreBatch(records);
+        var scores = Linear.Components.ScoreBatch(records, images);
         return Enumerable
             .Range(0, records.Count)
             .AsParallel()

@@ -1,4 +1,5 @@
 using MlNetIconclass.Collections;
+using MlNetIconclass.Features;
 
 namespace MlNetIconclass.Retrieval;
 
@@ -10,7 +11,7 @@ public enum Modality
 }
 
 /// <summary>A ranker that sees only one modality of each record: its text (no image), or its image (no text).</summary>
-public sealed class ModalityRanker(ICodeRanker inner, Modality modality) : ICodeRanker
+public sealed class ModalityRanker(ICodeRanker inner, Modality modality) : IImageQueryRanker
 {
     public string Name { get; } = $"{inner.Name}, {(modality == Modality.TextOnly ? "text only" : "image only")}";
 
@@ -18,6 +19,15 @@ public sealed class ModalityRanker(ICodeRanker inner, Modality modality) : ICode
 
     public IReadOnlyList<IReadOnlyList<ScoredCode>> RankBatch(IReadOnlyList<ArtworkRecord> records, int count) =>
         inner.RankBatch(records.Select(Strip).ToArray(), count);
+
+    public IReadOnlyList<IReadOnlyList<ScoredCode>> RankBatch(
+        IReadOnlyList<ArtworkRecord> records,
+        int count,
+        ArtworkImageFeatures? images
+    ) =>
+        inner is IImageQueryRanker reading
+            ? reading.RankBatch(records.Select(Strip).ToArray(), count, images)
+            : RankBatch(records, count);
 
     private ArtworkRecord Strip(ArtworkRecord record) =>
         modality == Modality.TextOnly

@@ -25,19 +25,21 @@ internal sealed class QueryTower(ITextEmbedder text, QueryFields fields, VisualQ
     public float[]?[] EmbedTexts(IReadOnlyList<ArtworkRecord> records) => EmbedTexts(records, keepEmpty: false);
 
     /// <summary>
-    /// The query vector of each record: its text embedding, fused with its image when the model reads images; null for
-    /// a record with neither. A text-only model embeds even an empty text, as it always has.
+    /// The query vector of each record: its text embedding, fused with its image when the model reads images (their
+    /// features from <paramref name="images"/>, the call's; without them, images are read as their paths say); null
+    /// for a record with neither. A text-only model embeds even an empty text, as it always has.
     /// </summary>
-    public float[]?[] Embed(IReadOnlyList<ArtworkRecord> records)
+    public float[]?[] Embed(IReadOnlyList<ArtworkRecord> records, ArtworkImageFeatures? images = null)
     {
         var queries = EmbedTexts(records, keepEmpty: visual is null);
         if (visual is null)
             return queries;
-        // The batch's images go through the image pipeline together; known ones come from the cache.
-        visual.Images.Prepare(records);
+        // The batch's images go through the image pipeline together.
+        images ??= visual.ReadImages(new ImageAccess());
+        images.Prepare(records);
         for (int i = 0; i < records.Count; i++)
         {
-            var features = visual.Images.For(records[i]);
+            var features = images.For(records[i]);
             queries[i] = visual.Fusion.Fuse(queries[i], features is null ? null : visual.Fusion.Project(features));
         }
         return queries;

@@ -5,25 +5,27 @@ using MlNetIconclass.Persistence;
 namespace MlNetIconclass.Retrieval;
 
 /// <summary>
-/// The image side of the query tower: the trained projection and gate, and where image features come from (the
-/// vision model, fine-tuned or not). Saves itself as <c>vision.f16</c>, and a fine-tuned vision model as
-/// <c>vision-backbone.onnx</c>.
+/// The image side of the query tower: the trained projection and gate, and the vision model that gives image
+/// features (fine-tuned or not). The images themselves come with each ranking call (<see cref="ReadImages"/>). Saves
+/// itself as <c>vision.f16</c>, and a fine-tuned vision model as <c>vision-backbone.onnx</c>.
 /// </summary>
-internal sealed class VisualQuery(VisualFusion fusion, ArtworkImageFeatures images) : IDisposable
+internal sealed class VisualQuery(VisualFusion fusion, ImageFeaturizer featurizer) : IDisposable
 {
     private const string FineTunedModelEntry = "vision-backbone.onnx";
 
     public VisualFusion Fusion => fusion;
 
-    public ArtworkImageFeatures Images => images;
+    /// <summary>Image features for one call or chunk, read through <paramref name="access"/>; the caller owns them.</summary>
+    public ArtworkImageFeatures ReadImages(ImageAccess access, Action<string>? warn = null) =>
+        new(featurizer, access, warn);
 
     internal void Save(IModelEntryWriter writer)
     {
         fusion.Save(writer);
-        if (!images.Featurizer.Model.IsFineTuned)
+        if (!featurizer.Model.IsFineTuned)
             return;
         using var entry = writer.Create(FineTunedModelEntry, CompressionLevel.Fastest);
-        using var model = File.OpenRead(images.Featurizer.Model.ModelPath);
+        using var model = File.OpenRead(featurizer.Model.ModelPath);
         model.CopyTo(entry);
     }
 
@@ -35,9 +37,7 @@ internal sealed class VisualQuery(VisualFusion fusion, ArtworkImageFeatures imag
         IModelEntryReader reader,
         ImageModelOptions baseModel,
         ComputeDevice device,
-        Action<string>? log,
-        Action<string>? warn,
-        ImageAccess access
+        Action<string>? log
     )
     {
         var fusion = VisualFusion.Load(reader);
@@ -48,10 +48,7 @@ internal sealed class VisualQuery(VisualFusion fusion, ArtworkImageFeatures imag
             throw new InvalidDataException(
                 $"the image projection takes {fusion.FeatureDimension} features; {model.Name} gives {model.Dimension}"
             );
-        return new VisualQuery(
-            fusion,
-            new ArtworkImageFeatures(new ImageFeaturizer(model, device, log: log), access, warn)
-        );
+        return new VisualQuery(fusion, new ImageFeaturizer(model, device, log: log));
     }
 
     private static byte[] FineTunedModel(IModelEntryReader reader)
@@ -61,5 +58,5 @@ internal sealed class VisualQuery(VisualFusion fusion, ArtworkImageFeatures imag
         return bytes;
     }
 
-    public void Dispose() => images.Dispose();
+    public void Dispose() => featurizer.Dispose();
 }

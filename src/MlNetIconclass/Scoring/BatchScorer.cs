@@ -1,5 +1,6 @@
 using MlNetIconclass.Collections;
 using MlNetIconclass.Features;
+using MlNetIconclass.Models;
 using MlNetIconclass.Persistence;
 using MlNetIconclass.Retrieval;
 using MlNetIconclass.Thesaurus;
@@ -28,6 +29,9 @@ public sealed record ScoringOptions
 
     /// <summary>Continue a run that stopped: chunks already written to the parts folder are not scored again.</summary>
     public bool Resume { get; init; }
+
+    /// <summary>Where the records' images are read from (for a model that reads images).</summary>
+    public ImageAccess Images { get; init; } = new();
 }
 
 /// <summary>Where a scoring run is: chunks and rows done, rows in the dump when known.</summary>
@@ -54,7 +58,7 @@ public sealed record ScoringSummary(
 /// that are missing, if it is the same run (same input, model and options). Every input row gets an output row: a
 /// record that cannot be read or ranked gets its error, and the others go on.
 /// </summary>
-public sealed class BatchScorer(ICodeRanker ranker, IconclassThesaurus thesaurus, ArtworkImageFeatures? images = null)
+public sealed class BatchScorer(IArtworkRanker ranker, IconclassThesaurus thesaurus)
 {
     private const string RunFile = "run.json";
 
@@ -101,7 +105,7 @@ public sealed class BatchScorer(ICodeRanker ranker, IconclassThesaurus thesaurus
         var run = new ScoringRun
         {
             Input = input.Describe(),
-            Model = ranker is Models.IconclassModel model ? model.Fingerprint : ranker.Name,
+            Model = ranker.Fingerprint,
             Top = options.Top,
             Language = options.Language,
             Shard = options.Shard.Index,
@@ -124,7 +128,7 @@ public sealed class BatchScorer(ICodeRanker ranker, IconclassThesaurus thesaurus
                 errors += scored.Count(row => row.Error is not null);
                 warnings += scored.Count(row => row.Warning is not null);
             }
-            if (images is null)
+            if (!ranker.ReadsImages)
                 imagesNotRead += chunk.Rows.Count(row => !string.IsNullOrWhiteSpace(row.Record?.Image));
             chunks++;
             rows += chunk.Rows.Count;
@@ -218,58 +222,48 @@ public sealed class BatchScorer(ICodeRanker ranker, IconclassThesaurus thesaurus
             })
             .ToArray();
         var rows = Enumerable.Range(0, chunk.Rows.Count).Where(i => chunk.Rows[i].Record is not null).ToArray();
+        var ranking = new RankingOptions { Count = options.Top, Images = options.Images };
         foreach (var batch in rows.Chunk(RankingBatch))
         {
             cancellation.ThrowIfCancellationRequested();
             var records = batch.Select(i => chunk.Rows[i].Record!).ToArray();
-            IReadOnlyList<IReadOnlyList<ScoredCode>>? rankings = null;
+            IReadOnlyList<RankedArtwork>? ranked = null;
             try
             {
-                rankings = ranker.RankBatch(records, options.Top);
+                ranked = ranker.Rank(records, ranking);
             }
             catch (Exception exception) when (exception is not OperationCanceledException and not OutOfMemoryException)
             {
                 // One bad record must not cost the others: rank them one by one to find it.
             }
             for (int j = 0; j < batch.Length; j++)
-                Fill(output[batch[j]], records[j], rankings?[j], chunk.Rows[batch[j]].Warning, options);
+                Fill(output[batch[j]], records[j], ranked?[j], chunk.Rows[batch[j]].Warning, options, ranking);
         }
-        // The model featurized the chunk's images as it ranked; memory holds one chunk's.
-        images?.Clear();
         return output;
     }
 
     private void Fill(
         ScoredRecord output,
         ArtworkRecord record,
-        IReadOnlyList<ScoredCode>? ranking,
+        RankedArtwork? ranked,
         string? rowWarning,
-        ScoringOptions options
+        ScoringOptions options,
+        RankingOptions ranking
     )
     {
         try
         {
-            var warnings = rowWarning is null ? new List<string>() : [rowWarning];
-            string queryLanguage = options.Language ?? QueryText.Language(record);
-            string language = thesaurus.RankingLanguage(queryLanguage);
-            if (language != queryLanguage)
-                warnings.Add(
-                    $"record '{record.Id}': '{queryLanguage}' is not a thesaurus language; ranked and defined in "
-                        + $"English"
-                );
-            if (QueryText.IsEmpty(record))
-                warnings.Add(
-                    $"record '{record.Id}': no title, description or image; its codes are only the most frequent ones"
-                );
-            foreach (var code in ranking ?? ranker.Rank(record, options.Top))
+            ranked ??= ranker.Rank([record], ranking)[0];
+            string language = thesaurus.RankingLanguage(options.Language ?? QueryText.Language(record));
+            foreach (var code in ranked.Codes)
             {
                 output.Codes.Add(code.Code);
                 output.Scores.Add(code.Score);
                 output.Definitions.Add(thesaurus.GetText(code.Code, language)?.Text ?? "");
             }
-            if (images?.Problem(record) is { } problem)
-                warnings.Add(problem);
-            output.Warning = warnings.Count == 0 ? null : string.Join("; ", warnings);
+            var problems = ranked.Problems.Select(problem => problem.Message);
+            var warnings = (rowWarning is null ? problems : problems.Prepend(rowWarning)).ToArray();
+            output.Warning = warnings.Length == 0 ? null : string.Join("; ", warnings);
         }
         catch (Exception exception) when (exception is not OperationCanceledException and not OutOfMemoryException)
         {

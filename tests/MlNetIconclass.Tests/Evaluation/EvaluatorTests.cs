@@ -102,6 +102,6 @@ public class EvaluatorTests
     private static readonly Lazy<Task<EvaluationResult>> SurinameEvaluation = new(async () =>
     {
         var records = await ArtworkParquet.ReadAllAsync(BundledSamples.RijksmuseumSuriname);
-        return new Evaluator(BundledThesaurus.Instance).Evaluate(records, new EvaluationOptions(), baselines: true);
+        return new Evaluator(BundledThesaurus.Instance).Evaluate(records, new EvaluationOptions());
     });
 }

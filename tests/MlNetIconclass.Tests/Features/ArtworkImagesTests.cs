@@ -184,15 +184,9 @@ public class ArtworkImagesTests
             })
             .ToArray();
         long onePicture = 500 * 400;
-        using var unbounded = new ArtworkImageFeatures(
-            new ImageFeaturizer(ImageModelOptions.ResNet18, ComputeDevice.Cpu),
-            new ImageAccess()
-        );
-        using var bounded = new ArtworkImageFeatures(
-            new ImageFeaturizer(ImageModelOptions.ResNet18, ComputeDevice.Cpu),
-            new ImageAccess(),
-            decodedPixelBudget: 2 * onePicture
-        );
+        using var featurizer = new ImageFeaturizer(ImageModelOptions.ResNet18, ComputeDevice.Cpu);
+        var unbounded = new ArtworkImageFeatures(featurizer, new ImageAccess());
+        var bounded = new ArtworkImageFeatures(featurizer, new ImageAccess(), decodedPixelBudget: 2 * onePicture);
         unbounded.Prepare(records);
         bounded.Prepare(records);
 

@@ -128,7 +128,10 @@ public class HostileModelFileTests : IDisposable
             BundledThesaurus.Instance,
             new ModelLoadOptions { Device = ComputeDevice.Cpu }
         );
-        Assert.Equal(ImageModelOptions.ResNet18.ModelPath, model.Images!.Featurizer.Model.ModelPath);
+        Assert.Equal(
+            ImageModelOptions.ResNet18.ModelPath,
+            model.ReadImages(new ImageAccess())!.Featurizer.Model.ModelPath
+        );
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public class IconclassTransformerTests
         var scored = transformer.Transform(input);
 
         Assert.Equal(
-            input.Schema.Select(c => c.Name).Concat(["PredictedCodes", "Scores"]),
+            input.Schema.Select(c => c.Name).Concat(["PredictedCodes", "Scores", "Problems"]),
             scored.Schema.Select(c => c.Name)
         );
         Assert.Equal(new VectorDataViewType(TextDataViewType.Instance), scored.Schema["PredictedCodes"].Type);
@@ -34,6 +34,35 @@ public class IconclassTransformerTests
         var expected = TinyModels.Shared.RankBatch(records, 5);
         Assert.Equal(expected.Select(ranking => ranking.Select(c => c.Code)), rows.Select(r => r.PredictedCodes));
         Assert.All(rows, row => Assert.Equal(row.Scores.OrderByDescending(s => s), row.Scores));
+    }
+
+    [Fact]
+    public void EachRowSaysWhatItsRankingCouldNotUse()
+    {
+        var mlContext = new MLContext(seed: 1);
+        using var engine = mlContext.Model.CreatePredictionEngine<ArtworkRow, IconclassPrediction>(
+            new IconclassTransformer(TinyModels.Shared, top: 3)
+        );
+        var plain = engine.Predict(
+            new ArtworkRow
+            {
+                Id = "a",
+                Titles = ["Plantage"],
+                TitleLanguages = ["nl"],
+            }
+        );
+        var unknown = engine.Predict(
+            new ArtworkRow
+            {
+                Id = "b",
+                Titles = ["Plantage"],
+                TitleLanguages = ["xx"],
+            }
+        );
+
+        Assert.Equal(3, plain.PredictedCodes.Length);
+        Assert.Empty(plain.Problems);
+        Assert.Equal(["record 'b': 'xx' is not a thesaurus language; ranked and defined in English"], unknown.Problems);
     }
 
     [Fact]

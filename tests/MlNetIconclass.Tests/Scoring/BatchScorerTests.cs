@@ -1,5 +1,6 @@
 using MlNetIconclass.Collections;
 using MlNetIconclass.Evaluation;
+using MlNetIconclass.Models;
 using MlNetIconclass.Retrieval;
 using MlNetIconclass.Scoring;
 using MlNetIconclass.Thesaurus;
@@ -25,7 +26,10 @@ public class BatchScorerTests
         var (ranker, records) = await Setup.Value;
         string dump = folder.File("dump.parquet");
         await ArtworkParquet.WriteAsync(records, dump, rowGroupSize: 25);
-        return (new BatchScorer(ranker, BundledThesaurus.Instance), dump);
+        return (
+            new BatchScorer(new TextArtworkRanker(ranker, BundledThesaurus.Instance), BundledThesaurus.Instance),
+            dump
+        );
     }
 
     internal static async Task<List<ScoredRecord>> ScoreAsync(
@@ -152,7 +156,10 @@ public class BatchScorerTests
             Titles = [new LanguageColumn("nl", "titel")],
             Codes = ["codes"],
         };
-        var scorer = new BatchScorer(new Failing(ranker, "E"), BundledThesaurus.Instance);
+        var scorer = new BatchScorer(
+            new TextArtworkRanker(new Failing(ranker, "E"), BundledThesaurus.Instance),
+            BundledThesaurus.Instance
+        );
         var input = ScoringInput.Text(
             csv,
             SourceFormat.Csv,

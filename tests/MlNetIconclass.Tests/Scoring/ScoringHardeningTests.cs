@@ -1,4 +1,5 @@
 using MlNetIconclass.Collections;
+using MlNetIconclass.Models;
 using MlNetIconclass.Retrieval;
 using MlNetIconclass.Scoring;
 
@@ -75,11 +76,14 @@ public class ScoringHardeningTests
         Assert.Contains("--top (5 then, 3 now)", error.Message);
 
         var (ranker, records) = await BatchScorerTests.Setup.Value;
-        var otherModel = new BatchScorer(new Renamed(ranker, "another"), BundledThesaurus.Instance);
+        var otherModel = new BatchScorer(
+            new TextArtworkRanker(ranker, BundledThesaurus.Instance, "another model"),
+            BundledThesaurus.Instance
+        );
         error = await Assert.ThrowsAsync<IOException>(() =>
             otherModel.ScoreAsync(ScoringInput.Parquet(dump), output, TopFive with { Resume = true })
         );
-        Assert.Contains("the model (knn then, another now)", error.Message);
+        Assert.Contains("the model (the knn ranker then, another model now)", error.Message);
 
         await ArtworkParquet.WriteAsync(records.Take(100), dump, rowGroupSize: 25);
         error = await Assert.ThrowsAsync<IOException>(() =>
@@ -116,11 +120,10 @@ public class ScoringHardeningTests
             ],
             dump
         );
-        var summary = await new BatchScorer(ranker, BundledThesaurus.Instance).ScoreAsync(
-            ScoringInput.Parquet(dump),
-            folder.File("out.parquet"),
-            TopFive
-        );
+        var summary = await new BatchScorer(
+            new TextArtworkRanker(ranker, BundledThesaurus.Instance),
+            BundledThesaurus.Instance
+        ).ScoreAsync(ScoringInput.Parquet(dump), folder.File("out.parquet"), TopFive);
         var scored = await ScoredParquet.ReadAllAsync(folder.File("out.parquet"));
 
         Assert.Equal((0, 2), (summary.Errors, summary.Warnings));
@@ -147,11 +150,10 @@ public class ScoringHardeningTests
             ],
             dump
         );
-        var summary = await new BatchScorer(ranker, BundledThesaurus.Instance).ScoreAsync(
-            ScoringInput.Parquet(dump),
-            folder.File("out.parquet"),
-            TopFive
-        );
+        var summary = await new BatchScorer(
+            new TextArtworkRanker(ranker, BundledThesaurus.Instance),
+            BundledThesaurus.Instance
+        ).ScoreAsync(ScoringInput.Parquet(dump), folder.File("out.parquet"), TopFive);
         Assert.Equal(1, summary.ImagesNotRead);
     }
 
@@ -225,13 +227,5 @@ public class ScoringHardeningTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             scorer.ScoreAsync(ScoringInput.Parquet(dump), output, options, progress, stop.Token)
         );
-    }
-
-    /// <summary>The same ranking under another name, as another model would be.</summary>
-    private sealed class Renamed(ICodeRanker inner, string name) : ICodeRanker
-    {
-        public string Name => name;
-
-        public IReadOnlyList<ScoredCode> Rank(ArtworkRecord record, int count) => inner.Rank(record, count);
     }
 }

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using MlNetIconclass.Collections;
+using MlNetIconclass.Models;
 using MlNetIconclass.Retrieval;
 using MlNetIconclass.Service;
 using MlNetIconclass.Tests.Training;
@@ -206,8 +207,6 @@ public class HostileRequestTests
     public async Task AnImageAloneIsRankedAndClientFileNamesNeverReachTheFileSystem()
     {
         await using var host = await ImageHostAsync();
-        var model = TinyImageModel.Shared;
-        int remembered = model.Images!.Remembered;
         // A NUL in the file name makes the form reader drop the part: with nothing else to rank, that is a 400.
         var nul = await host.Client.PostAsync(
             "/v1/projects/tiny/suggest-artwork",
@@ -226,16 +225,12 @@ public class HostileRequestTests
             var codes = results.Select(r => (string)r!["notation"]!).ToList();
             Assert.Contains(TinyImageModel.Red, codes);
         }
-        // Each upload was forgotten once ranked: its file, and the features the model computed from it.
-        Assert.Empty(Directory.GetFileSystemEntries(host.Options.UploadFolder));
-        Assert.Equal(remembered, model.Images.Remembered);
     }
 
     [Fact]
-    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    public async Task UploadsAreReadableByTheServicesUserAlone()
+    public async Task UploadsAreRankedFromMemoryAndNeverWritten()
     {
-        var spy = new FileModeSpy();
+        var spy = new UploadSpy(TinyImageModel.Shared);
         await using var host = await ImageHostAsync(o =>
             o with
             {
@@ -247,25 +242,32 @@ public class HostileRequestTests
             Artwork(Image(Png(32, 32, SKColors.Blue), "blue.png"))
         );
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        const UnixFileMode owner = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        Assert.Equal(owner | UnixFileMode.UserExecute, File.GetUnixFileMode(host.Options.UploadFolder));
-        // The warm-up's upload and the request's.
-        Assert.Equal([owner, owner], spy.Modes);
+        // The warm-up's upload and the request's: each one a made-up reference, in memory with its call alone.
+        Assert.Equal(2, spy.Uploads.Count);
+        foreach (var (reference, inMemory) in spy.Uploads)
+        {
+            Assert.StartsWith("upload:", reference);
+            Assert.Equal([reference], inMemory);
+            Assert.False(File.Exists(reference));
+        }
     }
 
-    /// <summary>Records the mode of each uploaded file it is asked to rank, while it exists.</summary>
-    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    private sealed class FileModeSpy : ICodeRanker
+    /// <summary>Notes each uploaded image's reference and what the call held in memory, then lets the model rank.</summary>
+    private sealed class UploadSpy(IArtworkRanker inner) : IArtworkRanker
     {
-        public List<UnixFileMode> Modes { get; } = [];
+        public List<(string Reference, IReadOnlyList<string> InMemory)> Uploads { get; } = [];
 
-        public string Name => "spy";
+        public string Name => inner.Name;
 
-        public IReadOnlyList<ScoredCode> Rank(ArtworkRecord record, int count)
+        public string Fingerprint => inner.Fingerprint;
+
+        public bool ReadsImages => inner.ReadsImages;
+
+        public IReadOnlyList<RankedArtwork> Rank(IReadOnlyList<ArtworkRecord> records, RankingOptions options)
         {
-            if (record.Image is { } image)
-                Modes.Add(File.GetUnixFileMode(image));
-            return [new ScoredCode("25K182", 1)];
+            foreach (var record in records.Where(r => r.Image is not null))
+                Uploads.Add((record.Image!, options.Images.InMemory.Keys.ToArray()));
+            return inner.Rank(records, options);
         }
     }
 
@@ -282,16 +284,20 @@ public class HostileRequestTests
         Assert.Equal(1, counter.Calls);
     }
 
-    private sealed class CountingRanker : ICodeRanker
+    private sealed class CountingRanker : IArtworkRanker
     {
         public int Calls { get; private set; }
 
         public string Name => "counting";
 
-        public IReadOnlyList<ScoredCode> Rank(ArtworkRecord record, int count)
+        public string Fingerprint => "counting";
+
+        public bool ReadsImages => false;
+
+        public IReadOnlyList<RankedArtwork> Rank(IReadOnlyList<ArtworkRecord> records, RankingOptions options)
         {
             Calls++;
-            return [];
+            return records.Select(_ => new RankedArtwork([], [])).ToArray();
         }
     }
 

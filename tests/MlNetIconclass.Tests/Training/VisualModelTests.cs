@@ -25,6 +25,10 @@ public class VisualModelTests : IDisposable
 
     private static int RankOf(IReadOnlyList<ScoredCode> ranking, string code) => TinyImageModel.RankOf(ranking, code);
 
+    /// <summary>The record's codes, its image read from the test's folder.</summary>
+    private IReadOnlyList<ScoredCode> Rank(IconclassModel model, ArtworkRecord record, int count) =>
+        model.Rank([record], new RankingOptions { Count = count, Images = new ImageAccess(_folder.Path) })[0].Codes;
+
     [Fact]
     public async Task ImageOnlyQueriesFindTheCodeTheImagesWereTrainedOn()
     {
@@ -35,8 +39,8 @@ public class VisualModelTests : IDisposable
 
         var red = Record("query-red", new SKColor(230, 30, 10), "73D6", withTitle: false);
         var blue = Record("query-blue", new SKColor(10, 30, 230), "11H(JEROME)", withTitle: false);
-        var redRanking = model.Rank(red, 20);
-        var blueRanking = model.Rank(blue, 20);
+        var redRanking = Rank(model, red, 20);
+        var blueRanking = Rank(model, blue, 20);
         Assert.True(RankOf(redRanking, "73D6") < RankOf(redRanking, "11H(JEROME)"));
         Assert.True(RankOf(blueRanking, "11H(JEROME)") < RankOf(blueRanking, "73D6"));
         Assert.Contains(model.Ablations(), ranker => ranker.Name.EndsWith("image only"));
@@ -47,12 +51,12 @@ public class VisualModelTests : IDisposable
         using var loaded = IconclassModel.Load(
             path,
             BundledThesaurus.Instance,
-            new ModelLoadOptions { Device = ComputeDevice.Cpu, ImageFolder = _folder.Path }
+            new ModelLoadOptions { Device = ComputeDevice.Cpu }
         );
         Assert.True(loaded.ReadsImages);
-        Assert.Equal(redRanking.Select(c => c.Code), loaded.Rank(red, 20).Select(c => c.Code));
+        Assert.Equal(redRanking.Select(c => c.Code), Rank(loaded, red, 20).Select(c => c.Code));
 
-        // Scored from the command line with an image root: the image outside it is a prefixed per-record warning.
+        // Scored from the command line with an image root: the image outside it is the record's warning.
         string root = Directory.CreateDirectory(_folder.File("root")).FullName;
         File.Copy(_folder.File("red-0.png"), Path.Combine(root, "inside.png"));
         // Relative image paths start from the dump's folder.
@@ -76,9 +80,11 @@ public class VisualModelTests : IDisposable
             root
         );
         Assert.True(exitCode == 0, stderr);
-        Assert.Contains("warning: record 'outside', image: ", stderr);
-        Assert.Contains("red-1.png' is outside the image root", stderr);
-        Assert.DoesNotContain("record 'inside'", stderr);
+        var scored = await MlNetIconclass.Scoring.ScoredParquet.ReadAllAsync(_folder.File("root-scored.parquet"));
+        Assert.Null(scored.Single(row => row.Id == "inside").Warning);
+        string warning = scored.Single(row => row.Id == "outside").Warning!;
+        Assert.Contains("record 'outside', image: ", warning);
+        Assert.Contains("red-1.png' is outside the image root", warning);
     }
 
     [Fact]
@@ -91,10 +97,11 @@ public class VisualModelTests : IDisposable
         using var model = IconclassTrainer.Fit(BundledThesaurus.Instance, records, options, log.Add);
         Assert.Equal(1, model.Manifest.ImageBackboneEpochs);
         Assert.Contains(log, line => line.StartsWith("image backbone epoch 1/1"));
-        Assert.StartsWith($"{ImageModelOptions.ResNet18.Name}-finetuned-", model.Images!.Featurizer.Model.Name);
+        var images = model.ReadImages(new ImageAccess(_folder.Path))!;
+        Assert.StartsWith($"{ImageModelOptions.ResNet18.Name}-finetuned-", images.Featurizer.Model.Name);
 
         var red = Record("query-red", new SKColor(230, 30, 10), "73D6", withTitle: false);
-        var redRanking = model.Rank(red, 20);
+        var redRanking = Rank(model, red, 20);
         Assert.True(RankOf(redRanking, "73D6") < RankOf(redRanking, "11H(JEROME)"));
 
         var path = _folder.File("fine-tuned.iconclass");
@@ -102,11 +109,12 @@ public class VisualModelTests : IDisposable
         using var loaded = IconclassModel.Load(
             path,
             BundledThesaurus.Instance,
-            new ModelLoadOptions { Device = ComputeDevice.Cpu, ImageFolder = _folder.Path }
+            new ModelLoadOptions { Device = ComputeDevice.Cpu }
         );
-        Assert.Equal(model.Images.Featurizer.Model.Name, loaded.Images!.Featurizer.Model.Name);
-        Assert.Equal(model.Images.For(red), loaded.Images.For(red));
-        Assert.Equal(redRanking.Select(c => c.Code), loaded.Rank(red, 20).Select(c => c.Code));
+        var loadedImages = loaded.ReadImages(new ImageAccess(_folder.Path))!;
+        Assert.Equal(images.Featurizer.Model.Name, loadedImages.Featurizer.Model.Name);
+        Assert.Equal(images.For(red), loadedImages.For(red));
+        Assert.Equal(redRanking.Select(c => c.Code), Rank(loaded, red, 20).Select(c => c.Code));
     }
 
     [Fact]
@@ -121,10 +129,13 @@ public class VisualModelTests : IDisposable
             Image = _folder.Write("broken.jpg", "not a jpeg"),
         };
 
-        Assert.Equal(model.Rank(textOnly, 10).Select(c => c.Code), model.Rank(broken, 10).Select(c => c.Code));
-        var problem = model.Images!.Problem(broken);
-        Assert.Contains("record 'SK-9'", problem);
-        Assert.Contains("broken.jpg", problem);
+        var ranked = model.Rank([textOnly, broken], new RankingOptions());
+        Assert.Equal(ranked[0].Codes, ranked[1].Codes);
+        Assert.Empty(ranked[0].Problems);
+        var problem = Assert.Single(ranked[1].Problems);
+        Assert.Equal("image", problem.Field);
+        Assert.Contains("record 'SK-9'", problem.Message);
+        Assert.Contains("broken.jpg", problem.Message);
     }
 
     [Fact]
