@@ -97,10 +97,8 @@ internal sealed class DualEncoderTrainer(
         }
 
         // A zero-shot model's training is the thesaurus: it takes the collection's epochs too, unless it was distilled.
-        // Then it takes none: contrastive passes after distillation lowered the validation records' dense R@10 from
-        // 0.171 to between 0.127 and 0.140 in 3 passes, with the distillation loss beside them.
-        // From a distilled start model none by default either: on Suriname's validation records, two passes gave
-        // hybrid R@10 + MRR 1.472 (learned fusion out of fold 1.461), none 1.476 (1.493), in a fifth of the time.
+        // Then it takes none, since contrastive passes after distillation lowered the validation records' dense R@10;
+        // from a distilled start model none by default either (docs/model.md has the validation figures).
         int requested = options.ThesaurusEpochs ?? (start is { Distilled: true } ? 0 : DefaultThesaurusEpochs);
         int thesaurusEpochs =
             options.UseCollection ? requested

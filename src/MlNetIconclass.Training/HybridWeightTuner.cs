@@ -19,7 +19,9 @@ internal static class HybridWeightTuner
     private static readonly float[] PriorGrid = [0, 0.05f, 0.1f, 0.25f];
     private static readonly float[] PrototypeGrid = [0, 0.5f, 1];
 
-    /// <summary>The best of several rankers (differing in their neighbour count, say), each with its best weights.</summary>
+    /// <summary>
+    /// The best of several rankers (differing in their neighbour count, say), each with its best weights.
+    /// </summary>
     public static (HybridRanker Ranker, double Objective) TuneAll(
         IEnumerable<HybridRanker> rankers,
         IReadOnlyList<(ArtworkRecord Record, IReadOnlyList<string> Gold)> validation,

@@ -29,8 +29,8 @@ public static class LearnedFusionTrainer
 
     private const int Folds = 5;
 
-    // Chosen on Suriname's validation records, out of fold: 3 leaves and 200 trees scored R@10 + MRR 1.484, 7 leaves
-    // and 100 trees 1.473; small trees suit the few hundred queries a collection's validation share gives.
+    // Chosen on Suriname's validation records, out of fold (docs/model.md): small trees suit the few hundred queries a
+    // collection's validation share gives.
     private const int Leaves = 3;
     private const int Trees = 200;
 

@@ -14,7 +14,9 @@ public sealed record ImageAccess(string? Folder = null, string? Root = null)
     /// <summary>Encoded images by reference, decoded as files are.</summary>
     public IReadOnlyDictionary<string, byte[]> InMemory { get; init; } = new Dictionary<string, byte[]>();
 
-    /// <summary>The most pixels a codec may decode of an in-memory image (see <see cref="ArtworkImages.Decode"/>).</summary>
+    /// <summary>
+    /// The most pixels a codec may decode of an in-memory image (see <see cref="ArtworkImages.Decode"/>).
+    /// </summary>
     public long MaxPixels { get; init; } = ArtworkImages.DefaultMaxPixelsDecoded;
 }
 

@@ -14,14 +14,14 @@ public sealed record RankingOptions
     public int Count
     {
         get => _count;
-        init =>
-            _count =
-                value > 0
-                    ? value
-                    : throw new ArgumentException($"--top: keep at least one code per record, not {value}.");
+        init => _count = CheckedCount(value);
     }
 
-    /// <summary>Where the records' images are read from (files under a folder and root, or uploads in memory).</summary>
+    /// <summary>A count of codes per record, or the one message every option that sets one gives.</summary>
+    public static int CheckedCount(int count) =>
+        count > 0 ? count : throw new ArgumentException($"--top: keep at least one code per record, not {count}.");
+
+    /// <summary>Where the records' images are read from: files under a folder and root, or uploads in memory.</summary>
     public ImageAccess Images { get; init; } = new();
 }
 
@@ -57,7 +57,7 @@ public interface IArtworkRanker
     IReadOnlyList<RankedArtwork> Rank(IReadOnlyList<ArtworkRecord> records, RankingOptions options);
 }
 
-/// <summary>The problems any ranker's results share: the query's language and whether there is a query at all.</summary>
+/// <summary>The problems every ranker's results share: the query's language, and whether there is a query.</summary>
 public static class RankingProblems
 {
     public static IEnumerable<RankingProblem> Of(ArtworkRecord record, IconclassThesaurus thesaurus)

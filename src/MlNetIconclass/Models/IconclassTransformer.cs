@@ -28,9 +28,8 @@ public sealed class IconclassTransformer : ITransformer, IDisposable
 
     public IconclassTransformer(IconclassModel model, int top = 20)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(top);
         Model = model;
-        Top = top;
+        Top = RankingOptions.CheckedCount(top);
     }
 
     public IconclassModel Model { get; }

@@ -26,9 +26,8 @@ public enum FusionFeatureGroup
 
 /// <summary>
 /// What the learned fusion knows of each (record, candidate), as one row of floats per candidate. The components'
-/// scaled scores are not among them (the linear score sums them): out of fold on Suriname's validation records, R@10 +
-/// MRR was 1.474 with them as six more features and 1.484 without; taking out another group instead gave 1.478 (the
-/// ranks), 1.476 (the tree), 1.469 (the label) and 1.465 (the linear fusion). Facts about a label that do not depend
+/// scaled scores are not among them: the linear score sums them, and out of fold they lowered validation figures
+/// (docs/model.md). Facts about a label that do not depend
 /// on the record (its ancestors, whether it has a definition in a language) are cached, since the same few thousand
 /// labels come up for every record.
 /// </summary>

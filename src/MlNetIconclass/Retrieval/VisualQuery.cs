@@ -15,7 +15,9 @@ internal sealed class VisualQuery(VisualFusion fusion, ImageFeaturizer featurize
 
     public VisualFusion Fusion => fusion;
 
-    /// <summary>Image features for one call or chunk, read through <paramref name="access"/>; the caller owns them.</summary>
+    /// <summary>
+    /// Image features for one call or chunk, read through <paramref name="access"/>; the caller owns them.
+    /// </summary>
     public ArtworkImageFeatures ReadImages(ImageAccess access, Action<string>? warn = null) =>
         new(featurizer, access, warn);
 

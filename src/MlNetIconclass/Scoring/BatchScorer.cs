@@ -15,11 +15,7 @@ public sealed record ScoringOptions
     public int Top
     {
         get => _top;
-        init =>
-            _top =
-                value > 0
-                    ? value
-                    : throw new ArgumentException($"--top: keep at least one code per record, not {value}.");
+        init => _top = RankingOptions.CheckedCount(value);
     }
 
     /// <summary>Language of the definitions written; null takes each record's query language.</summary>
@@ -205,7 +201,7 @@ public sealed class BatchScorer(IArtworkRanker ranker, IconclassThesaurus thesau
     /// Records ranked together: one matrix product per dense index for all of them. Its scores take 512 x 48,390
     /// floats (99 MB) for a moment; 256 made scoring 8% slower on 2 cores.
     /// </summary>
-    private const int RankingBatch = 512;
+    public const int RankingBatch = 512;
 
     private IReadOnlyCollection<ScoredRecord> Score(
         InputChunk chunk,

@@ -28,7 +28,14 @@ public class ModelFileTests
         Assert.Equal(fitted.Manifest.Weights, loaded.Manifest.Weights);
         Assert.Equal(ModelManifest.CurrentFormat, loaded.Manifest.Format);
         Assert.Equal(
-            ["collection-labels.txt", "encoder.onnx", "manifest.json", "memory.jsonl", "ngram-table.f16"],
+            [
+                "collection-labels.txt",
+                "encoder.onnx",
+                "manifest.json",
+                "memory.jsonl",
+                "ngram-table.f16",
+                "seen-records.txt",
+            ],
             Entries(path)
         );
         Assert.NotEmpty(loaded.Thesaurus.CollectionLabels);

@@ -252,7 +252,7 @@ public class HostileRequestTests
         }
     }
 
-    /// <summary>Notes each uploaded image's reference and what the call held in memory, then lets the model rank.</summary>
+    /// <summary>Notes each upload's reference and what its call held in memory, then lets the model rank.</summary>
     private sealed class UploadSpy(IArtworkRanker inner) : IArtworkRanker
     {
         public List<(string Reference, IReadOnlyList<string> InMemory)> Uploads { get; } = [];
