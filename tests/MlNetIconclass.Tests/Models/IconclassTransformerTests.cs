@@ -40,7 +40,8 @@ public class IconclassTransformerTests
     public void EachRowSaysWhatItsRankingCouldNotUse()
     {
         var mlContext = new MLContext(seed: 1);
-        using var engine = mlContext.Model.CreatePredictionEngine<ArtworkRow, IconclassPrediction>(
+        // Not disposed: disposing an engine disposes its transformer, and with it the shared model.
+        var engine = mlContext.Model.CreatePredictionEngine<ArtworkRow, IconclassPrediction>(
             new IconclassTransformer(TinyModels.Shared, top: 3)
         );
         var plain = engine.Predict(
