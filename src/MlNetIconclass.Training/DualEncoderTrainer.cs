@@ -69,6 +69,7 @@ internal sealed class DualEncoderTrainer(
         );
 
         using var optimizer = optim.AdamW(model.parameters(), lr: options.EffectiveLearningRate, weight_decay: 0);
+        var steps = new TrainingSteps(model, optimizer, device, validation, random);
         var reports = new List<EpochReport>();
         // Distillation from MiniLM holds back a few labels to measure itself by; after a distilled start, the
         // teacher is the start model, which saw those labels, so every pair serves.
@@ -85,9 +86,7 @@ internal sealed class DualEncoderTrainer(
             : StartModelTargets(DistillationPairs.FromThesaurus(thesaurus, languages), model, device);
         IReadOnlyList<TranslationFigures> translation = [];
         if (fromTeacher)
-            reports.AddRange(
-                Distil(model, optimizer, device, distillation!, validation, random, heldOut, out translation)
-            );
+            reports.AddRange(Distil(steps, distillation!, heldOut, out translation));
 
         // After distillation every step also keeps the student near the teacher, or contrastive training undoes it.
         Tensor Loss(TrainingExample[] batch)
@@ -109,16 +108,11 @@ internal sealed class DualEncoderTrainer(
         for (int epoch = 1; epoch <= thesaurusEpochs; epoch++)
             reports.Add(
                 RunEpoch(
-                    model,
-                    optimizer,
+                    steps,
                     "thesaurus",
-                    epoch,
-                    thesaurusEpochs,
+                    (epoch, thesaurusEpochs),
                     Sample(thesaurusPairs, options.ThesaurusExamplesPerEpoch, random),
-                    Loss,
-                    validation,
-                    device,
-                    random
+                    Loss
                 )
             );
         if (options.UseCollection)
@@ -134,20 +128,7 @@ internal sealed class DualEncoderTrainer(
                         )
                     )
                     .ToList();
-                reports.Add(
-                    RunEpoch(
-                        model,
-                        optimizer,
-                        "collection",
-                        epoch,
-                        options.Epochs,
-                        mixture,
-                        Loss,
-                        validation,
-                        device,
-                        random
-                    )
-                );
+                reports.Add(RunEpoch(steps, "collection", (epoch, options.Epochs), mixture, Loss));
             }
         }
         return new TrainedEncoder(model, reports, translation);
@@ -213,32 +194,24 @@ internal sealed class DualEncoderTrainer(
     /// translations are measured (when asked for), and the last figures are given back.
     /// </summary>
     private List<EpochReport> Distil(
-        DualEncoder model,
-        optim.Optimizer optimizer,
-        Device device,
+        TrainingSteps steps,
         ThesaurusDistillation distillation,
-        IReadOnlyList<TrainingExample> validation,
-        Random random,
         HeldOutTranslations? heldOut,
         out IReadOnlyList<TranslationFigures> translation
     )
     {
+        var (model, _, device, _, _) = steps;
         var reports = new List<EpochReport>();
         translation = [];
         for (int epoch = 1; epoch <= options.DistillationEpochs; epoch++)
         {
             reports.Add(
                 RunEpoch(
-                    model,
-                    optimizer,
+                    steps,
                     DistillationPhase,
-                    epoch,
-                    options.DistillationEpochs,
+                    (epoch, options.DistillationEpochs),
                     distillation.Pairs.ToList(),
-                    batch => distillation.Loss(model, device, batch),
-                    validation,
-                    device,
-                    random
+                    batch => distillation.Loss(model, device, batch)
                 )
             );
             if (heldOut is null)
@@ -261,23 +234,25 @@ internal sealed class DualEncoderTrainer(
         var (model, device) = NewModel();
         using var optimizer = optim.AdamW(model.parameters(), lr: options.EffectiveLearningRate, weight_decay: 0);
         using var distillation = Distillation(pairs, model.Tower.Dimension, device);
-        Distil(model, optimizer, device, distillation, [], new Random(options.EffectiveSeed), null, out _);
+        Distil(
+            new TrainingSteps(model, optimizer, device, [], new Random(options.EffectiveSeed)),
+            distillation,
+            null,
+            out _
+        );
         return model;
     }
 
     private EpochReport RunEpoch<T>(
-        DualEncoder model,
-        optim.Optimizer optimizer,
+        TrainingSteps steps,
         string phase,
-        int epoch,
-        int epochs,
+        (int Epoch, int Of) pass,
         List<T> examples,
-        Func<T[], Tensor> batchLoss,
-        IReadOnlyList<TrainingExample> validation,
-        Device device,
-        Random random
+        Func<T[], Tensor> batchLoss
     )
     {
+        var (model, optimizer, device, validation, random) = steps;
+        var (epoch, epochs) = pass;
         var clock = Stopwatch.StartNew();
         model.train();
         Shuffle(examples, random);
@@ -416,3 +391,15 @@ internal sealed class DualEncoderTrainer(
         }
     }
 }
+
+/// <summary>
+/// What every pass of one training shares: the encoder, its optimizer, the device they run on, the validation
+/// examples watched after each pass, and the seeded random source.
+/// </summary>
+internal sealed record TrainingSteps(
+    DualEncoder Model,
+    optim.Optimizer Optimizer,
+    Device Device,
+    IReadOnlyList<TrainingExample> Validation,
+    Random Random
+);

@@ -270,7 +270,7 @@ public static class IconclassTrainer
                 images.ModelInputs(withImages.Select(pair => pair.item.Record)),
                 options.ImageBackboneEpochs
             );
-        var fusion = VisualProjectionTrainer.Train(
+        var projection = VisualProjectionTrainer.Train(
             examples,
             labels.Dense,
             options.VisionSteps,
@@ -281,7 +281,7 @@ public static class IconclassTrainer
             cancellation
         );
         if (backbone is null)
-            return (new VisualQuery(fusion, featurizer), imageRecords);
+            return (new VisualQuery(projection, featurizer), imageRecords);
 
         featurizer.Dispose();
         var fineTuned = imageModel.WithFineTunedModel(
@@ -289,6 +289,6 @@ public static class IconclassTrainer
         );
         log?.Invoke($"fine-tuned image model exported to ONNX as {fineTuned.Name}");
         var fineTunedFeaturizer = new ImageFeaturizer(fineTuned, options.Device, options.ImageCacheFolder, log);
-        return (new VisualQuery(fusion, fineTunedFeaturizer), imageRecords);
+        return (new VisualQuery(projection, fineTunedFeaturizer), imageRecords);
     }
 }

@@ -31,7 +31,7 @@ internal static class VisualProjectionTrainer
 {
     private const float Scale = 20f;
 
-    public static VisualFusion Train(
+    public static ImageProjection Train(
         IReadOnlyList<VisualExample> examples,
         Func<string, DenseIndex> labelIndex,
         int steps,
@@ -83,7 +83,7 @@ internal static class VisualProjectionTrainer
         using var bias = projection.bias!.detach().cpu().to_type(ScalarType.Float16).to_type(ScalarType.Float32);
         float gateValue = (float)(Half)gate.detach().sigmoid().cpu().item<float>();
         log?.Invoke($"image projection trained on {examples.Count} records with images; gate {gateValue:0.000}");
-        return new VisualFusion(weights.data<float>().ToArray(), bias.data<float>().ToArray(), gateValue);
+        return new ImageProjection(weights.data<float>().ToArray(), bias.data<float>().ToArray(), gateValue);
     }
 
     /// <summary>

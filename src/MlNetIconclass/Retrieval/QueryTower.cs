@@ -40,7 +40,10 @@ internal sealed class QueryTower(ITextEmbedder text, QueryFields fields, VisualQ
         for (int i = 0; i < records.Count; i++)
         {
             var features = images.For(records[i]);
-            queries[i] = visual.Fusion.Fuse(queries[i], features is null ? null : visual.Fusion.Project(features));
+            queries[i] = visual.Projection.Fuse(
+                queries[i],
+                features is null ? null : visual.Projection.Project(features)
+            );
         }
         return queries;
     }

@@ -9,11 +9,11 @@ namespace MlNetIconclass.Retrieval;
 /// features (fine-tuned or not). The images themselves come with each ranking call (<see cref="ReadImages"/>). Saves
 /// itself as <c>vision.f16</c>, and a fine-tuned vision model as <c>vision-backbone.onnx</c>.
 /// </summary>
-internal sealed class VisualQuery(VisualFusion fusion, ImageFeaturizer featurizer) : IDisposable
+internal sealed class VisualQuery(ImageProjection projection, ImageFeaturizer featurizer) : IDisposable
 {
     private const string FineTunedModelEntry = "vision-backbone.onnx";
 
-    public VisualFusion Fusion => fusion;
+    public ImageProjection Projection => projection;
 
     /// <summary>
     /// Image features for one call or chunk, read through <paramref name="access"/>; the caller owns them.
@@ -23,7 +23,7 @@ internal sealed class VisualQuery(VisualFusion fusion, ImageFeaturizer featurize
 
     internal void Save(IModelEntryWriter writer)
     {
-        fusion.Save(writer);
+        projection.Save(writer);
         if (!featurizer.Model.IsFineTuned)
             return;
         using var entry = writer.Create(FineTunedModelEntry, CompressionLevel.Fastest);
@@ -42,15 +42,15 @@ internal sealed class VisualQuery(VisualFusion fusion, ImageFeaturizer featurize
         Action<string>? log
     )
     {
-        var fusion = VisualFusion.Load(reader);
+        var projection = ImageProjection.Load(reader);
         var model = reader.Contains(FineTunedModelEntry)
             ? baseModel.WithFineTunedModel(FineTunedModel(reader))
             : baseModel;
-        if (model.Dimension != fusion.FeatureDimension)
+        if (model.Dimension != projection.FeatureDimension)
             throw new InvalidDataException(
-                $"the image projection takes {fusion.FeatureDimension} features; {model.Name} gives {model.Dimension}"
+                $"the image projection takes {projection.FeatureDimension} features; {model.Name} gives {model.Dimension}"
             );
-        return new VisualQuery(fusion, new ImageFeaturizer(model, device, log: log));
+        return new VisualQuery(projection, new ImageFeaturizer(model, device, log: log));
     }
 
     private static byte[] FineTunedModel(IModelEntryReader reader)

@@ -8,12 +8,12 @@ namespace MlNetIconclass.Retrieval;
 /// and added to the text embedding through a learned gate. A record without an image is its text; one without
 /// text is its image.
 /// </summary>
-internal sealed class VisualFusion
+internal sealed class ImageProjection
 {
     /// <param name="weights">Projection, row-major <c>[dimension, featureDimension]</c>.</param>
     /// <param name="bias">[dimension].</param>
     /// <param name="gate">How much the image adds to the text (a sigmoid of the learned gate parameter).</param>
-    public VisualFusion(float[] weights, float[] bias, float gate)
+    public ImageProjection(float[] weights, float[] bias, float gate)
     {
         if (bias.Length == 0 || weights.Length % bias.Length != 0)
             throw new ArgumentException(
@@ -80,7 +80,7 @@ internal sealed class VisualFusion
         HalfPrecision.Write(stream, [Gate]);
     }
 
-    internal static VisualFusion Load(IModelEntryReader reader) =>
+    internal static ImageProjection Load(IModelEntryReader reader) =>
         reader.Read(
             Entry,
             stream =>
@@ -90,7 +90,7 @@ internal sealed class VisualFusion
                 var gate = HalfPrecision.Read(stream);
                 if (gate.Length != 1)
                     throw new InvalidDataException($"the gate has {gate.Length} values, not 1");
-                return new VisualFusion(weights, bias, gate[0]);
+                return new ImageProjection(weights, bias, gate[0]);
             }
         );
 
