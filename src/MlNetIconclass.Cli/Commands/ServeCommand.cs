@@ -84,14 +84,6 @@ internal static class ServeCommand
                                 exception
                             );
                         }
-                        if (
-                            projects.Any(p => p.Model.ReadsImages)
-                            && Environment.GetEnvironmentVariable("DOTNET_GCConserveMemory") is null
-                        )
-                            Console.Error.WriteLine(
-                                "warning: a project reads images; start the service with DOTNET_GCConserveMemory=9, "
-                                    + "or its memory grows by about 3 MB per upload (docs/results.md, Uploads)"
-                            );
                         Console.Error.WriteLine(
                             $"serving {string.Join(", ", projects.Select(p => p.Id))} on "
                                 + $"http://{options.Host}:{options.Port}/v1 (reference: /scalar, health: /health)"

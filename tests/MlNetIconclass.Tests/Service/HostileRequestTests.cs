@@ -252,6 +252,31 @@ public class HostileRequestTests
         }
     }
 
+    [Fact]
+    [Trait("Category", "Slow")]
+    public async Task ThreeHundredUploadsLeaveTheHeapAsTheyFoundIt()
+    {
+        await using var host = await ImageHostAsync();
+        var image = Png(48, 40, new SKColor(230, 30, 10));
+        async Task UploadAsync(int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                var response = await host.Client.PostAsync(
+                    "/v1/projects/tiny/suggest-artwork",
+                    Artwork(Image(image, "red.png"), withTitle: false)
+                );
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+        }
+        await UploadAsync(20);
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+        await UploadAsync(300);
+        long after = GC.GetTotalMemory(forceFullCollection: true);
+        // Other tests allocate beside this one; what 300 uploads would keep if anything kept them is far more.
+        Assert.True(after - before < 64L * 1024 * 1024, $"{(after - before) / 1e6:0.0} MB kept after 300 uploads");
+    }
+
     /// <summary>Notes each upload's reference and what its call held in memory, then lets the model rank.</summary>
     private sealed class UploadSpy(IArtworkRanker inner) : IArtworkRanker
     {
