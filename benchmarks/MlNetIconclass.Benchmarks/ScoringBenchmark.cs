@@ -28,7 +28,7 @@ public class ScoringBenchmark
     private string _dump = "";
     private ArtworkRecord[] _records = [];
 
-    /// <summary>The records the scorer ranks in one call: a chunk of the dump (a row group), at most its batch.</summary>
+    /// <summary>The records the scorer ranks in one call: a chunk of the dump (a row group), at most a batch.</summary>
     private int _batch;
 
     [Params("text", "text+images")]

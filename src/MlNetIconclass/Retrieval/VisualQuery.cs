@@ -48,7 +48,8 @@ internal sealed class VisualQuery(ImageProjection projection, ImageFeaturizer fe
             : baseModel;
         if (model.Dimension != projection.FeatureDimension)
             throw new InvalidDataException(
-                $"the image projection takes {projection.FeatureDimension} features; {model.Name} gives {model.Dimension}"
+                $"the image projection takes {projection.FeatureDimension} features; "
+                    + $"{model.Name} gives {model.Dimension}"
             );
         return new VisualQuery(projection, new ImageFeaturizer(model, device, log: log));
     }
