@@ -97,13 +97,10 @@ public sealed class HybridRanker : IImageQueryRanker
     public IReadOnlyList<ScoredCode> Rank(ArtworkRecord record, int count) =>
         Combine(Components.Score(record), Weights, count);
 
-    public IReadOnlyList<IReadOnlyList<ScoredCode>> RankBatch(IReadOnlyList<ArtworkRecord> records, int count) =>
-        RankBatch(records, count, images: null);
-
     public IReadOnlyList<IReadOnlyList<ScoredCode>> RankBatch(
         IReadOnlyList<ArtworkRecord> records,
         int count,
-        ArtworkImageFeatures? images
+        ArtworkImageFeatures? images = null
     ) =>
         Components
             .ScoreBatch(records, images)

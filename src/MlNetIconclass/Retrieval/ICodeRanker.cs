@@ -32,6 +32,9 @@ public interface IImageQueryRanker : ICodeRanker
         int count,
         ArtworkImageFeatures? images
     );
+
+    IReadOnlyList<IReadOnlyList<ScoredCode>> ICodeRanker.RankBatch(IReadOnlyList<ArtworkRecord> records, int count) =>
+        RankBatch(records, count, null);
 }
 
 public readonly record struct ScoredCode(string Code, float Score);

@@ -41,13 +41,10 @@ public sealed class LearnedFusion : IImageQueryRanker
 
     public IReadOnlyList<ScoredCode> Rank(ArtworkRecord record, int count) => RankBatch([record], count)[0];
 
-    public IReadOnlyList<IReadOnlyList<ScoredCode>> RankBatch(IReadOnlyList<ArtworkRecord> records, int count) =>
-        RankBatch(records, count, images: null);
-
     public IReadOnlyList<IReadOnlyList<ScoredCode>> RankBatch(
         IReadOnlyList<ArtworkRecord> records,
         int count,
-        ArtworkImageFeatures? images
+        ArtworkImageFeatures? images = null
     )
     {
         var scores = Linear.Components.ScoreBatch(records, images);
