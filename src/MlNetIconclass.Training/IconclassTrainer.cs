@@ -89,21 +89,19 @@ public static class IconclassTrainer
             log?.Invoke(fusionChoice.Reason);
             // Validation records chose the hybrid and the fusion; the train records taught the encoder and the
             // memory when the collection is used, and the image projection when images are read.
-            var seen = new List<RecordsSeen>
+            var trainIds = train.Items.Select(i => i.Record.Id).ToArray();
+            var partsRead = new List<(string Part, IReadOnlyCollection<string> Ids)>
             {
-                RecordsSeen.Of("validation (hybrid and fusion)", validation.Items.Select(i => i.Record.Id)),
+                ("validation (hybrid and fusion)", validation.Items.Select(i => i.Record.Id).ToArray()),
             };
             if (options.UseCollection)
-                seen.Add(RecordsSeen.Of("encoder and memory", train.Items.Select(i => i.Record.Id)));
+                partsRead.Add(("encoder and memory", trainIds));
             if (visual is not null)
-                seen.Add(RecordsSeen.Of("image projection", train.Items.Select(i => i.Record.Id)));
-            var seenIds = validation
-                .Items.Concat(options.UseCollection || visual is not null ? train.Items : [])
-                .Select(i => i.Record.Id)
-                .Concat(start?.SeenRecordIds ?? Enumerable.Empty<string>())
-                .ToHashSet(StringComparer.Ordinal);
+                partsRead.Add(("image projection", trainIds));
             if (start is { SeenRecordIds.Count: > 0 })
-                seen.Add(RecordsSeen.Of("start model", start.SeenRecordIds));
+                partsRead.Add(("start model", start.SeenRecordIds));
+            var seen = partsRead.Select(part => RecordsSeen.Of(part.Part, part.Ids)).ToArray();
+            var seenIds = partsRead.SelectMany(part => part.Ids).ToHashSet(StringComparer.Ordinal);
             var manifest = new ModelManifest
             {
                 TorchSharp = TorchSharpRuntime.Version,

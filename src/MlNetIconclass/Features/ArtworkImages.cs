@@ -78,22 +78,23 @@ public static class ArtworkImages
     {
         access ??= new ImageAccess();
         if (access.InMemory.TryGetValue(reference, out var uploaded))
-        {
-            var (decoded, uploadProblem) = Decode(uploaded, access.MaxPixels);
-            return uploadProblem is null
-                ? new LoadedImage(recordId, reference, decoded, Convert.ToHexString(SHA256.HashData(uploaded)), null)
-                : new LoadedImage(recordId, reference, null, null, $"the uploaded image {uploadProblem}");
-        }
+            return Decoded(recordId, reference, uploaded, access.MaxPixels, "the uploaded image");
         var (path, problem) = Resolve(reference, access);
         if (path is null)
             return new LoadedImage(recordId, reference, null, null, problem);
         var (bytes, readProblem) = Read(path);
         if (bytes is null)
             return new LoadedImage(recordId, reference, null, null, $"the image file '{path}' {readProblem}");
-        var (image, decodeProblem) = Decode(bytes);
-        return decodeProblem is null
+        return Decoded(recordId, reference, bytes, DefaultMaxPixelsDecoded, $"the image file '{path}'");
+    }
+
+    /// <summary>The bytes decoded, or why not, the problem naming where they came from.</summary>
+    private static LoadedImage Decoded(string recordId, string reference, byte[] bytes, long maxPixels, string source)
+    {
+        var (image, problem) = Decode(bytes, maxPixels);
+        return problem is null
             ? new LoadedImage(recordId, reference, image, Convert.ToHexString(SHA256.HashData(bytes)), null)
-            : new LoadedImage(recordId, reference, null, null, $"the image file '{path}' {decodeProblem}");
+            : new LoadedImage(recordId, reference, null, null, $"{source} {problem}");
     }
 
     /// <summary>
