@@ -51,14 +51,29 @@ internal static class HybridWeightTuner
                     .Zip(batch, (scores, v) => new CandidateMatrix(scores, v.Gold, context.ProtocolLabel))
             )
             .ToArray();
+        var grid = Grid(context.UseMemory).ToArray();
+        // Each record under every weighting, the records spread over the cores; summed below in record order, so the
+        // choice does not depend on the cores.
+        var objectives = new double[records.Length][];
+        Parallel.For(
+            0,
+            records.Length,
+            new ParallelOptions { CancellationToken = context.Cancellation },
+            r =>
+            {
+                var scores = new float[records[r].Count];
+                objectives[r] = grid.Select(weights => records[r].Objective(weights, scores)).ToArray();
+            }
+        );
         var best = (Weights: new HybridWeights(1, 0, 0, 0, 0), Objective: double.MinValue);
-        var scores = new float[records.Select(r => r.Count).DefaultIfEmpty(0).Max()];
-        foreach (var weights in Grid(context.UseMemory))
+        for (int w = 0; w < grid.Length; w++)
         {
-            context.Cancellation.ThrowIfCancellationRequested();
-            double objective = records.Sum(record => record.Objective(weights, scores)) / Math.Max(1, records.Length);
+            double objective = 0;
+            foreach (var recordObjectives in objectives)
+                objective += recordObjectives[w];
+            objective /= Math.Max(1, records.Length);
             if (objective > best.Objective + 1e-9)
-                best = (weights, objective);
+                best = (grid[w], objective);
         }
         return best;
     }
@@ -82,7 +97,8 @@ internal static class HybridWeightTuner
     /// <summary>
     /// One record's candidates (in ordinal order, as <see cref="HybridRanker.Combine"/> breaks ties) by component,
     /// so each weighting is scored by counting, without sorting. Read onto the protocol's labels, candidates that
-    /// count as the same label form a group, which ranks where its first member does.
+    /// count as the same label form a group, which ranks where its first member does. One thread at a time: the groups
+    /// reuse their buffers.
     /// </summary>
     internal sealed class CandidateMatrix
     {
@@ -129,21 +145,21 @@ internal static class HybridWeightTuner
                     score += w[j] * _values[c * Components.Length + j];
                 scores[c] = score;
             }
-            double asRanked = Objective(scores, _goldCandidates, _goldCount, Count, c => c);
+            double asRanked = Objective(scores, _goldCandidates, _goldCount, Count, firstCandidate: null);
             return _protocol is null ? asRanked : (asRanked + _protocol.Objective(scores)) / 2;
         }
 
         /// <summary>
         /// R@10 + MRR over items (candidates, or groups of them) whose rank is one plus the number of items that beat
-        /// them: a higher score, or the same score and an earlier first candidate. Items without a positive score are
-        /// not ranked (Combine drops them).
+        /// them: a higher score, or the same score and an earlier first candidate (an item's own index when <paramref
+        /// name="firstCandidate"/> is null). Items without a positive score are not ranked (Combine drops them).
         /// </summary>
         private static double Objective(
             ReadOnlySpan<float> itemScores,
             int[] goldItems,
             int goldCount,
             int itemCount,
-            Func<int, int> firstCandidate
+            int[]? firstCandidate
         )
         {
             int inTopTen = 0,
@@ -154,10 +170,11 @@ internal static class HybridWeightTuner
                 if (goldScore <= 0)
                     continue;
                 int rank = 1;
+                int goldFirst = firstCandidate is null ? g : firstCandidate[g];
                 for (int i = 0; i < itemCount; i++)
                     if (
                         itemScores[i] > goldScore
-                        || (itemScores[i] == goldScore && firstCandidate(i) < firstCandidate(g))
+                        || (itemScores[i] == goldScore && (firstCandidate is null ? i : firstCandidate[i]) < goldFirst)
                     )
                         rank++;
                 if (rank <= 10)
@@ -214,7 +231,7 @@ internal static class HybridWeightTuner
                     if (g >= 0 && scores[c] > _best[g])
                         (_best[g], _first[g]) = (scores[c], c);
                 }
-                return CandidateMatrix.Objective(_best, _goldGroups, _goldCount, _groupCount, g => _first[g]);
+                return CandidateMatrix.Objective(_best, _goldGroups, _goldCount, _groupCount, _first);
             }
         }
     }
