@@ -268,15 +268,11 @@ public static class IconclassTrainer
                 images.ModelInputs(withImages.Select(pair => pair.item.Record)),
                 options.ImageBackboneEpochs
             );
-        var projection = VisualProjectionTrainer.Train(
+        var projection = new VisualProjectionTrainer(options.EffectiveSeed, device, log, cancellation).Train(
             examples,
             labels.Dense,
             options.VisionSteps,
-            options.EffectiveSeed,
-            device,
-            log,
-            fineTuning,
-            cancellation
+            fineTuning
         );
         if (backbone is null)
             return (new VisualQuery(projection, featurizer), imageRecords);

@@ -27,19 +27,20 @@ internal sealed record BackboneFineTuning(
 /// alone and fused with its text, so that image-only and text-and-image queries both land near their labels.
 /// With a <see cref="BackboneFineTuning"/>, the vision model itself is then trained with them, in mini-batches.
 /// </summary>
-internal static class VisualProjectionTrainer
+internal sealed class VisualProjectionTrainer(
+    int seed,
+    Device device,
+    Action<string>? log = null,
+    CancellationToken cancellation = default
+)
 {
     private const float Scale = 20f;
 
-    public static ImageProjection Train(
+    public ImageProjection Train(
         IReadOnlyList<VisualExample> examples,
         Func<string, DenseIndex> labelIndex,
         int steps,
-        int seed,
-        Device device,
-        Action<string>? log = null,
-        BackboneFineTuning? fineTuning = null,
-        CancellationToken cancellation = default
+        BackboneFineTuning? fineTuning = null
     )
     {
         if (examples.Count == 0)
@@ -74,7 +75,7 @@ internal static class VisualProjectionTrainer
                 log?.Invoke($"image projection step {step}/{steps}: loss {loss.item<float>():0.000}");
         }
         if (fineTuning is not null)
-            FineTune(fineTuning, groups, projection, gate, seed, device, log, cancellation);
+            FineTune(fineTuning, groups, projection, gate);
         foreach (var g in groups)
             g.Dispose();
 
@@ -90,16 +91,7 @@ internal static class VisualProjectionTrainer
     /// The backbone, projection and gate together, from where the projection alone got to. The backbone learns
     /// slowly (its ImageNet features are worth keeping on a few hundred artworks), the projection faster.
     /// </summary>
-    private static void FineTune(
-        BackboneFineTuning fineTuning,
-        LanguageBatch[] groups,
-        Linear projection,
-        Parameter gate,
-        int seed,
-        Device device,
-        Action<string>? log,
-        CancellationToken cancellation
-    )
+    private void FineTune(BackboneFineTuning fineTuning, LanguageBatch[] groups, Linear projection, Parameter gate)
     {
         var backbone = fineTuning.Backbone.to(device);
         var optimizer = optim.AdamW(
