@@ -190,10 +190,14 @@ public sealed record TrainingConfig
 
     public string OutputPath => Resolve(Output);
 
-    public string ReportFolder => Report is null ? TrainingRun.DefaultReportFolder(OutputPath) : Resolve(Report);
+    /// <summary>The run this config describes, with its paths made absolute.</summary>
+    public TrainingPlan Plan()
+    {
+        var plan = new TrainingPlan(TrainingOptions(), OutputPath) { Split = Split };
+        return Report is null ? plan : plan with { ReportFolder = Resolve(Report) };
+    }
 
-    /// <summary>The options to train with: the config's settings, with its paths made absolute.</summary>
-    public DualEncoderOptions TrainingOptions()
+    private DualEncoderOptions TrainingOptions()
     {
         var options = Options.Clone();
         if (options.ImageCacheFolder is { } cache)

@@ -17,20 +17,19 @@ public static class TrainingRun
     public static TrainingResult Run(
         IconclassThesaurus thesaurus,
         IReadOnlyList<ArtworkRecord> records,
-        DualEncoderOptions options,
-        TrainingSplit split,
-        string modelPath,
-        string? reportFolder = null,
+        TrainingPlan plan,
         Action<string>? log = null,
         IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellation = default
     )
     {
         // Checked before the hours of training that would be lost if the model could not be written after.
+        string modelPath = plan.ModelPath;
         OutputPaths.CheckFile(modelPath, "model file");
-        OutputPaths.CheckFolder(reportFolder ?? DefaultReportFolder(modelPath), "report folder");
-        var trainRecords = split == TrainingSplit.Train ? ProtocolSplit.Split(records).Train : records;
-        var model = IconclassTrainer.Fit(thesaurus, trainRecords, options, log, progress, cancellation);
+        OutputPaths.CheckFolder(plan.ReportFolder, "report folder");
+        bool heldOut = plan.Split == TrainingSplit.Train;
+        var trainRecords = heldOut ? ProtocolSplit.Split(records).Train : records;
+        var model = IconclassTrainer.Fit(thesaurus, trainRecords, plan.Options, log, progress, cancellation);
         try
         {
             model.Save(modelPath);
@@ -40,17 +39,15 @@ public static class TrainingRun
                     + $"hybrid weights: {model.Manifest.Weights}"
             );
             // The protocol's reference query is the titles; the model reads what it was trained on.
-            var evaluation =
-                split == TrainingSplit.Train
-                    ? new Evaluator(thesaurus).Evaluate(
-                        records,
-                        new EvaluationOptions { QueryFields = QueryFields.Titles, DataName = "training run" },
-                        _ => model.UnderTest()
-                    )
-                    : null;
-            string folder = reportFolder ?? DefaultReportFolder(modelPath);
-            TrainingReport.Write(folder, model.Manifest, evaluation, modelPath);
-            return new TrainingResult(model, evaluation, modelPath, folder);
+            var evaluation = heldOut
+                ? new Evaluator(thesaurus).Evaluate(
+                    records,
+                    new EvaluationOptions { QueryFields = QueryFields.Titles, DataName = "training run" },
+                    _ => model.UnderTest()
+                )
+                : null;
+            TrainingReport.Write(plan.ReportFolder, model.Manifest, evaluation, modelPath);
+            return new TrainingResult(model, evaluation, modelPath, plan.ReportFolder);
         }
         catch
         {
@@ -63,6 +60,21 @@ public static class TrainingRun
     /// Where a model's training report goes unless told: beside it, its name without extension plus "-report".
     /// </summary>
     public static string DefaultReportFolder(string modelPath) => Path.ChangeExtension(modelPath, null) + "-report";
+}
+
+/// <summary>
+/// What a training run does: its settings, the records it learns from (<see cref="Split"/>), the model file it writes,
+/// and the folder of its report (beside the model unless told).
+/// </summary>
+public sealed record TrainingPlan(DualEncoderOptions Options, string ModelPath)
+{
+    public TrainingSplit Split { get; init; } = TrainingSplit.Train;
+
+    public string ReportFolder
+    {
+        get => field ?? TrainingRun.DefaultReportFolder(ModelPath);
+        init;
+    }
 }
 
 /// <summary>

@@ -110,22 +110,20 @@ internal static class EvaluateCommand
                             );
 
                     EvaluationResult? evaluation = null;
-                    await ProgressBars
-                        .Create()
-                        .StartAsync(async context =>
+                    await ProgressDisplay.RunAsync(async addStage =>
+                    {
+                        var task = addStage("ranking test records");
+                        var progress = new Progress<(int Done, int Total)>(p =>
                         {
-                            var task = context.AddTask("ranking test records");
-                            var progress = new Progress<(int Done, int Total)>(p =>
-                            {
-                                task.MaxValue = p.Total;
-                                task.Value = p.Done;
-                            });
-                            evaluation = await Task.Run(
-                                () => new Evaluator(thesaurus).Evaluate(records, options, underTest, progress),
-                                cancellation
-                            );
-                            task.Value = task.MaxValue;
+                            task.MaxValue = p.Total;
+                            task.Value = p.Done;
                         });
+                        evaluation = await Task.Run(
+                            () => new Evaluator(thesaurus).Evaluate(records, options, underTest, progress),
+                            cancellation
+                        );
+                        task.Value = task.MaxValue;
+                    });
 
                     Print(evaluation!);
                     if (result.GetValue(report) is { } reportPath)

@@ -120,11 +120,10 @@ internal static class ScoreCommand
 
                     var clock = Stopwatch.StartNew();
                     ScoringSummary? summary = null;
-                    await ProgressBars
-                        .Create(new SpinnerColumn())
-                        .StartAsync(async context =>
+                    await ProgressDisplay.RunAsync(
+                        async addStage =>
                         {
-                            var task = context.AddTask($"scoring {Path.GetFileName(inputPath)}");
+                            var task = addStage($"scoring {Path.GetFileName(inputPath)}");
                             var progress = new SynchronousProgress<ScoringProgress>(p =>
                             {
                                 if (p.TotalRows is { } total)
@@ -156,7 +155,9 @@ internal static class ScoreCommand
                                 );
                             }
                             task.Value = task.MaxValue;
-                        });
+                        },
+                        new SpinnerColumn()
+                    );
                     var s = summary!;
                     // Plain Console: Spectre wraps long lines, and scripts grep this one.
                     Console.WriteLine(

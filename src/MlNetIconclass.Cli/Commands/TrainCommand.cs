@@ -91,10 +91,7 @@ internal static class TrainCommand
                 {
                     var thesaurus = IconclassThesaurus.LoadBundled();
                     List<ArtworkRecord> records;
-                    DualEncoderOptions options;
-                    TrainingSplit trainingSplit;
-                    string modelPath,
-                        reportFolder;
+                    TrainingPlan plan;
                     if (result.GetValue(config) is { } configPath)
                     {
                         var explicitOptions = command
@@ -110,16 +107,11 @@ internal static class TrainCommand
                         (records, var problems) = await trainingConfig.ReadRecordsAsync(thesaurus, cancellation);
                         foreach (var problem in problems)
                             CommandRunner.Warn(problem);
-                        (options, trainingSplit, modelPath, reportFolder) = (
-                            trainingConfig.TrainingOptions(),
-                            trainingConfig.Split,
-                            trainingConfig.OutputPath,
-                            trainingConfig.ReportFolder
-                        );
+                        plan = trainingConfig.Plan();
                     }
                     else
                     {
-                        options = pretraining
+                        var options = pretraining
                             ? DualEncoderOptions.ForPretraining(thesaurus)
                             : new DualEncoderOptions { Seed = 1 };
                         if (result.GetValue(images))
@@ -144,24 +136,19 @@ internal static class TrainCommand
                                 result.GetValue(report) ?? "transfer-curve",
                                 cancellation
                             );
-                        modelPath =
+                        plan = new TrainingPlan(
+                            options,
                             result.GetValue(output)
-                            ?? throw new UsageException("--output is required (or give --config).");
-                        (trainingSplit, reportFolder) = (
-                            result.GetValue(split),
-                            result.GetValue(report) ?? TrainingRun.DefaultReportFolder(modelPath)
-                        );
+                                ?? throw new UsageException("--output is required (or give --config).")
+                        )
+                        {
+                            Split = result.GetValue(split),
+                        };
+                        if (result.GetValue(report) is { } reportFolder)
+                            plan = plan with { ReportFolder = reportFolder };
                     }
 
-                    using var run = Train(
-                        thesaurus,
-                        records,
-                        options,
-                        trainingSplit,
-                        modelPath,
-                        reportFolder,
-                        cancellation
-                    );
+                    using var run = Train(thesaurus, records, plan, cancellation);
                     if (run.Evaluation is { } evaluation)
                         EvaluateCommand.PrintMetrics(evaluation);
                     AnsiConsole.WriteLine($"wrote the report to {run.ReportFolder} (report.json, learning-curve.png)");
@@ -213,28 +200,12 @@ internal static class TrainCommand
     private static TrainingResult Train(
         IconclassThesaurus thesaurus,
         IReadOnlyList<ArtworkRecord> records,
-        DualEncoderOptions options,
-        TrainingSplit split,
-        string modelPath,
-        string reportFolder,
+        TrainingPlan plan,
         CancellationToken cancellation
     )
     {
         TrainingResult? run = null;
-        WithProgress(
-            (log, progress) =>
-                run = TrainingRun.Run(
-                    thesaurus,
-                    records,
-                    options,
-                    split,
-                    modelPath,
-                    reportFolder,
-                    log,
-                    progress,
-                    cancellation
-                )
-        );
+        WithProgress((log, progress) => run = TrainingRun.Run(thesaurus, records, plan, log, progress, cancellation));
         return run!;
     }
 
@@ -242,21 +213,22 @@ internal static class TrainCommand
     /// Runs <paramref name="work"/> with a progress bar per epoch, its log lines printed as they come.
     /// </summary>
     private static void WithProgress(Action<Action<string>, IProgress<TrainingProgress>> work) =>
-        ProgressBars
-            .Create()
-            .Start(context =>
+        ProgressDisplay.Run(addStage =>
+        {
+            IProgressStage? stage = null;
+            var progress = new SynchronousProgress<TrainingProgress>(p =>
             {
-                ProgressTask? task = null;
-                var progress = new SynchronousProgress<TrainingProgress>(p =>
+                string description = p.ToString();
+                if (stage is null || stage.IsFinished || stage.Value > p.Step)
                 {
-                    string description = p.ToString();
-                    if (task is null || task.IsFinished || task.Value > p.Step)
-                        task = context.AddTask(description, maxValue: p.Steps);
-                    task.Description = description;
-                    task.Value = p.Step;
-                });
-                work(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]"), progress);
+                    stage = addStage(description);
+                    stage.MaxValue = p.Steps;
+                }
+                stage.Description = description;
+                stage.Value = p.Step;
             });
+            work(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]"), progress);
+        });
 }
 
 /// <summary>An <see cref="IProgress{T}"/> that reports on the caller's thread, in order.</summary>

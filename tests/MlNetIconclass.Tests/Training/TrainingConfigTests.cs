@@ -13,8 +13,8 @@ public class TrainingConfigTests
     {
         using var folder = new TempFolder();
         File.Copy(BundledSamples.RijksmuseumSuriname, folder.File("my-collection.parquet"));
-        var config = Load(folder, TrainingConfig.Starter);
-        var options = config.TrainingOptions();
+        var plan = Load(folder, TrainingConfig.Starter).Plan();
+        var options = plan.Options;
         var defaults = new DualEncoderOptions();
 
         Assert.Equal(
@@ -26,8 +26,25 @@ public class TrainingConfigTests
         Assert.Equal(0, options.ImageBackboneEpochs);
         Assert.Equal(defaults.DistillationEpochs, options.DistillationEpochs);
         Assert.Null(options.TeacherCacheFolder);
-        Assert.Equal(folder.File("my-model.iconclass"), config.OutputPath);
-        Assert.Equal(folder.File("my-model-report"), config.ReportFolder);
+        Assert.Equal(folder.File("my-model.iconclass"), plan.ModelPath);
+        Assert.Equal(folder.File("my-model-report"), plan.ReportFolder);
+        Assert.Equal(TrainingSplit.Train, plan.Split);
+    }
+
+    [Fact]
+    public void APlanFromAConfigHasItsPathsMadeAbsoluteFromTheConfigsFolder()
+    {
+        using var folder = new TempFolder();
+        File.Copy(BundledSamples.RijksmuseumSuriname, folder.File("c.parquet"));
+        var plan = Load(
+                folder,
+                """{ "data": [{ "path": "c.parquet" }], "output": "m.iconclass", "report": "r", "split": "all" }"""
+            )
+            .Plan();
+        Assert.Equal(
+            (folder.File("m.iconclass"), folder.File("r"), TrainingSplit.All),
+            (plan.ModelPath, plan.ReportFolder, plan.Split)
+        );
     }
 
     [Theory]
@@ -115,6 +132,6 @@ public class TrainingConfigTests
         Assert.Empty(problems);
         Assert.Equal(["A", "B"], records.Select(r => r.Id));
         Assert.Equal(folder.File("a.jpg"), records[0].Image);
-        Assert.True(config.TrainingOptions().ReadsImages);
+        Assert.True(config.Plan().Options.ReadsImages);
     }
 }
