@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Numerics.Tensors;
 using MlNetIconclass.Collections;
 using MlNetIconclass.Evaluation;
 using MlNetIconclass.Features;
@@ -103,6 +105,9 @@ internal static class HybridWeightTuner
     internal sealed class CandidateMatrix
     {
         private static readonly HybridComponent[] Components = Enum.GetValues<HybridComponent>();
+
+        // Component-major, each component's scores of all candidates in a row: a weighting's scores are a few vector
+        // operations.
         private readonly float[] _values;
         private readonly int[] _goldCandidates;
         private readonly int _goldCount;
@@ -119,7 +124,11 @@ internal static class HybridWeightTuner
             Count = candidates.Length;
             _values = new float[Count * Components.Length];
             for (int c = 0; c < Count; c++)
-                scores.ScoresAt(slots[c]).CopyTo(_values.AsSpan(c * Components.Length, Components.Length));
+            {
+                var candidateScores = scores.ScoresAt(slots[c]);
+                for (int j = 0; j < Components.Length; j++)
+                    _values[j * Count + c] = candidateScores[j];
+            }
             var goldSet = gold.ToHashSet(StringComparer.Ordinal);
             _goldCandidates = Enumerable.Range(0, Count).Where(c => goldSet.Contains(candidates[c])).ToArray();
             _goldCount = goldSet.Count;
@@ -135,19 +144,16 @@ internal static class HybridWeightTuner
         /// </summary>
         public double Objective(HybridWeights weights, float[] scores)
         {
-            Span<float> w = stackalloc float[Components.Length];
-            for (int j = 0; j < Components.Length; j++)
-                w[j] = weights[Components[j]];
-            for (int c = 0; c < Count; c++)
-            {
-                float score = 0;
-                for (int j = 0; j < Components.Length; j++)
-                    score += w[j] * _values[c * Components.Length + j];
-                scores[c] = score;
-            }
+            // Summed component by component, as Combine does: the same floats.
+            var weighted = scores.AsSpan(0, Count);
+            TensorPrimitives.Multiply(Column(0), weights[Components[0]], weighted);
+            for (int j = 1; j < Components.Length; j++)
+                TensorPrimitives.MultiplyAdd(Column(j), weights[Components[j]], weighted, weighted);
             double asRanked = Objective(scores, _goldCandidates, _goldCount, Count, firstCandidate: null);
             return _protocol is null ? asRanked : (asRanked + _protocol.Objective(scores)) / 2;
         }
+
+        private ReadOnlySpan<float> Column(int component) => _values.AsSpan(component * Count, Count);
 
         /// <summary>
         /// R@10 + MRR over items (candidates, or groups of them) whose rank is one plus the number of items that beat
@@ -169,20 +175,41 @@ internal static class HybridWeightTuner
                 float goldScore = itemScores[g];
                 if (goldScore <= 0)
                     continue;
-                int rank = 1;
-                int goldFirst = firstCandidate is null ? g : firstCandidate[g];
-                for (int i = 0; i < itemCount; i++)
-                    if (
-                        itemScores[i] > goldScore
-                        || (itemScores[i] == goldScore && (firstCandidate is null ? i : firstCandidate[i]) < goldFirst)
-                    )
-                        rank++;
+                var items = itemScores[..itemCount];
+                int rank = 1 + HowMany(items, goldScore, above: true);
+                // Ties, rare: the earlier first candidate ranks first.
+                if (HowMany(items, goldScore, above: false) > 1)
+                {
+                    int goldFirst = firstCandidate is null ? g : firstCandidate[g];
+                    for (int i = 0; i < itemCount; i++)
+                        if (items[i] == goldScore && (firstCandidate is null ? i : firstCandidate[i]) < goldFirst)
+                            rank++;
+                }
                 if (rank <= 10)
                     inTopTen++;
                 bestRank = Math.Min(bestRank, rank);
             }
             double reciprocalRank = bestRank <= RetrievalMetrics.Depth ? 1.0 / bestRank : 0;
             return goldCount == 0 ? reciprocalRank : (double)inTopTen / goldCount + reciprocalRank;
+        }
+
+        /// <summary>How many of <paramref name="scores"/> are above (or equal to) <paramref name="value"/>.</summary>
+        private static int HowMany(ReadOnlySpan<float> scores, float value, bool above)
+        {
+            var target = new Vector<float>(value);
+            var found = Vector<int>.Zero;
+            int i = 0;
+            // A comparison gives -1 where it holds.
+            for (; i <= scores.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var block = new Vector<float>(scores[i..]);
+                found -= above ? Vector.GreaterThan(block, target) : Vector.Equals(block, target);
+            }
+            int count = Vector.Sum(found);
+            for (; i < scores.Length; i++)
+                if (above ? scores[i] > value : scores[i] == value)
+                    count++;
+            return count;
         }
 
         /// <summary>The candidates grouped by the protocol's label they count as, and the protocol's gold.</summary>
