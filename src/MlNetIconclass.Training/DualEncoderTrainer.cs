@@ -140,9 +140,8 @@ internal sealed class DualEncoderTrainer(
     private (DualEncoder Model, Device Device) NewModel()
     {
         var device = TorchSharpRuntime.SelectDevice(options.Device, log);
-        torch.manual_seed(options.EffectiveSeed);
         torch.set_num_threads(Environment.ProcessorCount);
-        var model = DualEncoder.Create(options);
+        var model = TorchSharpRuntime.Seeded(options.EffectiveSeed, () => DualEncoder.Create(options));
         if (start is not null)
         {
             start.LoadInto(model);

@@ -62,5 +62,21 @@ public static class TorchSharpRuntime
     }
 
     /// <summary>The TorchSharp version, recorded in the manifests of the models it trains.</summary>
+    private static readonly Lock SeedGate = new();
+
+    /// <summary>
+    /// What <paramref name="draw"/> makes from torch's generator seeded with <paramref name="seed"/>. The generator is
+    /// the process's: seeding and drawing under one lock, two trainings side by side (two notebooks' cells, two tests)
+    /// each draw what their own seed gives.
+    /// </summary>
+    internal static T Seeded<T>(int seed, Func<T> draw)
+    {
+        lock (SeedGate)
+        {
+            torch.manual_seed(seed);
+            return draw();
+        }
+    }
+
     public static string Version => typeof(torch).Assembly.GetName().Version?.ToString() ?? "";
 }

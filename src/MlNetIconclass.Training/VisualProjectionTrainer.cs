@@ -50,7 +50,6 @@ internal sealed class VisualProjectionTrainer(
                 $"{fineTuning.Inputs.Count} backbone inputs for {examples.Count} examples",
                 nameof(fineTuning)
             );
-        torch.random.manual_seed(seed);
         int featureDimension = examples[0].Features.Length;
         var groups = Enumerable
             .Range(0, examples.Count)
@@ -59,7 +58,7 @@ internal sealed class VisualProjectionTrainer(
             .ToArray();
         int dimension = labelIndex(examples[0].Language).Dimension;
 
-        using var projection = nn.Linear(featureDimension, dimension).to(device);
+        using var projection = TorchSharpRuntime.Seeded(seed, () => nn.Linear(featureDimension, dimension)).to(device);
         var gate = nn.Parameter(zeros(1, device: device));
         var optimizer = optim.AdamW(projection.parameters().Append(gate), lr: 3e-3, weight_decay: 1e-2);
         for (int step = 1; step <= steps; step++)
