@@ -66,6 +66,14 @@ public class NotebookTests(NotebookTests.Packages packages, Xunit.Abstractions.I
         }
     }
 
+    /// <summary>The configuration this test project was built in, which built the projects it references too.</summary>
+    private static string Configuration =>
+        typeof(NotebookTests)
+            .Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
+            .OfType<System.Reflection.AssemblyConfigurationAttribute>()
+            .Single()
+            .Configuration;
+
     /// <summary>The runner that this test project builds (tests/MlNetIconclass.NotebookRunner).</summary>
     private static string NotebookRunner =>
         Path.Combine(
@@ -73,20 +81,16 @@ public class NotebookTests(NotebookTests.Packages packages, Xunit.Abstractions.I
             "tests",
             "MlNetIconclass.NotebookRunner",
             "bin",
-            typeof(NotebookTests)
-                .Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
-                .OfType<System.Reflection.AssemblyConfigurationAttribute>()
-                .Single()
-                .Configuration,
+            Configuration,
             "net10.0",
             "MlNetIconclass.NotebookRunner.dll"
         );
 
     /// <summary>
-    /// MlNetIconclass and MlNetIconclass.Training packed once for the notebooks, under a version no other run uses,
-    /// and removed from NuGet's cache afterwards. On a host whose libstdc++ predates GCC 13 the TorchSharp package in
-    /// the cache gets the fix the build gives its outputs (build/torchsharp-glibcxx; a no-op on newer hosts), as the
-    /// training notebook tells its users.
+    /// MlNetIconclass and MlNetIconclass.Training packed once for the notebooks from this test run's build, under a
+    /// version no other run uses, and removed from NuGet's cache afterwards. On a host whose libstdc++ predates GCC 13
+    /// the TorchSharp package in the cache gets the fix the build gives its outputs (build/torchsharp-glibcxx; a no-op
+    /// on newer hosts), as the training notebook tells its users.
     /// </summary>
     public sealed class Packages : IDisposable
     {
@@ -113,8 +117,10 @@ public class NotebookTests(NotebookTests.Packages packages, Xunit.Abstractions.I
                     "dotnet",
                     "pack",
                     Path.Combine(Repository.Root, "src", project),
+                    // The build this test run made: packing it costs seconds, a Release build a minute.
+                    "--no-build",
                     "-c",
-                    "Release",
+                    Configuration,
                     "-o",
                     Source,
                     $"-p:Version={Version}"
