@@ -43,3 +43,11 @@ public sealed record Document(string? Text, string? DocumentId, IReadOnlyDiction
 
 /// <summary>The body of <c>suggest-batch</c>.</summary>
 public sealed record DocumentBatch(IReadOnlyList<Document?>? Documents);
+
+/// <summary>The body of <c>detect-language</c>: a text and the 1 to 5 languages it may be in.</summary>
+public sealed record LanguageDetectionRequest(string? Text, IReadOnlyList<string?>? Languages);
+
+/// <summary>A candidate language and how likely it is (the scores of one answer sum to 1).</summary>
+public sealed record DetectedLanguage(string Language, double Score);
+
+public sealed record DetectedLanguageList(IReadOnlyList<DetectedLanguage> Results);

@@ -79,6 +79,17 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        v1.MapPost(
+                "/detect-language",
+                (HttpRequest request, CancellationToken cancellation) =>
+                    DetectLanguageAsync(request, json, cancellation)
+            )
+            .WithTags("Language detection")
+            .WithSummary("detect the language of a text among 1 to 5 candidate languages")
+            .AddOpenApiOperationTransformer(RequestBody(RequestBodies.Json))
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         v1.MapPost("/projects/{project_id}/suggest-artwork", SuggestArtworkAsync)
             .WithTags("Automatic subject indexing")
             .WithSummary("suggest Iconclass codes for an artwork: titles and descriptions per language, an image")
@@ -133,22 +144,12 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
     {
         var project = Find(project_id);
         var query = QueryOptions(key => request.Query[key].FirstOrDefault());
-        RequestBodies.Require(request, RequestBodies.Json);
-        DocumentBatch? batch;
-        try
-        {
-            batch = await JsonSerializer.DeserializeAsync<DocumentBatch>(request.Body, json, cancellation);
-        }
-        catch (JsonException exception)
-        {
-            // Where it went wrong, not the serializer's message, which names the service's own types.
-            throw new ClientError(
-                400,
-                "body",
-                $"not a JSON object with documents [{{\"text\": ...}}]: unexpected at {exception.Path ?? "$"} "
-                    + $"(line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1})"
-            );
-        }
+        var batch = await ReadJsonAsync<DocumentBatch>(
+            request,
+            json,
+            "a JSON object with documents [{\"text\": ...}]",
+            cancellation
+        );
         var documents = batch?.Documents ?? throw new ClientError(400, "documents", "required");
         if (documents.Count > options.MaxBatchDocuments)
             throw new ClientError(
@@ -174,6 +175,73 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
                         new BatchSuggestionResult(Results(project, rankings[i].Codes, query), document!.DocumentId)
                 )
                 .ToArray()
+        );
+    }
+
+    /// <summary>
+    /// A JSON body; a body that is not <paramref name="shape"/> is refused saying where it went wrong, not with the
+    /// serializer's message, which names the service's own types.
+    /// </summary>
+    private static async Task<T?> ReadJsonAsync<T>(
+        HttpRequest request,
+        JsonSerializerOptions json,
+        string shape,
+        CancellationToken cancellation
+    )
+    {
+        RequestBodies.Require(request, RequestBodies.Json);
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<T>(request.Body, json, cancellation);
+        }
+        catch (JsonException exception)
+        {
+            throw new ClientError(
+                400,
+                "body",
+                $"not {shape}: unexpected at {exception.Path ?? "$"} "
+                    + $"(line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1})"
+            );
+        }
+    }
+
+    /// <summary>Annif's language detection: the candidates, most likely first, their scores summing to 1.</summary>
+    private async Task<Ok<DetectedLanguageList>> DetectLanguageAsync(
+        HttpRequest request,
+        JsonSerializerOptions json,
+        CancellationToken cancellation
+    )
+    {
+        var body = await ReadJsonAsync<LanguageDetectionRequest>(
+            request,
+            json,
+            "a JSON object {\"text\": ..., \"languages\": [...]}",
+            cancellation
+        );
+        string text = Text(body?.Text, "text");
+        var languages = body?.Languages ?? throw new ClientError(400, "languages", "required: 1 to 5 languages");
+        if (languages.Count is < 1 or > 5)
+            throw new ClientError(400, "languages", $"give 1 to 5 languages, not {languages.Count}");
+        var detector = thesaurus.LanguageDetector;
+        var candidates = languages
+            .Select(
+                (code, i) =>
+                    code is not null && detector.Languages.Contains(code)
+                        ? code
+                        : throw new ClientError(
+                            400,
+                            $"languages[{i}]",
+                            $"'{code}' is not a language the detector knows ({string.Join(", ", detector.Languages)})"
+                        )
+            )
+            .ToArray();
+        return TypedResults.Ok(
+            new DetectedLanguageList(
+                detector
+                    .Detect(text, candidates)
+                    .Select(score => new DetectedLanguage(score.Language, Math.Round(score.Score, 6)))
+                    .ToArray()
+            )
         );
     }
 

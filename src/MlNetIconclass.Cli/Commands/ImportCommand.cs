@@ -68,6 +68,8 @@ internal static class ImportCommand
         table.AddRow("malformed codes dropped", report.DroppedCodes.Count.ToString());
         table.AddRow("unresolvable codes (kept)", report.UnresolvableCodes.Count.ToString());
         table.AddRow("records with bytes not UTF-8 (kept)", report.TextWarnings.Count.ToString());
+        if (report.DetectedLanguages.Count > 0)
+            table.AddRow("languages detected", report.DetectedLanguagesLine());
         AnsiConsole.Write(table);
         foreach (
             var (title, problems) in new[]

@@ -11,12 +11,12 @@ internal sealed class MappingOptions
     private readonly Option<string?> _id = new("--id") { Description = "Column holding the record id" };
     private readonly Option<string[]> _titles = new("--title")
     {
-        Description = "Title column as LANG=COLUMN; repeat for several",
+        Description = "Title column as LANG=COLUMN, or auto=COLUMN to detect each title's language; repeat for several",
         Arity = ArgumentArity.ZeroOrMore,
     };
     private readonly Option<string[]> _descriptions = new("--description")
     {
-        Description = "Description column as LANG=COLUMN; repeat for several",
+        Description = "Description column as LANG=COLUMN or auto=COLUMN; repeat for several",
         Arity = ArgumentArity.ZeroOrMore,
     };
     private readonly Option<string?> _image = new("--image")

@@ -167,6 +167,8 @@ internal static class ScoreCommand
                             + $"{s.Rows / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):N0} rows/s; peak memory "
                             + $"{Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024):N0} MB"
                     );
+                    if (scoringInput.Import is { DetectedLanguages.Count: > 0 } import)
+                        Console.WriteLine($"languages detected: {import.DetectedLanguagesLine()}");
                     if (s.ImagesNotRead > 0)
                         CommandRunner.Warn(
                             $"{s.ImagesNotRead:N0} rows have an image, which this model does not read (it was "

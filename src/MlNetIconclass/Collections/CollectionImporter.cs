@@ -33,7 +33,13 @@ public sealed class CollectionImporter(IconclassThesaurus thesaurus)
         var (columns, rows) = SourceRows.Open(path, format);
         if (columns.Count > 0)
             CheckColumns(path, columns, mapping, report);
-        foreach (var language in mapping.Titles.Concat(mapping.Descriptions).Select(c => c.Language).Distinct())
+        foreach (
+            var language in mapping
+                .Titles.Concat(mapping.Descriptions)
+                .Select(c => c.Language)
+                .Where(language => language != LanguageColumn.Detected)
+                .Distinct()
+        )
             if (thesaurus.RankingLanguage(language) != language)
                 report.Warnings.Add(
                     $"'{language}' is not a language of the thesaurus ({string.Join(", ", thesaurus.Languages)}): "
@@ -121,8 +127,8 @@ public sealed class CollectionImporter(IconclassThesaurus thesaurus)
         var record = new ArtworkRecord
         {
             Id = id!.Trim(),
-            Titles = Texts(row, mapping.Titles, mapping.TextSeparator),
-            Descriptions = Texts(row, mapping.Descriptions, mapping.TextSeparator),
+            Titles = Texts(row, mapping.Titles, mapping.TextSeparator, report),
+            Descriptions = Texts(row, mapping.Descriptions, mapping.TextSeparator, report),
             Image = mapping.Image is null ? null : Values(row, mapping.Image, null).FirstOrDefault(v => v.Length > 0),
         };
         if (record.Titles.Count == 0 && record.Image is null)
@@ -170,12 +176,30 @@ public sealed class CollectionImporter(IconclassThesaurus thesaurus)
         record.Codes.Add(code);
     }
 
-    private static List<LocalizedText> Texts(SourceRow row, IEnumerable<LanguageColumn> columns, string? separator) =>
+    private List<LocalizedText> Texts(
+        SourceRow row,
+        IEnumerable<LanguageColumn> columns,
+        string? separator,
+        ImportReport report
+    ) =>
         columns
             .SelectMany(column =>
-                Values(row, column.Column, separator).Select(text => new LocalizedText(column.Language, text))
+                Values(row, column.Column, separator)
+                    .Select(text => new LocalizedText(
+                        column.Language == LanguageColumn.Detected ? Detect(text, report) : column.Language,
+                        text
+                    ))
             )
             .ToList();
+
+    /// <summary>The text's language among the thesaurus's, counted in the report; English without a letter.</summary>
+    private string Detect(string text, ImportReport report)
+    {
+        string? language = thesaurus.LanguageDetector.Best(text);
+        string counted = language ?? ImportReport.NoLanguage;
+        report.DetectedLanguages[counted] = report.DetectedLanguages.GetValueOrDefault(counted) + 1;
+        return language ?? IconclassThesaurus.FallbackLanguage;
+    }
 
     /// <summary>The non-empty, trimmed values of a column, split on the separator when one is given.</summary>
     private static IEnumerable<string> Values(SourceRow row, string column, string? separator) =>

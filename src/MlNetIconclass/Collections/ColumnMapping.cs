@@ -92,10 +92,13 @@ public sealed partial record ColumnMapping
     public static bool IsLanguageCode(string text) => LanguageCode().IsMatch(text);
 
     /// <summary>
-    /// Parses <c>LANG=COLUMN</c>, with a clear error for a missing part or a language that is not a code.
+    /// Parses <c>LANG=COLUMN</c> (or <c>auto=COLUMN</c>: each text's language detected), with a clear error for a
+    /// missing part or a language that is not a code.
     /// </summary>
     public static LanguageColumn ParseLanguageColumn(string text)
     {
+        if (text.StartsWith(LanguageColumn.Detected + "=", StringComparison.OrdinalIgnoreCase))
+            return new LanguageColumn(LanguageColumn.Detected, text[(LanguageColumn.Detected.Length + 1)..].Trim());
         var (language, column) = ParseLanguageValue(text, "nl=titel");
         return new LanguageColumn(language, column);
     }
@@ -118,4 +121,11 @@ public sealed partial record ColumnMapping
     }
 }
 
-public sealed record LanguageColumn(string Language, string Column);
+/// <summary>
+/// A text column and the language of its texts, or <see cref="Detected"/>: each text's own language, as the
+/// thesaurus's <see cref="Thesaurus.LanguageDetector"/> finds it.
+/// </summary>
+public sealed record LanguageColumn(string Language, string Column)
+{
+    public const string Detected = "auto";
+}

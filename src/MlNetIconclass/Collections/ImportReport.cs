@@ -20,6 +20,18 @@ public sealed class ImportReport
     /// <summary>File-level remarks, such as an optional mapped column the file lacks.</summary>
     public List<string> Warnings { get; } = [];
     public HashSet<string> DistinctCodes { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The texts of <c>auto</c> columns by the language found; those without a letter count under <see
+    /// cref="NoLanguage"/> and are taken as English.
+    /// </summary>
+    public SortedDictionary<string, int> DetectedLanguages { get; } = new(StringComparer.Ordinal);
+
+    public const string NoLanguage = "none";
+
+    /// <summary>The detected languages as a line: <c>nl 1,950, en 12</c>, most first.</summary>
+    public string DetectedLanguagesLine() =>
+        string.Join(", ", DetectedLanguages.OrderByDescending(pair => pair.Value).Select(p => $"{p.Key} {p.Value:N0}"));
 }
 
 /// <summary>A problem with one record: where it is, which field, and what is wrong.</summary>

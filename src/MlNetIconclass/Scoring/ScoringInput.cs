@@ -40,6 +40,11 @@ public abstract class ScoringInput
 
     public abstract IAsyncEnumerable<InputChunk> ReadAsync(Func<int, bool> wanted, CancellationToken cancellation);
 
+    /// <summary>
+    /// What the last read found of the texts whose language it detected (<c>auto</c> columns), by language.
+    /// </summary>
+    public virtual ImportReport? Import => null;
+
     public static ScoringInput Parquet(string fileOrFolder) => new ParquetInput(fileOrFolder);
 
     public static ScoringInput Text(
@@ -159,7 +164,11 @@ public abstract class ScoringInput
         int chunkSize
     ) : ScoringInput
     {
+        private ImportReport? _import;
+
         public override IReadOnlyList<string> Files { get; } = [Path.GetFullPath(path)];
+
+        public override ImportReport? Import => _import;
 
         public override IReadOnlyList<string> Describe() =>
             [
@@ -186,7 +195,8 @@ public abstract class ScoringInput
             string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
             long row = 0;
             int index = 0;
-            foreach (var rows in importer.ReadRows(path, format, mapping, new ImportReport()).Chunk(chunkSize))
+            var import = _import = new ImportReport();
+            foreach (var rows in importer.ReadRows(path, format, mapping, import).Chunk(chunkSize))
             {
                 cancellation.ThrowIfCancellationRequested();
                 if (wanted(index))

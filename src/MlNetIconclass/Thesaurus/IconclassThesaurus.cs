@@ -14,16 +14,24 @@ public sealed class IconclassThesaurus
     private IReadOnlyList<string>? _protocolLabelSpace;
     private IReadOnlyList<string>? _labelSpace;
     private Dictionary<string, string>? _labelsIgnoringCase;
+    private readonly Lazy<LanguageDetector> _languageDetector;
 
     internal IconclassThesaurus(IconclassTree tree, ThesaurusTexts texts)
         : this(tree, texts, []) { }
 
-    private IconclassThesaurus(IconclassTree tree, ThesaurusTexts texts, IReadOnlyList<string> collectionLabels)
+    // languageDetector: the detector of the thesaurus this one extends, which has the same texts.
+    private IconclassThesaurus(
+        IconclassTree tree,
+        ThesaurusTexts texts,
+        IReadOnlyList<string> collectionLabels,
+        Lazy<LanguageDetector>? languageDetector = null
+    )
     {
         Tree = tree;
         Texts = texts;
         Languages = texts.DefinitionLanguages.Union(texts.KeywordLanguages).Order(StringComparer.Ordinal).ToArray();
         CollectionLabels = collectionLabels;
+        _languageDetector = languageDetector ?? new(() => LanguageDetector.FromThesaurus(this));
     }
 
     public IconclassTree Tree { get; }
@@ -32,6 +40,11 @@ public sealed class IconclassThesaurus
 
     /// <summary>Languages with definitions or keywords loaded.</summary>
     public IReadOnlyList<string> Languages { get; }
+
+    /// <summary>
+    /// Tells a text's language among those the definitions are in; learnt from them on first use (a few seconds).
+    /// </summary>
+    public LanguageDetector LanguageDetector => _languageDetector.Value;
 
     /// <summary>
     /// Loads the Iconclass data from a zip or an upstream-style folder, in every language or only those given.
@@ -86,7 +99,7 @@ public sealed class IconclassThesaurus
             if (!listed.Contains(label) && seen.Add(label))
                 labels.Add(label);
         }
-        return new IconclassThesaurus(Tree, Texts, labels);
+        return new IconclassThesaurus(Tree, Texts, labels, _languageDetector);
     }
 
     /// <summary>

@@ -34,6 +34,14 @@ public sealed class ThesaurusTexts
             ? text.ToString()
             : null;
 
+    /// <summary>
+    /// Every definition and keyword in a language, with the notation or key text it belongs to.
+    /// </summary>
+    internal IEnumerable<(string Notation, ReadOnlyMemory<char> Text)> All(string language) =>
+        (_definitions.TryGetValue(language, out var texts) ? texts.Select(pair => (pair.Key, pair.Value)) : []).Concat(
+            _keywords.TryGetValue(language, out var keywords) ? keywords.All() : []
+        );
+
     public IReadOnlyList<string> GetKeywords(string notationOrKey, string language) =>
         _keywords.TryGetValue(language, out var keywords) ? keywords.Get(notationOrKey) : [];
 
@@ -55,6 +63,13 @@ public sealed class ThesaurusTexts
                 result[i] = keywords[range.Start + i].ToString();
             return result;
         }
+
+        public IEnumerable<(string Notation, ReadOnlyMemory<char> Keyword)> All() =>
+            ranges.SelectMany(range =>
+                new ArraySegment<ReadOnlyMemory<char>>(keywords, range.Value.Start, range.Value.Count).Select(keyword =>
+                    (range.Key, keyword)
+                )
+            );
 
         /// <summary>Groups (notation, keyword) pairs by notation, keeping file order within each notation.</summary>
         public static KeywordTable Build(IReadOnlyList<(string Notation, ReadOnlyMemory<char> Keyword)> pairs)

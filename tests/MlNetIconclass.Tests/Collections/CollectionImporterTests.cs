@@ -26,6 +26,35 @@ public class CollectionImporterTests
     }
 
     [Fact]
+    public void AnAutoColumnTakesEachTextsDetectedLanguageAndTheReportCountsThem()
+    {
+        using var folder = new TempFolder();
+        var path = folder.Write(
+            "c.csv",
+            "id,title\n"
+                + "1,Gezicht op de plantage aan de rivier\n"
+                + "2,Portret van een vrouw met een waaier\n"
+                + "3,The adoration of the kings in the stable\n"
+                + "4,1643\n"
+        );
+        var mapping = new ColumnMapping { Id = "id", Titles = [ColumnMapping.ParseLanguageColumn("auto=title")] };
+        var (records, report) = Import(path, SourceFormat.Csv, mapping);
+
+        Assert.Equal(["nl", "nl", "en", "en"], records.Select(r => r.Titles.Single().Language));
+        Assert.Equal(
+            new Dictionary<string, int>
+            {
+                ["en"] = 1,
+                ["nl"] = 2,
+                [ImportReport.NoLanguage] = 1,
+            },
+            report.DetectedLanguages
+        );
+        Assert.Equal("nl 2, en 1, none 1", report.DetectedLanguagesLine());
+        Assert.Empty(report.Warnings);
+    }
+
+    [Fact]
     public void ImportsCsvWithAColumnMapping()
     {
         using var folder = new TempFolder();

@@ -119,6 +119,25 @@ public class SuggestionServiceTests
         Assert.Equal(4, (await JsonOf(response))["results"]!.AsArray().Count);
     }
 
+    private static StringContent Json(string? text, params string[] languages) =>
+        new(
+            System.Text.Json.JsonSerializer.Serialize(new { text, languages }),
+            System.Text.Encoding.UTF8,
+            "application/json"
+        );
+
+    [Fact]
+    public async Task DetectLanguageScoresTheCandidateLanguagesAsAnnifDoes()
+    {
+        await using var host = await ServiceHost.StartAsync();
+        var response = await host.Client.PostAsync("/v1/detect-language", Json(Text, "en", "nl", "de"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var results = (await JsonOf(response))["results"]!.AsArray();
+        Assert.Equal(["de", "en", "nl"], results.Select(r => (string)r!["language"]!).Order(StringComparer.Ordinal));
+        Assert.Equal("nl", (string)results[0]!["language"]!);
+        Assert.Equal(1, results.Sum(r => (double)r!["score"]!), 4);
+    }
+
     private static string SaintImage() =>
         Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "data", "samples", "saints")).Order().First();
 
@@ -210,6 +229,30 @@ public class SuggestionServiceTests
                     ),
                 400,
                 "image"
+            },
+            {
+                "detect-language with six languages",
+                c => c.PostAsync("/v1/detect-language", Json(Text, "nl", "en", "de", "fr", "it", "es")),
+                400,
+                "languages"
+            },
+            {
+                "detect-language in a language the thesaurus lacks",
+                c => c.PostAsync("/v1/detect-language", Json(Text, "nl", "xx")),
+                400,
+                "languages[1]"
+            },
+            {
+                "detect-language without a text",
+                c => c.PostAsync("/v1/detect-language", Json(null, "nl")),
+                400,
+                "text"
+            },
+            {
+                "detect-language sent as a form",
+                c => c.PostAsync("/v1/detect-language", Form(("text", Text))),
+                415,
+                "Content-Type"
             },
             {
                 "nothing to rank",

@@ -1,0 +1,82 @@
+using System.CommandLine;
+using MlNetIconclass.Thesaurus;
+using Spectre.Console;
+
+namespace MlNetIconclass.Cli.Commands;
+
+/// <summary>
+/// <c>iconclass detect-language</c>: a text's language among the thesaurus's (the service's <c>detect-language</c>),
+/// or with <c>--held-out</c>, how often the detector finds the language of held-out thesaurus definitions.
+/// </summary>
+internal static class DetectLanguageCommand
+{
+    public static Command Create()
+    {
+        var text = new Argument<string?>("text") { Description = "The text", Arity = ArgumentArity.ZeroOrOne };
+        var languages = new Option<string[]>("--language")
+        {
+            Description = "A language the text may be in; repeat for several (default: every thesaurus language)",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var heldOut = new Option<bool>("--held-out")
+        {
+            Description =
+                "Measure instead: learn from 9 notations in 10 and detect the language of the others' definitions",
+        };
+        var command = new Command(
+            "detect-language",
+            "Detect the language of a text among the thesaurus's, from its definitions and keywords"
+        )
+        {
+            text,
+            languages,
+            heldOut,
+        };
+        command.SetAction(result =>
+            CommandRunner
+                .RunAsync(() =>
+                {
+                    var thesaurus = IconclassThesaurus.LoadBundled();
+                    if (result.GetValue(heldOut))
+                    {
+                        PrintAccuracy(LanguageDetector.HeldOutAccuracy(thesaurus));
+                        return Task.FromResult(ExitCodes.Success);
+                    }
+                    string given = result.GetValue(text) ?? throw new UsageException("give a text, or --held-out.");
+                    var candidates = result.GetValue(languages) is { Length: > 0 } chosen ? chosen : null;
+                    IReadOnlyList<LanguageScore> scores;
+                    try
+                    {
+                        scores = thesaurus.LanguageDetector.Detect(given, candidates);
+                    }
+                    catch (ArgumentException error)
+                    {
+                        throw new UsageException($"--language: {error.Message}");
+                    }
+                    if (scores.Count == 0)
+                        throw new UsageException("the text has no letters: there is no language to detect.");
+                    var table = new Table().AddColumns("language", "score");
+                    foreach (var score in scores.Take(5))
+                        table.AddRow(score.Language, score.Score.ToString("0.000"));
+                    AnsiConsole.Write(table);
+                    return Task.FromResult(ExitCodes.Success);
+                })
+                .GetAwaiter()
+                .GetResult()
+        );
+        return command;
+    }
+
+    private static void PrintAccuracy(IReadOnlyList<LanguageAccuracy> accuracy)
+    {
+        var table = new Table().AddColumns("language", "held-out definitions", "detected", "accuracy");
+        foreach (var language in accuracy)
+            table.AddRow(
+                language.Language,
+                language.Texts.ToString("N0"),
+                language.Detected.ToString("N0"),
+                language.Accuracy.ToString("0.000")
+            );
+        AnsiConsole.Write(table);
+    }
+}

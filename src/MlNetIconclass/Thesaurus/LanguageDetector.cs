@@ -1,0 +1,201 @@
+namespace MlNetIconclass.Thesaurus;
+
+/// <summary>A language a text may be in, and how likely (the scores of one text's candidates sum to 1).</summary>
+public sealed record LanguageScore(string Language, double Score);
+
+/// <summary>Of a language's texts, how many the detector found to be in it.</summary>
+public sealed record LanguageAccuracy(string Language, int Texts, int Detected)
+{
+    public double Accuracy => Texts == 0 ? 0 : (double)Detected / Texts;
+}
+
+/// <summary>
+/// Tells which of the thesaurus's languages a text is in, from the character n-grams (1 to 3 letters, words padded
+/// with spaces) and the words of each language's definitions and keywords: naive Bayes over their frequencies,
+/// smoothed towards their frequency in all languages together, its scores normalised over the candidate languages.
+/// Built from the thesaurus's own texts: nothing to download, and exactly the languages the definitions are in.
+/// The scores are those of a naive Bayes: near 1 for the best language of any text of a few words.
+/// </summary>
+public sealed class LanguageDetector
+{
+    private const int MaxOrder = 3;
+
+    private readonly string[] _languages;
+    private readonly Dictionary<ulong, float[]> _logProbabilities;
+
+    /// <summary>Each language's log probability of an n-gram it never showed.</summary>
+    private readonly float[] _unseen;
+
+    private LanguageDetector(string[] languages, Dictionary<ulong, int>[] counts)
+    {
+        _languages = languages;
+        // Dirichlet smoothing towards the n-gram's share in all languages together: an n-gram a language never
+        // showed costs it what that n-gram's rarity says, whatever the size of the language's texts.
+        var background = new Dictionary<ulong, double>();
+        foreach (var languageCounts in counts)
+        foreach (var (ngram, count) in languageCounts)
+            background[ngram] = background.GetValueOrDefault(ngram) + count;
+        double all = background.Values.Sum();
+        var totals = counts.Select(c => (double)c.Values.Sum()).ToArray();
+        _unseen = totals.Select(total => (float)Math.Log(Smoothing / (all * (total + Smoothing)))).ToArray();
+        _logProbabilities = new Dictionary<ulong, float[]>(background.Count);
+        foreach (var (ngram, count) in background)
+        {
+            double share = count / all;
+            _logProbabilities[ngram] = counts
+                .Select(
+                    (c, l) =>
+                        (float)Math.Log((c.GetValueOrDefault(ngram) + Smoothing * share) / (totals[l] + Smoothing))
+                )
+                .ToArray();
+        }
+    }
+
+    /// <summary>
+    /// How much the background weighs, in n-grams; with <see cref="WordWeight"/>, chosen on held-out definitions (<see
+    /// cref="HeldOutAccuracy"/>).
+    /// </summary>
+    private const double Smoothing = 100;
+
+    /// <summary>How many n-grams a whole word counts as.</summary>
+    private const int WordWeight = 3;
+
+    /// <summary>The languages it tells apart, in ordinal order.</summary>
+    public IReadOnlyList<string> Languages => _languages;
+
+    /// <summary>
+    /// Learns from the definitions and keywords of <paramref name="thesaurus"/> in every language it has definitions
+    /// in; with <paramref name="learnFrom"/>, only from the notations it accepts (the others held out to measure it).
+    /// </summary>
+    public static LanguageDetector FromThesaurus(IconclassThesaurus thesaurus, Func<string, bool>? learnFrom = null)
+    {
+        var languages = thesaurus.Texts.DefinitionLanguages.ToArray();
+        var counts = new Dictionary<ulong, int>[languages.Length];
+        Parallel.For(
+            0,
+            languages.Length,
+            l =>
+            {
+                var languageCounts = new Dictionary<ulong, int>();
+                foreach (var (notation, text) in thesaurus.Texts.All(languages[l]))
+                    if (learnFrom is null || learnFrom(notation))
+                        foreach (var ngram in Ngrams(text.Span))
+                            languageCounts[ngram] = languageCounts.GetValueOrDefault(ngram) + 1;
+                counts[l] = languageCounts;
+            }
+        );
+        return new LanguageDetector(languages, counts);
+    }
+
+    /// <summary>
+    /// The candidate languages (all of <see cref="Languages"/> when none are given), most likely first; an empty list
+    /// for a text without letters. A candidate it does not know is refused, named.
+    /// </summary>
+    public IReadOnlyList<LanguageScore> Detect(string text, IReadOnlyCollection<string>? candidates = null)
+    {
+        var indexes = (candidates ?? _languages)
+            .Select(language =>
+                Array.IndexOf(_languages, language) is int index and >= 0
+                    ? index
+                    : throw new ArgumentException(
+                        $"'{language}' is not a language the detector knows ({string.Join(", ", _languages)}).",
+                        nameof(candidates)
+                    )
+            )
+            .Distinct()
+            .ToArray();
+        var logLikelihoods = new double[indexes.Length];
+        bool anyLetter = false;
+        foreach (var ngram in Ngrams(text))
+        {
+            anyLetter = true;
+            var probabilities = _logProbabilities.GetValueOrDefault(ngram);
+            for (int i = 0; i < indexes.Length; i++)
+                logLikelihoods[i] += probabilities?[indexes[i]] ?? _unseen[indexes[i]];
+        }
+        if (!anyLetter || indexes.Length == 0)
+            return [];
+        // Normalised in the log domain: the likelihoods themselves are far below the smallest double.
+        double best = logLikelihoods.Max();
+        var weights = logLikelihoods.Select(l => Math.Exp(l - best)).ToArray();
+        double sum = weights.Sum();
+        return indexes
+            .Select((index, i) => new LanguageScore(_languages[index], weights[i] / sum))
+            .OrderByDescending(score => score.Score)
+            .ThenBy(score => score.Language, StringComparer.Ordinal)
+            .ToArray();
+    }
+
+    /// <summary>
+    /// How often a definition's language is found among all of them, per language, by a detector that learnt from
+    /// the other notations' definitions and keywords: one notation in ten is held out, by a hash of its notation.
+    /// </summary>
+    public static IReadOnlyList<LanguageAccuracy> HeldOutAccuracy(IconclassThesaurus thesaurus)
+    {
+        var detector = FromThesaurus(thesaurus, notation => !HeldOut(notation));
+        var heldOut = thesaurus.Tree.Notations.Where(HeldOut).ToArray();
+        return detector
+            .Languages.Select(language =>
+            {
+                var texts = heldOut.Select(n => thesaurus.Texts.GetDefinition(n, language)).OfType<string>().ToArray();
+                return new LanguageAccuracy(language, texts.Length, texts.Count(t => detector.Best(t) == language));
+            })
+            .ToArray();
+    }
+
+    private static bool HeldOut(string notation)
+    {
+        uint hash = 2166136261;
+        foreach (char c in notation)
+            hash = (hash ^ c) * 16777619;
+        return hash % 10 == 0;
+    }
+
+    /// <summary>The most likely of the candidates, or null for a text without letters.</summary>
+    public string? Best(string text, IReadOnlyCollection<string>? candidates = null) =>
+        Detect(text, candidates) is [var best, ..] ? best.Language : null;
+
+    /// <summary>
+    /// The text's features: its n-grams of 1 to <see cref="MaxOrder"/> characters, lower case, each word padded with a
+    /// space on either side (anything but a letter separates words), and its whole words. An n-gram's characters
+    /// packed into 16 bits each, and its length, are its key (exact); a word's key is its 64-bit FNV-1a hash with the
+    /// top bit set.
+    /// </summary>
+    private static List<ulong> Ngrams(ReadOnlySpan<char> text)
+    {
+        var keys = new List<ulong>((text.Length + 1) * (MaxOrder + 1));
+        ulong window = ' ';
+        int length = 1;
+        ulong word = FnvOffset;
+        void Add(char c)
+        {
+            if (c == ' ' && (window & 0xFFFF) == ' ')
+                return;
+            window = (window << 16) | c;
+            length = Math.Min(length + 1, MaxOrder);
+            for (int order = 1; order <= length; order++)
+            {
+                ulong ngram = window & ((1UL << (16 * order)) - 1);
+                // A lone space is no evidence; n-grams of one order are told from those of another by their length.
+                if (ngram != ' ')
+                    keys.Add(ngram | ((ulong)order << 48));
+            }
+            if (c != ' ')
+                word = (word ^ c) * FnvPrime;
+            else
+            {
+                for (int i = 0; i < WordWeight; i++)
+                    keys.Add(word | WordKey);
+                word = FnvOffset;
+            }
+        }
+        foreach (char c in text)
+            Add(char.IsLetter(c) ? char.ToLowerInvariant(c) : ' ');
+        Add(' ');
+        return keys;
+    }
+
+    private const ulong FnvOffset = 14695981039346656037;
+    private const ulong FnvPrime = 1099511628211;
+    private const ulong WordKey = 1UL << 63;
+}

@@ -1,0 +1,49 @@
+using MlNetIconclass.Thesaurus;
+
+namespace MlNetIconclass.Tests.Thesaurus;
+
+public class LanguageDetectorTests
+{
+    private static LanguageDetector Detector => BundledThesaurus.Instance.LanguageDetector;
+
+    [Theory]
+    [InlineData("Gezicht op de plantage Marienburg aan de rivier", "nl")]
+    [InlineData("Die Anbetung der Könige im Stall von Bethlehem", "de")]
+    [InlineData("The adoration of the kings in the stable", "en")]
+    [InlineData("L'adoration des mages dans l'étable", "fr")]
+    [InlineData("L'adorazione dei Magi nella stalla", "it")]
+    public void FindsTheLanguageOfASentenceAmongEveryThesaurusLanguage(string text, string language) =>
+        Assert.Equal(language, Detector.Best(text));
+
+    [Fact]
+    public void ScoresTheCandidatesAloneMostLikelyFirstSummingToOne()
+    {
+        var scores = Detector.Detect("Portret van een vrouw met een waaier", ["en", "nl", "de"]);
+        Assert.Equal(["de", "en", "nl"], scores.Select(s => s.Language).Order(StringComparer.Ordinal));
+        Assert.Equal("nl", scores[0].Language);
+        Assert.Equal(1, scores.Sum(s => s.Score), 6);
+        Assert.True(scores.Zip(scores.Skip(1)).All(pair => pair.First.Score >= pair.Second.Score));
+    }
+
+    [Fact]
+    public void ATextWithoutLettersHasNoLanguageAndAnUnknownCandidateIsNamed()
+    {
+        Assert.Empty(Detector.Detect("1643 - 17"));
+        Assert.Null(Detector.Best("..."));
+        var error = Assert.Throws<ArgumentException>(() => Detector.Detect("een leeuw", ["nl", "xx"]));
+        Assert.Contains("'xx'", error.Message);
+    }
+
+    /// <summary>
+    /// Learnt from nine notations in ten, it finds the language of the tenth's definitions: in most languages nearly
+    /// always, in all of them far more often than chance (1 in 13).
+    /// </summary>
+    [Fact]
+    public void FindsTheLanguageOfHeldOutDefinitions()
+    {
+        var accuracy = LanguageDetector.HeldOutAccuracy(BundledThesaurus.Instance);
+        Assert.Equal(BundledThesaurus.Instance.Texts.DefinitionLanguages, accuracy.Select(a => a.Language));
+        Assert.All(accuracy.Where(a => a.Texts >= 100), a => Assert.True(a.Accuracy > 0.7, $"{a}"));
+        Assert.True(accuracy.Count(a => a.Accuracy > 0.9) >= 10, string.Join("; ", accuracy));
+    }
+}
