@@ -10,7 +10,7 @@ public sealed record LanguageAccuracy(string Language, int Texts, int Detected)
 }
 
 /// <summary>
-/// Tells which of the thesaurus's languages a text is in, from the character n-grams (1 to 3 letters, words padded
+/// Tells which of the thesaurus's languages a text is in, from the character n-grams (1 to 4 letters, words padded
 /// with spaces) and the words of each language's definitions and keywords: naive Bayes over their frequencies,
 /// smoothed towards their frequency in all languages together, its scores normalised over the candidate languages.
 /// Built from the thesaurus's own texts: nothing to download, and exactly the languages the definitions are in.
@@ -18,7 +18,7 @@ public sealed record LanguageAccuracy(string Language, int Texts, int Detected)
 /// </summary>
 public sealed class LanguageDetector
 {
-    private const int MaxOrder = 3;
+    private const int MaxOrder = 4;
 
     private readonly string[] _languages;
     private readonly Dictionary<ulong, float[]> _logProbabilities;
@@ -157,9 +157,9 @@ public sealed class LanguageDetector
 
     /// <summary>
     /// The text's features: its n-grams of 1 to <see cref="MaxOrder"/> characters, lower case, each word padded with a
-    /// space on either side (anything but a letter separates words), and its whole words. An n-gram's characters
-    /// packed into 16 bits each, and its length, are its key (exact); a word's key is its 64-bit FNV-1a hash with the
-    /// top bit set.
+    /// space on either side (anything but a letter separates words), and its whole words. An n-gram of up to 3
+    /// characters is keyed by its characters packed into 16 bits each, and its length (exact); a 4-gram and a word by
+    /// a 64-bit hash, tagged apart.
     /// </summary>
     private static List<ulong> Ngrams(ReadOnlySpan<char> text)
     {
@@ -173,7 +173,10 @@ public sealed class LanguageDetector
                 return;
             window = (window << 16) | c;
             length = Math.Min(length + 1, MaxOrder);
-            for (int order = 1; order <= length; order++)
+            // Four letters fill the window's 64 bits: hashed, and tagged apart from the exact n-grams and the words.
+            if (length == 4)
+                keys.Add((window * 0x9E3779B97F4A7C15UL >> 2) | FourGramKey);
+            for (int order = 1; order <= 3 && order <= length; order++)
             {
                 ulong ngram = window & ((1UL << (16 * order)) - 1);
                 // A lone space is no evidence; n-grams of one order are told from those of another by their length.
@@ -198,4 +201,5 @@ public sealed class LanguageDetector
     private const ulong FnvOffset = 14695981039346656037;
     private const ulong FnvPrime = 1099511628211;
     private const ulong WordKey = 1UL << 63;
+    private const ulong FourGramKey = 1UL << 62;
 }
