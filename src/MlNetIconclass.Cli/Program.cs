@@ -10,6 +10,7 @@ var root = new RootCommand("Assigns Iconclass codes to artworks from their title
     TrainCommand.Create(),
     TrainCommand.CreatePretrain(),
     EvaluateCommand.Create(),
+    LearnCommand.Create(),
     PredictCommand.Create(),
     DetectLanguageCommand.Create(),
     ScoreCommand.Create(),

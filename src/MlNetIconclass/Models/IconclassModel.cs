@@ -17,6 +17,12 @@ public sealed class IconclassModel : ICodeRanker, IArtworkRanker, IDisposable
 {
     private readonly HybridComponents _components;
 
+    /// <summary>
+    /// Whether disposing frees the encoder and the label side too: a model that learnt (<see cref="Learn"/>) hands
+    /// them to the learned one.
+    /// </summary>
+    private bool _ownsEncoderAndLabels = true;
+
     internal IconclassModel(
         ModelManifest manifest,
         TextEncoderGraph encoder,
@@ -205,6 +211,33 @@ public sealed class IconclassModel : ICodeRanker, IArtworkRanker, IDisposable
 
     public void Save(string path) => ModelFile.Save(this, path);
 
+    /// <summary>
+    /// This model with <paramref name="records"/> remembered too, without retraining: they join the memory, and so
+    /// the lexical memory, the prototypes and the prior, which are built from it; the encoder, the label side and the
+    /// fusion stay. A record already remembered (the same id) is replaced, not doubled. Every record is checked first
+    /// (<see cref="LearnedRecords.Check"/>): one that cannot be learnt is refused, naming it and the field, and
+    /// nothing is learnt. The learned model takes over the encoder and the label side: this one stays usable until
+    /// the learned one is disposed, and disposing it frees its memory alone.
+    /// </summary>
+    public IconclassModel Learn(IReadOnlyList<ArtworkRecord> records)
+    {
+        var learned = LearnedRecords.Check(records, Thesaurus, Labels.Positions, GoldCodeNormalizer.Strict(Thesaurus));
+        var replaced = learned.Items.Select(item => item.Record.Id).ToHashSet(StringComparer.Ordinal);
+        var kept = new LabeledRecords(
+            Memory.Items.Where(item => !replaced.Contains(item.Record.Id)).Select(item => item.Record),
+            GoldCodeNormalizer.Strict(Thesaurus)
+        );
+        var seen = SeenRecordIds.Union(replaced, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+        // Each learning is a part of its own in what the model read, so the evaluator's guard covers it.
+        var manifest = Manifest with
+        {
+            Seen = [.. Manifest.Seen, RecordsSeen.Of(LearnedRecords.Part, replaced)],
+            Split = RecordsSeen.SplitOf(seen),
+        };
+        _ownsEncoderAndLabels = false;
+        return new IconclassModel(manifest, Encoder, Queries, Labels, kept.Concat(learned), seen, Fusion);
+    }
+
     /// <summary>Loads a saved model, on ONNX Runtime alone (libtorch is never loaded for ranking).</summary>
     public static IconclassModel Load(string path, IconclassThesaurus thesaurus, ModelLoadOptions? options = null) =>
         ModelFile.Load(path, thesaurus, options ?? new ModelLoadOptions());
@@ -212,6 +245,8 @@ public sealed class IconclassModel : ICodeRanker, IArtworkRanker, IDisposable
     public void Dispose()
     {
         _components.Dispose();
+        if (!_ownsEncoderAndLabels)
+            return;
         Labels.Dispose();
         Queries.Dispose();
     }

@@ -1,0 +1,129 @@
+using MlNetIconclass.Cli;
+using MlNetIconclass.Collections;
+using MlNetIconclass.Features;
+using MlNetIconclass.Models;
+using MlNetIconclass.Retrieval;
+using MlNetIconclass.Tests.Cli;
+using MlNetIconclass.Tests.Training;
+
+namespace MlNetIconclass.Tests.Models;
+
+/// <summary>A model taught records after training: they join its memory, without retraining.</summary>
+public class LearningTests : IDisposable
+{
+    private const string Title = "Zwarte kat op een blauwe ladder bij maanlicht";
+    private const string Code = "73D6";
+
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    /// <summary>A copy of the shared tiny model, loaded from a file of its own: learning takes over its parts.</summary>
+    private IconclassModel LoadTiny()
+    {
+        string path = _folder.File($"tiny-{Guid.NewGuid():N}.iconclass");
+        TinyModels.Shared.Save(path);
+        return IconclassModel.Load(
+            path,
+            BundledThesaurus.Instance,
+            new ModelLoadOptions { Device = ComputeDevice.Cpu }
+        );
+    }
+
+    private static ArtworkRecord Taught(string id, string code) =>
+        new()
+        {
+            Id = id,
+            Titles = [new LocalizedText("nl", Title)],
+            Codes = [code],
+        };
+
+    private static int RankOf(IconclassModel model, string code)
+    {
+        var query = new ArtworkRecord { Id = "query", Titles = [new LocalizedText("nl", Title)] };
+        var ranking = model.Rank(query, 50);
+        int index = ranking.Select(c => c.Code).ToList().IndexOf(code);
+        return index < 0 ? int.MaxValue : index + 1;
+    }
+
+    [Fact]
+    public void ALearnedRecordChangesTheNextSuggestionAndIsSavedWithTheModel()
+    {
+        using var model = LoadTiny();
+        int before = RankOf(model, Code);
+        using var learned = model.Learn([Taught("NEW-1", Code)]);
+
+        Assert.Equal(1, RankOf(learned, Code));
+        Assert.True(before > 1, $"{Code} was already first before learning");
+        Assert.Contains("NEW-1", learned.SeenRecordIds);
+        Assert.Equal(1, learned.Manifest.Seen.Single(part => part.Part == LearnedRecords.Part).Count);
+
+        string path = _folder.File("learned.iconclass");
+        learned.Save(path);
+        using var loaded = IconclassModel.Load(path, BundledThesaurus.Instance);
+        Assert.Equal(1, RankOf(loaded, Code));
+        Assert.Contains("NEW-1", loaded.MemoryIds);
+    }
+
+    [Fact]
+    public void ARecordTaughtAgainIsReplacedNotDoubled()
+    {
+        using var model = LoadTiny();
+        int remembered = model.MemoryIds.Count();
+        using var once = model.Learn([Taught("NEW-1", "25F23(LION)")]);
+        using var twice = once.Learn([Taught("NEW-1", Code)]);
+
+        Assert.Equal(remembered + 1, twice.MemoryIds.Count());
+        Assert.Single(twice.MemoryIds, id => id == "NEW-1");
+        Assert.Equal(1, RankOf(twice, Code));
+    }
+
+    [Theory]
+    [InlineData("", Code, "record 1, id")]
+    [InlineData("BAD", "not a code", "record 'BAD', codes: 'not a code'")]
+    [InlineData("BAD", "", "record 'BAD', codes: ''")]
+    public void ABadRecordIsRefusedNamingItAndTheFieldAndNothingIsLearnt(string id, string code, string named)
+    {
+        using var model = LoadTiny();
+        int remembered = model.MemoryIds.Count();
+        var bad = Taught(id, code);
+        var error = Assert.Throws<ArgumentException>(() => model.Learn([Taught("GOOD", Code), bad]));
+
+        Assert.Contains(named, error.Message);
+        Assert.Equal(remembered, model.MemoryIds.Count());
+        Assert.DoesNotContain("GOOD", model.MemoryIds);
+        Assert.True(RankOf(model, Code) > 1);
+    }
+
+    [Fact]
+    public async Task TheLearnCommandWritesATaughtModelAndSkipsRecordsWithoutCodes()
+    {
+        string model = _folder.File("tiny.iconclass");
+        TinyModels.Shared.Save(model);
+        string data = _folder.File("more.parquet");
+        await ArtworkParquet.WriteAsync(
+            [Taught("NEW-1", Code), new ArtworkRecord { Id = "NEW-2", Titles = [new LocalizedText("nl", "Kat")] }],
+            data
+        );
+        string output = _folder.File("taught.iconclass");
+
+        var (exitCode, stdout, stderr) = IconclassCli.Run(
+            "learn",
+            "--model",
+            model,
+            "--data",
+            data,
+            "--output",
+            output
+        );
+
+        Assert.True(exitCode == ExitCodes.Success, stderr);
+        Assert.Contains("1 records learnt (1 without codes skipped)", stdout);
+        using var taught = IconclassModel.Load(output, BundledThesaurus.Instance);
+        Assert.Equal(1, RankOf(taught, Code));
+        Assert.Equal(
+            ExitCodes.Usage,
+            IconclassCli.Run("learn", "--model", model, "--data", data, "--output", model).ExitCode
+        );
+    }
+}
