@@ -18,7 +18,9 @@ public class LearningTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    /// <summary>A copy of the shared tiny model, loaded from a file of its own: learning takes over its parts.</summary>
+    /// <summary>
+    /// A copy of the shared tiny model, loaded from a file of its own: learning takes over its parts.
+    /// </summary>
     private IconclassModel LoadTiny()
     {
         string path = _folder.File($"tiny-{Guid.NewGuid():N}.iconclass");
