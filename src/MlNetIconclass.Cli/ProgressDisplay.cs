@@ -5,11 +5,18 @@ namespace MlNetIconclass.Cli;
 /// <summary>One stage of long work as the progress display shows it.</summary>
 internal interface IProgressStage
 {
-    string Description { get; set; }
-    double MaxValue { get; set; }
-    double Value { get; set; }
-    bool IsIndeterminate { get; set; }
+    double Value { get; }
+
     bool IsFinished { get; }
+
+    /// <summary>
+    /// Where the stage is: <paramref name="value"/> of <paramref name="max"/> (null: its end is not known yet), and
+    /// its description when that changed.
+    /// </summary>
+    void Report(double value, double? max, string? description = null);
+
+    /// <summary>The stage is done, whatever its last report said.</summary>
+    void Finish();
 }
 
 /// <summary>
@@ -59,30 +66,20 @@ internal static class ProgressDisplay
 
     private sealed class Bar(ProgressTask task) : IProgressStage
     {
-        public string Description
-        {
-            get => task.Description;
-            set => task.Description = value;
-        }
-
-        public double MaxValue
-        {
-            get => task.MaxValue;
-            set => task.MaxValue = value;
-        }
-
-        public double Value
-        {
-            get => task.Value;
-            set => task.Value = value;
-        }
-
-        public bool IsIndeterminate
-        {
-            get => task.IsIndeterminate;
-            set => task.IsIndeterminate = value;
-        }
+        public double Value => task.Value;
 
         public bool IsFinished => task.IsFinished;
+
+        public void Report(double value, double? max, string? description = null)
+        {
+            task.IsIndeterminate = max is null;
+            if (max is { } known)
+                task.MaxValue = known;
+            if (description is not null)
+                task.Description = description;
+            task.Value = value;
+        }
+
+        public void Finish() => task.Value = task.MaxValue;
     }
 }

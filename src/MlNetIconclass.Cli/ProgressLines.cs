@@ -69,35 +69,38 @@ internal sealed class ProgressLines(TextWriter output, TimeProvider clock)
 
     private sealed class Stage(ProgressLines lines, string description, DateTimeOffset started) : IProgressStage
     {
-        private double _value;
+        private double? _max = 100;
 
         public DateTimeOffset Started { get; } = started;
 
         /// <summary>Finished or stopped, and said so: nothing more is printed for it.</summary>
         public bool Ended { get; set; }
 
-        public string Description { get; set; } = description;
+        public string Description { get; private set; } = description;
 
-        public double MaxValue { get; set; } = 100;
+        public double Value { get; private set; }
 
-        public double Value
+        public bool IsFinished => Value >= _max;
+
+        public void Report(double value, double? max, string? description = null)
         {
-            get => _value;
-            set
-            {
-                _value = Math.Min(value, MaxValue);
-                lines.Moved(this);
-            }
+            _max = max;
+            Description = description ?? Description;
+            Value = max is { } known ? Math.Min(value, known) : value;
+            lines.Moved(this);
         }
 
-        public bool IsIndeterminate { get; set; }
-
-        public bool IsFinished => _value >= MaxValue;
+        public void Finish()
+        {
+            _max ??= Value;
+            Value = _max.Value;
+            lines.Moved(this);
+        }
 
         /// <summary>How far the stage is, or null when its end is unknown (its description says how far).</summary>
         public string? Percent =>
-            IsIndeterminate
-                ? null
-                : (100 * _value / Math.Max(MaxValue, double.Epsilon)).ToString("0", CultureInfo.InvariantCulture) + "%";
+            _max is { } max
+                ? (100 * Value / Math.Max(max, double.Epsilon)).ToString("0", CultureInfo.InvariantCulture) + "%"
+                : null;
     }
 }

@@ -115,14 +115,13 @@ internal static class EvaluateCommand
                         var task = addStage("ranking test records");
                         var progress = new Progress<(int Done, int Total)>(p =>
                         {
-                            task.MaxValue = p.Total;
-                            task.Value = p.Done;
+                            task.Report(p.Done, p.Total);
                         });
                         evaluation = await Task.Run(
                             () => new Evaluator(thesaurus).Evaluate(records, options, underTest, progress),
                             cancellation
                         );
-                        task.Value = task.MaxValue;
+                        task.Finish();
                     });
 
                     Print(evaluation!);

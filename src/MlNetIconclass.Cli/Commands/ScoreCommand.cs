@@ -126,15 +126,13 @@ internal static class ScoreCommand
                             var task = addStage($"scoring {Path.GetFileName(inputPath)}");
                             var progress = new SynchronousProgress<ScoringProgress>(p =>
                             {
-                                if (p.TotalRows is { } total)
-                                    task.MaxValue = Math.Max(1, total);
-                                else
-                                    task.IsIndeterminate = true;
-                                task.Value = p.Rows;
-                                task.Description =
+                                task.Report(
+                                    p.Rows,
+                                    p.TotalRows is { } total ? Math.Max(1, total) : (double?)null,
                                     $"scoring: {p.Rows:N0} rows, "
-                                    + $"{p.Rows / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):N0} rows/s, "
-                                    + $"{p.Errors:N0} errors";
+                                        + $"{p.Rows / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):N0} rows/s, "
+                                        + $"{p.Errors:N0} errors"
+                                );
                             });
                             try
                             {
@@ -154,7 +152,7 @@ internal static class ScoreCommand
                                         + "run the same command with --resume to score the rest."
                                 );
                             }
-                            task.Value = task.MaxValue;
+                            task.Finish();
                         },
                         new SpinnerColumn()
                     );

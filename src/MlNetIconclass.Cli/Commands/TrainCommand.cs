@@ -220,12 +220,8 @@ internal static class TrainCommand
             {
                 string description = p.ToString();
                 if (stage is null || stage.IsFinished || stage.Value > p.Step)
-                {
                     stage = addStage(description);
-                    stage.MaxValue = p.Steps;
-                }
-                stage.Description = description;
-                stage.Value = p.Step;
+                stage.Report(p.Step, p.Steps, description);
             });
             work(message => AnsiConsole.MarkupLineInterpolated($"[grey]{message}[/]"), progress);
         });

@@ -20,15 +20,15 @@ public class ProgressLinesTests
         var lines = new ProgressLines(output, clock);
 
         var stage = lines.AddStage("teacher: MiniLM encodes English texts");
-        stage.MaxValue = 1000;
         // A thousand steps over 12 seconds: a report every 12 ms.
         for (int step = 1; step <= 1000; step++)
         {
             clock.Now += TimeSpan.FromMilliseconds(12);
-            stage.Value = step;
+            stage.Report(step, 1000);
         }
         // Reports after the end (a progress that posts late) and the end of the work add nothing.
-        stage.Value = 500;
+        stage.Report(500, 1000);
+        stage.Finish();
         lines.End();
 
         Assert.Equal(
@@ -48,18 +48,16 @@ public class ProgressLinesTests
         var output = new StringWriter();
         var lines = new ProgressLines(output, new HandClock());
         var scoring = lines.AddStage("scoring dump.parquet");
-        scoring.IsIndeterminate = true;
-        scoring.Value = 3;
+        scoring.Report(3, max: null, "scoring: 3 rows");
         var evaluating = lines.AddStage("ranking test records");
-        evaluating.MaxValue = 4;
-        evaluating.Value = 1;
+        evaluating.Report(1, 4);
         lines.End();
 
         Assert.Equal(
             [
                 "scoring dump.parquet: started",
                 "ranking test records: started",
-                "scoring dump.parquet: stopped",
+                "scoring: 3 rows: stopped",
                 "ranking test records: stopped at 25%",
             ],
             output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries)
