@@ -223,10 +223,9 @@ public sealed class IconclassModel : ICodeRanker, IArtworkRanker, IDisposable
     {
         var learned = LearnedRecords.Check(records, Thesaurus, Labels.Positions, GoldCodeNormalizer.Strict(Thesaurus));
         var replaced = learned.Items.Select(item => item.Record.Id).ToHashSet(StringComparer.Ordinal);
-        var kept = new LabeledRecords(
-            Memory.Items.Where(item => !replaced.Contains(item.Record.Id)).Select(item => item.Record),
-            GoldCodeNormalizer.Strict(Thesaurus)
-        );
+        // The memory's own labels are kept as they are: read again, a model without collection labels would read
+        // their keys and names, which it does not rank.
+        var kept = Memory.Except(replaced);
         var seen = SeenRecordIds.Union(replaced, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
         // Each learning is a part of its own in what the model read, so the evaluator's guard covers it.
         var manifest = Manifest with

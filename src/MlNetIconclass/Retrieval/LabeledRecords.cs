@@ -35,6 +35,10 @@ public sealed class LabeledRecords
 
     public IReadOnlyList<(ArtworkRecord Record, IReadOnlyList<string> Labels)> Items { get; }
 
+    /// <summary>These records but those with the given ids, their labels as they are.</summary>
+    internal LabeledRecords Except(IReadOnlySet<string> ids) =>
+        new(Items.Where(item => !ids.Contains(item.Record.Id)).ToArray(), WithoutLabels);
+
     public LabeledRecords Concat(LabeledRecords other) =>
         new(Items.Concat(other.Items).ToArray(), WithoutLabels + other.WithoutLabels);
 
