@@ -66,7 +66,7 @@ public static class RankingProblems
         if (thesaurus.RankingLanguage(queryLanguage) != queryLanguage)
             yield return new RankingProblem(
                 "language",
-                $"record '{record.Id}': '{queryLanguage}' is not a thesaurus language; ranked and defined in English"
+                $"record '{record.Id}': '{queryLanguage}' is not a thesaurus language; ranked in English"
             );
         if (QueryText.IsEmpty(record))
             yield return new RankingProblem(

@@ -128,7 +128,7 @@ public class ScoringHardeningTests
 
         Assert.Equal((0, 2), (summary.Errors, summary.Warnings));
         Assert.Contains("no title, description or image", scored[0].Warning);
-        Assert.Contains("'xx' is not a thesaurus language; ranked and defined in English", scored[1].Warning);
+        Assert.Contains("'xx' is not a thesaurus language; ranked in English", scored[1].Warning);
         Assert.Equal(5, scored[1].Codes.Count);
         Assert.Equal(BundledThesaurus.Instance.GetText(scored[1].Codes[0], "en")!.Text, scored[1].Definitions[0]);
     }
