@@ -104,17 +104,17 @@ public sealed class LanguageDetector
             )
             .Distinct()
             .ToArray();
+        var features = Ngrams(text);
+        // A text without letters has no features.
+        if (features.Count == 0 || indexes.Length == 0)
+            return [];
         var logLikelihoods = new double[indexes.Length];
-        bool anyLetter = false;
-        foreach (var ngram in Ngrams(text))
+        foreach (var ngram in features)
         {
-            anyLetter = true;
             var probabilities = _logProbabilities.GetValueOrDefault(ngram);
             for (int i = 0; i < indexes.Length; i++)
                 logLikelihoods[i] += probabilities?[indexes[i]] ?? _unseen[indexes[i]];
         }
-        if (!anyLetter || indexes.Length == 0)
-            return [];
         // Normalised in the log domain: the likelihoods themselves are far below the smallest double.
         double best = logLikelihoods.Max();
         var weights = logLikelihoods.Select(l => Math.Exp(l - best)).ToArray();
