@@ -97,10 +97,13 @@ public sealed partial record ColumnMapping
     /// </summary>
     public static LanguageColumn ParseLanguageColumn(string text)
     {
-        if (text.StartsWith(LanguageColumn.Detected + "=", StringComparison.OrdinalIgnoreCase))
-            return new LanguageColumn(LanguageColumn.Detected, text[(LanguageColumn.Detected.Length + 1)..].Trim());
-        var (language, column) = ParseLanguageValue(text, "nl=titel");
-        return new LanguageColumn(language, column);
+        var (language, column) = Split(text, "nl=titel");
+        return new LanguageColumn(
+            language.Equals(LanguageColumn.Detected, StringComparison.OrdinalIgnoreCase)
+                ? LanguageColumn.Detected
+                : LanguageOf(language, text),
+            column
+        );
     }
 
     /// <summary>
@@ -109,15 +112,27 @@ public sealed partial record ColumnMapping
     /// </summary>
     public static (string Language, string Value) ParseLanguageValue(string text, string example)
     {
+        var (language, value) = Split(text, example);
+        return (LanguageOf(language, text), value);
+    }
+
+    /// <summary><c>LANG=VALUE</c> split at its first '=', both parts trimmed; neither may be missing.</summary>
+    private static (string Language, string Value) Split(string text, string example)
+    {
         int equals = text.IndexOf('=');
         if (equals <= 0 || equals == text.Length - 1)
             throw new FormatException($"'{text}' is not LANG=VALUE (for example {example}).");
-        var tag = LanguageTag().Match(text[..equals].Trim());
+        return (text[..equals].Trim(), text[(equals + 1)..].Trim());
+    }
+
+    private static string LanguageOf(string language, string text)
+    {
+        var tag = LanguageTag().Match(language);
         if (!tag.Success)
             throw new FormatException(
-                $"'{text[..equals]}' in '{text}' is not a language code: use ISO 639-1, such as en, nl or de."
+                $"'{language}' in '{text}' is not a language code: use ISO 639-1, such as en, nl or de."
             );
-        return (tag.Groups[1].Value.ToLowerInvariant(), text[(equals + 1)..].Trim());
+        return tag.Groups[1].Value.ToLowerInvariant();
     }
 }
 

@@ -185,6 +185,7 @@ public class CollectionImporterTests
     [InlineData("EN = title", "en", "title")]
     [InlineData("pt-BR=titulo", "pt", "titulo")]
     [InlineData("zh-Hant=biaoti", "zh", "biaoti")]
+    [InlineData("AUTO = title", LanguageColumn.Detected, "title")]
     public void ParsesLanguageColumns(string text, string language, string column)
     {
         Assert.Equal(new LanguageColumn(language, column), ColumnMapping.ParseLanguageColumn(text));
@@ -194,6 +195,7 @@ public class CollectionImporterTests
     [InlineData("titel")]
     [InlineData("Dutch=titel")]
     [InlineData("nl=")]
+    [InlineData("auto=")]
     public void RejectsMalformedLanguageColumns(string text)
     {
         Assert.Throws<FormatException>(() => ColumnMapping.ParseLanguageColumn(text));
