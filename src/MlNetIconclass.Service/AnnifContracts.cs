@@ -51,3 +51,14 @@ public sealed record LanguageDetectionRequest(string? Text, IReadOnlyList<string
 public sealed record DetectedLanguage(string Language, double Score);
 
 public sealed record DetectedLanguageList(IReadOnlyList<DetectedLanguage> Results);
+
+/// <summary>
+/// A subject of a document to learn: its URI (<c>http://iconclass.org/NOTATION</c>); its label is not read.
+/// </summary>
+public sealed record Subject(string? Uri, string? Label);
+
+/// <summary>
+/// A document of <c>learn</c>: its text and subjects, as Annif's, and optionally an id (an extension): a document
+/// taught again, by the same id or, without one, the same text, replaces what was learnt from it.
+/// </summary>
+public sealed record LearnDocument(string? Text, IReadOnlyList<Subject?>? Subjects, string? DocumentId);

@@ -11,11 +11,15 @@ namespace MlNetIconclass.Service;
 /// is ranked at once, and under load batches grow by themselves), waits at most <c>maxWait</c> more for others to
 /// join, and holds at most <c>maxBatch</c> records; its records without an image are ranked (and answered) before
 /// those with one. One queue per model, so all requests share one model instance. Uploaded images travel with their
-/// requests, in memory, and go with the answer: nothing of a request is kept.
+/// requests, in memory, and go with the answer: nothing of a request is kept. What ranks is asked for anew for each
+/// batch, so that a project's model can be replaced between batches (<see cref="BetweenBatchesAsync"/>).
 /// </summary>
 internal sealed class RankingQueue : IAsyncDisposable
 {
-    private readonly IArtworkRanker _ranker;
+    private readonly Func<IArtworkRanker> _ranker;
+
+    /// <summary>Held while a batch ranks, and by work that must not overlap one.</summary>
+    private readonly SemaphoreSlim _ranking = new(1, 1);
     private readonly long _maxImagePixels;
     private readonly int _maxBatch;
     private readonly TimeSpan _maxWait;
@@ -24,7 +28,7 @@ internal sealed class RankingQueue : IAsyncDisposable
     );
     private readonly Task _loop;
 
-    public RankingQueue(IArtworkRanker ranker, int maxBatch, TimeSpan maxWait, long maxImagePixels)
+    public RankingQueue(Func<IArtworkRanker> ranker, int maxBatch, TimeSpan maxWait, long maxImagePixels)
     {
         _ranker = ranker;
         _maxImagePixels = maxImagePixels;
@@ -67,16 +71,42 @@ internal sealed class RankingQueue : IAsyncDisposable
                 batch.Add(queued);
             if (_maxWait > TimeSpan.Zero && batch.Count < _maxBatch)
                 await WaitForMoreAsync(batch);
-            // Records without an image first: their answers need not wait for images to be featurized.
-            var text = batch.Where(request => !HasImage(request)).ToList();
-            var images = batch.Where(HasImage).ToList();
-            if (text.Count > 0)
-                Rank(text);
-            if (images.Count > 0)
+            await _ranking.WaitAsync();
+            try
             {
-                Rank(images);
-                CompactAfterImages(images.Count);
+                // Records without an image first: their answers need not wait for images to be featurized.
+                var ranker = _ranker();
+                var text = batch.Where(request => !HasImage(request)).ToList();
+                var images = batch.Where(HasImage).ToList();
+                if (text.Count > 0)
+                    Rank(ranker, text);
+                if (images.Count > 0)
+                {
+                    Rank(ranker, images);
+                    CompactAfterImages(images.Count);
+                }
             }
+            finally
+            {
+                _ranking.Release();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> while no batch ranks: a batch either ranked wholly before it, or ranks wholly
+    /// after it, with what it left.
+    /// </summary>
+    public async Task<T> BetweenBatchesAsync<T>(Func<T> work)
+    {
+        await _ranking.WaitAsync();
+        try
+        {
+            return work();
+        }
+        finally
+        {
+            _ranking.Release();
         }
     }
 
@@ -121,7 +151,7 @@ internal sealed class RankingQueue : IAsyncDisposable
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
-    private void Rank(List<Request> batch)
+    private void Rank(IArtworkRanker ranker, List<Request> batch)
     {
         try
         {
@@ -133,7 +163,7 @@ internal sealed class RankingQueue : IAsyncDisposable
                     .ToDictionary(r => r.Record.Image!, r => r.Upload!, StringComparer.Ordinal),
                 MaxPixels = _maxImagePixels,
             };
-            var ranked = _ranker.Rank(
+            var ranked = ranker.Rank(
                 batch.Select(r => r.Record).ToArray(),
                 new RankingOptions { Count = batch.Max(r => r.Count), Images = images }
             );
@@ -152,6 +182,7 @@ internal sealed class RankingQueue : IAsyncDisposable
     {
         _requests.Writer.TryComplete();
         await _loop;
+        _ranking.Dispose();
     }
 
     private sealed record Request(

@@ -10,7 +10,13 @@ public sealed record ServiceOptions
 
     public int Port { get; init; } = 5000;
 
-    /// <summary>Annif's limit: at most 32 documents in one <c>suggest-batch</c>.</summary>
+    /// <summary>
+    /// Whether <c>learn</c> is answered: each project then writes what it learns to its model file, which must be
+    /// one it can write and not the bundled model (checked at start).
+    /// </summary>
+    public bool AllowLearn { get; init; }
+
+    /// <summary>Annif's limit: at most 32 documents in one <c>suggest-batch</c> or <c>learn</c>.</summary>
     public int MaxBatchDocuments { get; init; } = 32;
 
     /// <summary>The longest text (and title or description) a request may carry.</summary>

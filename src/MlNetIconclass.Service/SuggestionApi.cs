@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.OpenApi;
 using MlNetIconclass.Collections;
+using MlNetIconclass.Models;
 using MlNetIconclass.Retrieval;
 using MlNetIconclass.Thesaurus;
 using SkiaSharp;
@@ -33,7 +34,7 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
     private readonly Dictionary<ServedProject, RankingQueue> _queues = options.Projects.ToDictionary(
         project => project,
         project => new RankingQueue(
-            project.Ranker,
+            () => project.Ranker ?? project.Model,
             options.MaxRankingBatch,
             options.MaxBatchWait,
             options.MaxImagePixels
@@ -41,6 +42,11 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
     );
 
     private readonly ImageUploads _uploads = new(options);
+
+    private readonly Dictionary<ServedProject, ProjectLearning> _learning = options.Projects.ToDictionary(
+        project => project,
+        project => new ProjectLearning(project)
+    );
 
     /// <summary>One vocabulary, one size: every label some project can suggest.</summary>
     private readonly int _vocabularySize = options
@@ -89,6 +95,25 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
             .AddOpenApiOperationTransformer(RequestBody(RequestBodies.Json))
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        v1.MapPost(
+                "/projects/{project_id}/learn",
+                (string project_id, HttpRequest request, CancellationToken cancellation) =>
+                    LearnAsync(project_id, request, json, cancellation)
+            )
+            .WithTags("Learning from feedback")
+            .WithSummary("learn from documents with their subjects: they join the project's memory at once")
+            .WithDescription(
+                "A JSON array of at most 32 documents {text, subjects: [{uri, label}], document_id}. Answered only by "
+                    + "a service started with --allow-learn; what is learnt is written to the project's model file "
+                    + "before the answer."
+            )
+            .AddOpenApiOperationTransformer(RequestBody(RequestBodies.Json))
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         v1.MapPost("/projects/{project_id}/suggest-artwork", SuggestArtworkAsync)
             .WithTags("Automatic subject indexing")
@@ -203,6 +228,84 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
                     + $"(line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1})"
             );
         }
+    }
+
+    private async Task<NoContent> LearnAsync(
+        string project_id,
+        HttpRequest request,
+        JsonSerializerOptions json,
+        CancellationToken cancellation
+    )
+    {
+        var project = Find(project_id);
+        if (!options.AllowLearn)
+            throw new ClientError(
+                403,
+                "project_id",
+                "this service does not learn; start it with 'iconclass serve --allow-learn' to let it"
+            );
+        var documents =
+            await ReadJsonAsync<LearnDocument?[]>(
+                request,
+                json,
+                "a JSON array of documents [{\"text\": ..., \"subjects\": [{\"uri\": ...}]}]",
+                cancellation
+            ) ?? throw new ClientError(400, "body", "a JSON array of documents is required");
+        if (documents.Length is 0 || documents.Length > options.MaxBatchDocuments)
+            throw new ClientError(
+                400,
+                "documents",
+                $"give 1 to {options.MaxBatchDocuments} documents, not {documents.Length}"
+            );
+        var records = documents.Select((document, i) => Learnt(project, document, i)).ToArray();
+        try
+        {
+            await _learning[project].LearnAsync(records, _queues[project], cancellation);
+        }
+        catch (LearningException refused)
+        {
+            string field = refused.Field switch
+            {
+                "codes" when refused.Code is { } code => $"subjects[{code}].uri",
+                "codes" => "subjects",
+                "id" => documents[refused.Record]!.DocumentId is null ? "text" : "document_id",
+                _ => "text",
+            };
+            throw new ClientError(400, $"documents[{refused.Record}].{field}", refused.Message);
+        }
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// A document to learn as a record: its text a title in the project's language, its subjects' notations as
+    /// codes, its id the one given or else one made from its text.
+    /// </summary>
+    private ArtworkRecord Learnt(ServedProject project, LearnDocument? document, int i)
+    {
+        string text = Text(document?.Text, $"documents[{i}].text");
+        var subjects = document!.Subjects ?? [];
+        if (subjects.Count == 0)
+            throw new ClientError(400, $"documents[{i}].subjects", "required: at least one subject");
+        var codes = subjects
+            .Select(
+                (subject, j) =>
+                    subject?.Uri is { } uri && uri.StartsWith(IconclassUri, StringComparison.Ordinal)
+                        ? Uri.UnescapeDataString(uri[IconclassUri.Length..])
+                        : throw new ClientError(
+                            400,
+                            $"documents[{i}].subjects[{j}].uri",
+                            $"'{subject?.Uri}' is not an Iconclass URI ({IconclassUri}NOTATION)"
+                        )
+            )
+            .ToList();
+        byte[] hash = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text));
+        string id = document.DocumentId ?? $"text-{Convert.ToHexStringLower(hash)[..16]}";
+        return new ArtworkRecord
+        {
+            Id = id,
+            Titles = [new LocalizedText(project.Language, text)],
+            Codes = codes,
+        };
     }
 
     /// <summary>Annif's language detection: the candidates, most likely first, their scores summing to 1.</summary>
@@ -458,6 +561,8 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
     /// <summary>Ranks what is queued, then stops the queues.</summary>
     public async ValueTask DisposeAsync()
     {
+        foreach (var learning in _learning.Values)
+            learning.Dispose();
         foreach (var queue in _queues.Values)
             await queue.DisposeAsync();
         _uploads.Dispose();

@@ -39,6 +39,9 @@ public static class SuggestionService
         var duplicate = options.Projects.GroupBy(p => p.Id).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
             throw new ArgumentException($"Two projects are named '{duplicate.Key}'.", nameof(options));
+        if (options.AllowLearn)
+            foreach (var project in options.Projects)
+                ProjectLearning.CheckCanLearn(project);
 
         // Production: an internal error's body never carries a stack trace.
         var builder = WebApplication.CreateSlimBuilder(

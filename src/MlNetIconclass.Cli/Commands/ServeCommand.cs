@@ -34,12 +34,20 @@ internal static class ServeCommand
             DefaultValueFactory = _ => ServiceOptions.DefaultMaxImagePixels,
         };
 
+        var allowLearn = new Option<bool>("--allow-learn")
+        {
+            Description =
+                "Answer learn requests: what a project learns joins its memory at once and is written to its model "
+                + "file (which must be writable, and not the bundled model)",
+        };
+
         var command = new Command("serve", "Serve models over an Annif-compatible REST API")
         {
             models,
             host,
             port,
             maxImagePixels,
+            allowLearn,
         };
         command.SetAction(
             (result, cancellation) =>
@@ -59,6 +67,7 @@ internal static class ServeCommand
                             Host = result.GetRequiredValue(host),
                             Port = portNumber,
                             MaxImagePixels = result.GetValue(maxImagePixels),
+                            AllowLearn = result.GetValue(allowLearn),
                         };
                         foreach (var (id, path) in ProjectModels(result.GetValue(models)))
                         {
@@ -68,7 +77,7 @@ internal static class ServeCommand
                                 thesaurus,
                                 new ModelLoadOptions { Log = Console.Error.WriteLine }
                             );
-                            projects.Add(new ServedProject(id, model, File.GetLastWriteTimeUtc(path)));
+                            projects.Add(new ServedProject(id, model, File.GetLastWriteTimeUtc(path), path));
                         }
                         await using var app = SuggestionService.Create(options, thesaurus);
                         try
@@ -94,6 +103,7 @@ internal static class ServeCommand
                     }
                     finally
                     {
+                        // Each project's last model: those that learning replaced were disposed by the service.
                         foreach (var project in projects)
                             project.Model.Dispose();
                     }

@@ -17,11 +17,8 @@ public sealed class IconclassModel : ICodeRanker, IArtworkRanker, IDisposable
 {
     private readonly HybridComponents _components;
 
-    /// <summary>
-    /// Whether disposing frees the encoder and the label side too: a model that learnt (<see cref="Learn"/>) hands
-    /// them to the learned one.
-    /// </summary>
-    private bool _ownsEncoderAndLabels = true;
+    /// <summary>The encoder and the label side, shared with the models learnt from this one.</summary>
+    private readonly SharedParts _shared;
 
     internal IconclassModel(
         ModelManifest manifest,
@@ -33,7 +30,20 @@ public sealed class IconclassModel : ICodeRanker, IArtworkRanker, IDisposable
         FusionTrees? fusion = null,
         string? fileHash = null
     )
+        : this(manifest, encoder, new SharedParts(queries, labels), memory, seenRecordIds, fusion, fileHash) { }
+
+    private IconclassModel(
+        ModelManifest manifest,
+        TextEncoderGraph encoder,
+        SharedParts shared,
+        LabeledRecords memory,
+        IReadOnlySet<string> seenRecordIds,
+        FusionTrees? fusion,
+        string? fileHash
+    )
     {
+        _shared = shared;
+        var (queries, labels) = (shared.Queries, shared.Labels);
         SeenRecordIds = seenRecordIds;
         Fingerprint = fileHash is null
             ? $"an unsaved model trained {manifest.Created:O}"
@@ -216,8 +226,8 @@ public sealed class IconclassModel : ICodeRanker, IArtworkRanker, IDisposable
     /// the lexical memory, the prototypes and the prior, which are built from it; the encoder, the label side and the
     /// fusion stay. A record already remembered (the same id) is replaced, not doubled. Every record is checked first
     /// (<see cref="LearnedRecords.Check"/>): one that cannot be learnt is refused, naming it and the field, and
-    /// nothing is learnt. The learned model takes over the encoder and the label side: this one stays usable until
-    /// the learned one is disposed, and disposing it frees its memory alone.
+    /// nothing is learnt. The two models share the encoder and the label side, which the last of them to be disposed
+    /// frees; each is disposed on its own.
     /// </summary>
     public IconclassModel Learn(IReadOnlyList<ArtworkRecord> records)
     {
@@ -233,8 +243,16 @@ public sealed class IconclassModel : ICodeRanker, IArtworkRanker, IDisposable
             Seen = [.. Manifest.Seen, RecordsSeen.Of(LearnedRecords.Part, replaced)],
             Split = RecordsSeen.SplitOf(seen),
         };
-        _ownsEncoderAndLabels = false;
-        return new IconclassModel(manifest, Encoder, Queries, Labels, kept.Concat(learned), seen, Fusion);
+        _shared.Retain();
+        try
+        {
+            return new IconclassModel(manifest, Encoder, _shared, kept.Concat(learned), seen, Fusion, fileHash: null);
+        }
+        catch
+        {
+            _shared.Release();
+            throw;
+        }
     }
 
     /// <summary>Loads a saved model, on ONNX Runtime alone (libtorch is never loaded for ranking).</summary>
@@ -243,10 +261,31 @@ public sealed class IconclassModel : ICodeRanker, IArtworkRanker, IDisposable
 
     public void Dispose()
     {
-        _components.Dispose();
-        if (!_ownsEncoderAndLabels)
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
             return;
-        Labels.Dispose();
-        Queries.Dispose();
+        _components.Dispose();
+        _shared.Release();
+    }
+
+    private int _disposed;
+
+    /// <summary>The query tower and the label indexes, freed when the last model using them lets go.</summary>
+    private sealed class SharedParts(QueryTower queries, LabelIndexes labels)
+    {
+        private int _users = 1;
+
+        public QueryTower Queries => queries;
+
+        public LabelIndexes Labels => labels;
+
+        public void Retain() => Interlocked.Increment(ref _users);
+
+        public void Release()
+        {
+            if (Interlocked.Decrement(ref _users) > 0)
+                return;
+            labels.Dispose();
+            queries.Dispose();
+        }
     }
 }

@@ -1,7 +1,8 @@
 namespace MlNetIconclass.Persistence;
 
 /// <summary>
-/// Writes a file under a temporary name, then renames it, so an interrupted write never leaves a file that looks whole.
+/// Writes a file under a temporary name, flushes it to the disk, then renames it, so an interrupted write never leaves
+/// a file that looks whole, and once written the file survives the process.
 /// </summary>
 internal static class AtomicFile
 {
@@ -11,7 +12,10 @@ internal static class AtomicFile
         try
         {
             await using (var stream = File.Create(temporary))
+            {
                 await write(stream);
+                stream.Flush(flushToDisk: true);
+            }
             File.Move(temporary, path, overwrite: true);
         }
         finally

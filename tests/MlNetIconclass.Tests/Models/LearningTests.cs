@@ -89,9 +89,11 @@ public class LearningTests : IDisposable
         using var model = LoadTiny();
         int remembered = model.MemoryIds.Count();
         var bad = Taught(id, code);
-        var error = Assert.Throws<ArgumentException>(() => model.Learn([Taught("GOOD", Code), bad]));
+        var error = Assert.Throws<LearningException>(() => model.Learn([Taught("GOOD", Code), bad]));
 
         Assert.Contains(named, error.Message);
+        Assert.Equal(1, error.Record);
+        Assert.Equal(id == "" ? "id" : "codes", error.Field);
         Assert.Equal(remembered, model.MemoryIds.Count());
         Assert.DoesNotContain("GOOD", model.MemoryIds);
         Assert.True(RankOf(model, Code) > 1);

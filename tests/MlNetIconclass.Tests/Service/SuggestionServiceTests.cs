@@ -288,20 +288,52 @@ public class SuggestionServiceTests
     [Fact]
     public async Task StoppingLetsARequestInFlightFinish()
     {
-        // The request waits a second for others to join its batch; the service is told to stop meanwhile.
+        // The ranker holds the request until the service is stopping: no guess at how long it takes to reach the
+        // ranker.
+        var holding = new HoldingRanker();
         await using var host = await ServiceHost.StartAsync(adjust: o =>
             o with
             {
-                MaxBatchWait = TimeSpan.FromSeconds(1),
+                Projects = [new ServedProject("tiny", TinyModels.Shared) { Ranker = holding }],
             }
         );
+        holding.HoldNext();
+        host.App.Lifetime.ApplicationStopping.Register(holding.Release);
         var request = host.Client.PostAsync("/v1/projects/tiny/suggest", Form(("text", Text)));
-        await Task.Delay(200);
+        await holding.Ranking.WaitAsync(TimeSpan.FromMinutes(1));
         var stopping = host.App.StopAsync();
         var response = await request;
         await stopping;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.NotEmpty((await JsonOf(response))["results"]!.AsArray());
+    }
+
+    /// <summary>The tiny model, holding a ranking (once asked to) until released.</summary>
+    private sealed class HoldingRanker : IArtworkRanker
+    {
+        private readonly TaskCompletionSource _ranking = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly ManualResetEventSlim _released = new(initialState: true);
+
+        public string Name => TinyModels.Shared.Name;
+
+        public string Fingerprint => TinyModels.Shared.Fingerprint;
+
+        public bool ReadsImages => false;
+
+        /// <summary>Set when a held ranking has begun.</summary>
+        public Task Ranking => _ranking.Task;
+
+        public void HoldNext() => _released.Reset();
+
+        public void Release() => _released.Set();
+
+        public IReadOnlyList<RankedArtwork> Rank(IReadOnlyList<ArtworkRecord> records, RankingOptions options)
+        {
+            if (!_released.IsSet)
+                _ranking.TrySetResult();
+            _released.Wait();
+            return TinyModels.Shared.Rank(records, options);
+        }
     }
 
     [Fact]
