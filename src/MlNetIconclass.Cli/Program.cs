@@ -11,6 +11,7 @@ var root = new RootCommand("Assigns Iconclass codes to artworks from their title
     TrainCommand.CreatePretrain(),
     EvaluateCommand.Create(),
     LearnCommand.Create(),
+    CalibrateCommand.Create(),
     PredictCommand.Create(),
     DetectLanguageCommand.Create(),
     ScoreCommand.Create(),

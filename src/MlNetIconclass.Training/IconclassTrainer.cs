@@ -77,16 +77,16 @@ public static class IconclassTrainer
                 $"hybrid chosen on {validation.Items.Count} validation records: {weights}, {neighbours} neighbours "
                     + $"(R@10 + MRR = {objective:0.000})"
             );
-            var (fusion, fusionChoice) = options.LearnedFusion
-                ? ChooseFusion(
-                    new HybridComponents(labels, queries, memory, neighbours),
-                    weights,
-                    validation,
-                    context,
-                    options.EffectiveSeed
-                )
-                : (null, new FusionChoice { Learned = false, Reason = "linear fusion, as the options ask" });
+            var (fusion, fusionChoice, validationRankings) = ChooseFusion(
+                new HybridComponents(labels, queries, memory, neighbours),
+                weights,
+                validation,
+                context,
+                options.LearnedFusion ? options.EffectiveSeed : null
+            );
             log?.Invoke(fusionChoice.Reason);
+            var calibrated = validationRankings.Calibrate();
+            log?.Invoke(ValidationRankings.Describe(calibrated));
             // Validation records chose the hybrid and the fusion; the train records taught the encoder and the
             // memory when the collection is used, and the image projection when images are read.
             var trainIds = train.Items.Select(i => i.Record.Id).ToArray();
@@ -122,6 +122,8 @@ public static class IconclassTrainer
                 Weights = weights,
                 Neighbours = neighbours,
                 Fusion = fusionChoice,
+                Calibration = calibrated?.Calibration,
+                Suggestions = calibrated?.Suggestions,
                 ValidationObjective = objective,
                 TrainingRecords = options.UseCollection ? train.Items.Count : 0,
                 ValidationRecords = validation.Items.Count,
@@ -182,25 +184,36 @@ public static class IconclassTrainer
 
     /// <summary>
     /// The learned fusion over the chosen linear fusion (its <paramref name="components"/>, which it frees), fitted on
-    /// the validation records with the training records as memory, or none when it does not beat the linear one.
+    /// the validation records with the training records as memory, or none when it does not beat the linear one or
+    /// the options ask for none (no <paramref name="seed"/>); and the validation records as the chosen fusion ranks
+    /// them, for calibration.
     /// </summary>
-    private static (FusionTrees? Trees, FusionChoice Choice) ChooseFusion(
+    private static (FusionTrees? Trees, FusionChoice Choice, ValidationRankings Rankings) ChooseFusion(
         HybridComponents components,
         HybridWeights weights,
         LabeledRecords validation,
         ValidationContext context,
-        int seed
+        int? seed
     )
     {
         using (components)
-            return LearnedFusionTrainer.Fit(new HybridRanker(components, weights), validation, context, seed);
+        {
+            var linear = new HybridRanker(components, weights);
+            if (seed is { } fusionSeed)
+                return LearnedFusionTrainer.Fit(linear, validation, context, fusionSeed);
+            return (
+                null,
+                new FusionChoice { Learned = false, Reason = "linear fusion, as the options ask" },
+                LearnedFusionTrainer.Rank(linear, validation, context)
+            );
+        }
     }
 
     /// <summary>
     /// How a label of a model with collection labels counts by the protocol (<c>25G21(BANANA)</c> as
-    /// <c>25G21(...)</c>); null for a model whose labels are the protocol's.
+    /// <c>25G21(...)</c>); null when the label space is the protocol's.
     /// </summary>
-    private static Func<string, string?>? ProtocolReading(IconclassThesaurus thesaurus)
+    internal static Func<string, string?>? ProtocolReading(IconclassThesaurus thesaurus)
     {
         if (thesaurus.CollectionLabels.Count == 0)
             return null;

@@ -35,10 +35,11 @@ public static class LearnedFusionTrainer
     private const int Trees = 200;
 
     /// <summary>
-    /// The learned fusion's trees when they beat the linear fusion out of fold, else null; and the choice with its
-    /// figures. <paramref name="linear"/>'s memory must hold the training records only.
+    /// The learned fusion's trees when they beat the linear fusion out of fold, else null; the choice with its
+    /// figures; and the validation records as the chosen fusion ranks them out of fold, for calibration.
+    /// <paramref name="linear"/>'s memory must hold the training records only.
     /// </summary>
-    internal static (FusionTrees? Trees, FusionChoice Choice) Fit(
+    internal static (FusionTrees? Trees, FusionChoice Choice, ValidationRankings Rankings) Fit(
         HybridRanker linear,
         LabeledRecords validation,
         ValidationContext context,
@@ -60,31 +61,13 @@ public static class LearnedFusionTrainer
                     Reason =
                         $"{learnable} validation records have a gold label among the candidates, fewer than the "
                         + $"{MinimumQueries} a learned fusion needs: linear fusion",
-                }
+                },
+                new ValidationRankings(final.Select(c => c.Linear).ToArray(), queries.Select(q => q.Gold).ToArray())
             );
 
-        // Out of fold, each side tuned on the other folds only: the linear weights, and the ranker on candidates and
-        // features those weights give.
-        double learnedSum = 0,
-            linearSum = 0;
-        for (int fold = 0; fold < Folds; fold++)
-        {
-            context.Cancellation.ThrowIfCancellationRequested();
-            var (tuned, _) = HybridWeightTuner.Tune(
-                linear,
-                validation.Items.Where((_, i) => i % Folds != fold).ToArray(),
-                context
-            );
-            var candidates = queries.Select(q => q.Candidates(tuned, features)).ToArray();
-            var trees = FitTrees(candidates.Where((_, i) => i % Folds != fold), seed);
-            foreach (var query in candidates.Where((_, i) => i % Folds == fold))
-            {
-                learnedSum += query.Objective(query.Reordered(trees), protocolLabel);
-                linearSum += query.Objective(query.Linear, protocolLabel);
-            }
-        }
-        double learned = learnedSum / queries.Count,
-            linearObjective = linearSum / queries.Count;
+        var (linearRankings, learnedRankings) = OutOfFold(linear, validation, queries, features, context, seed);
+        double learned = queries.Select((q, i) => final[i].Objective(learnedRankings[i], protocolLabel)).Average(),
+            linearObjective = queries.Select((q, i) => final[i].Objective(linearRankings[i], protocolLabel)).Average();
         bool keep = learned > linearObjective;
         var choice = new FusionChoice
         {
@@ -98,7 +81,92 @@ public static class LearnedFusionTrainer
                 $"out of fold on {queries.Count} validation records, R@10 + MRR {learned:0.000} learned against "
                 + $"{linearObjective:0.000} linear: {(keep ? "learned" : "linear")} fusion",
         };
-        return (keep ? FitTrees(final, seed) : null, choice);
+        var rankings = new ValidationRankings(
+            keep ? learnedRankings : linearRankings,
+            queries.Select(q => q.Gold).ToArray()
+        );
+        return (keep ? FitTrees(final, seed) : null, choice, rankings);
+    }
+
+    /// <summary>
+    /// Each validation record ranked out of fold, by the linear fusion and by the learned one, each tuned on the
+    /// other folds only: the linear weights, and the ranker on candidates and features those weights give.
+    /// </summary>
+    private static (IReadOnlyList<ScoredCode>[] Linear, IReadOnlyList<ScoredCode>[] Learned) OutOfFold(
+        HybridRanker linear,
+        LabeledRecords validation,
+        List<Query> queries,
+        FusionFeatures features,
+        ValidationContext context,
+        int seed
+    )
+    {
+        var linearRankings = new IReadOnlyList<ScoredCode>[queries.Count];
+        var learnedRankings = new IReadOnlyList<ScoredCode>[queries.Count];
+        for (int fold = 0; fold < Folds; fold++)
+        {
+            context.Cancellation.ThrowIfCancellationRequested();
+            var (tuned, _) = HybridWeightTuner.Tune(
+                linear,
+                validation.Items.Where((_, i) => i % Folds != fold).ToArray(),
+                context
+            );
+            var candidates = queries.Select(q => q.Candidates(tuned, features)).ToArray();
+            var trees = FitTrees(candidates.Where((_, i) => i % Folds != fold), seed);
+            for (int i = fold; i < candidates.Length; i += Folds)
+            {
+                linearRankings[i] = candidates[i].Linear;
+                learnedRankings[i] = candidates[i].Reordered(trees);
+            }
+        }
+        return (linearRankings, learnedRankings);
+    }
+
+    /// <summary>
+    /// A trained model's validation records (its memory's <see cref="ValidationSplit"/> share) as it ranks them out
+    /// of fold, with its training records alone as memory: by the learned fusion refitted without each fold where it
+    /// has one, else by the linear fusion with its weights.
+    /// </summary>
+    internal static ValidationRankings OutOfFold(IconclassModel model, ImageAccess? images, CancellationToken cancel)
+    {
+        var (trainRecords, validationRecords) = ValidationSplit.Split(model.Memory.Items.Select(item => item.Record));
+        if (validationRecords.Count == 0)
+            throw new ArgumentException(
+                "The model remembers no validation records to calibrate on (a zero-shot model remembers none)."
+            );
+        var normalizer = Thesaurus.GoldCodeNormalizer.Strict(model.Thesaurus);
+        var train = new LabeledRecords(trainRecords, normalizer);
+        var validation = new LabeledRecords(validationRecords, normalizer);
+        using var components = new HybridComponents(model.Labels, model.Queries, train, model.Manifest.Neighbours);
+        var linear = new HybridRanker(components, model.Manifest.Weights);
+        var context = new ValidationContext(
+            model.Manifest.UsedCollection,
+            IconclassTrainer.ProtocolReading(model.Thesaurus),
+            model.ReadImages(images ?? new ImageAccess()),
+            cancel
+        );
+        if (!model.HasLearnedFusion)
+            return Rank(linear, validation, context);
+        var queries = Queries(linear, validation, context.Images);
+        var features = new FusionFeatures(model.Thesaurus);
+        return new ValidationRankings(
+            OutOfFold(linear, validation, queries, features, context, model.Manifest.Seed).Learned,
+            queries.Select(q => q.Gold).ToArray()
+        );
+    }
+
+    /// <summary>
+    /// The validation records as the linear fusion ranks them with its weights (tuned on these records, so not out
+    /// of fold: for a model without the learned fusion, whose few weights overfit little).
+    /// </summary>
+    internal static ValidationRankings Rank(HybridRanker linear, LabeledRecords validation, ValidationContext context)
+    {
+        var queries = Queries(linear, validation, context.Images);
+        var features = new FusionFeatures(linear.Components.Labels.Thesaurus);
+        return new ValidationRankings(
+            queries.Select(q => q.Candidates(linear.Weights, features).Linear).ToArray(),
+            queries.Select(q => q.Gold).ToArray()
+        );
     }
 
     /// <summary>
@@ -142,7 +210,11 @@ public static class LearnedFusionTrainer
                     .Zip(
                         batch,
                         (scores, item) =>
-                            new Query(scores, item.Labels, thesaurus.RankingLanguage(QueryText.Language(item.Record)))
+                            new Query(
+                                scores,
+                                item.Labels.ToHashSet(StringComparer.Ordinal),
+                                thesaurus.RankingLanguage(QueryText.Language(item.Record))
+                            )
                     )
             )
             .ToList();
@@ -205,7 +277,7 @@ public static class LearnedFusionTrainer
     }
 
     /// <summary>A validation record's component scores and gold labels.</summary>
-    private sealed record Query(ComponentScores Scores, IReadOnlyList<string> Gold, string Language)
+    private sealed record Query(ComponentScores Scores, IReadOnlySet<string> Gold, string Language)
     {
         public Candidates Candidates(
             HybridWeights weights,

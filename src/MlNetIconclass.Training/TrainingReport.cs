@@ -8,8 +8,9 @@ namespace MlNetIconclass.Training;
 
 /// <summary>
 /// What a training run leaves beside its model: <c>report.json</c> (the manifest's figures per epoch, the chosen
-/// hybrid weights, and the final evaluation against the baselines when a test split was held out) and
-/// <c>learning-curve.png</c>.
+/// hybrid weights, and the final evaluation against the baselines when a test split was held out),
+/// <c>learning-curve.png</c>, and with the evaluation <c>reliability.png</c>, the reliability diagram of the model's
+/// scores on the test split.
 /// </summary>
 public static class TrainingReport
 {
@@ -33,6 +34,11 @@ public static class TrainingReport
             json.ToJsonString(new JsonSerializerOptions { WriteIndented = true })
         );
         File.WriteAllBytes(Path.Combine(folder, "learning-curve.png"), LearningCurve(manifest));
+        if (evaluation?.Calibration is { } calibration)
+            File.WriteAllBytes(
+                Path.Combine(folder, "reliability.png"),
+                calibration.Diagram($"Reliability on the test split ({evaluation.N} records)")
+            );
     }
 
     /// <summary>

@@ -129,6 +129,17 @@ internal static class EvaluateCommand
                     {
                         EvaluationReports.WriteJson(evaluation!, reportPath);
                         AnsiConsole.WriteLine($"wrote {reportPath}");
+                        if (evaluation!.Calibration is { } calibration)
+                        {
+                            // Beside the report: report.json, report-reliability.png.
+                            string diagram = Path.ChangeExtension(reportPath, null) + "-reliability.png";
+                            await File.WriteAllBytesAsync(
+                                diagram,
+                                calibration.Diagram($"Reliability of {evaluation.Model}"),
+                                cancellation
+                            );
+                            AnsiConsole.WriteLine($"wrote {diagram}");
+                        }
                     }
                     if (result.GetValue(perRecord) is { } perRecordPath)
                     {
@@ -167,6 +178,12 @@ internal static class EvaluateCommand
         string examples = string.Join(", ", unresolvable.Take(10)) + (unresolvable.Count > 10 ? ", ..." : "");
         AnsiConsole.WriteLine($"unresolvable gold codes: {evaluation.Unresolvable.Codes} ({examples})");
         PrintMetrics(evaluation);
+        if (evaluation.Calibration is { } calibration)
+            // Plain Console: scripts grep this line.
+            Console.WriteLine(
+                $"calibration: expected calibration error {calibration.Ece:0.000} over the top "
+                    + $"{Retrieval.ScoreCalibration.Depth} codes of each test record"
+            );
     }
 
     /// <summary>The protocol's metrics tables, then the strict view's when it ran.</summary>

@@ -33,7 +33,17 @@ internal static class ScoreCommand
         {
             Description = "csv, tsv, jsonl or rijksmuseum, for a dump that is not Parquet",
         };
-        var top = new Option<int>("--top") { Description = "Codes kept per record", DefaultValueFactory = _ => 20 };
+        var top = new Option<int?>("--top")
+        {
+            Description =
+                "Codes kept per record (default: the limit the model chose on its validation records, else 20)",
+        };
+        var threshold = new Option<double?>("--threshold")
+        {
+            Description =
+                "The lowest score a code is kept with, from 0 to 1: a probability for a calibrated model (default: the "
+                + "threshold the model chose on its validation records, else 0)",
+        };
         var language = new Option<string?>("--language")
         {
             Description = "Language of the definitions written (default: each record's)",
@@ -68,6 +78,7 @@ internal static class ScoreCommand
             output,
             format,
             top,
+            threshold,
             language,
             batch,
             shard,
@@ -83,7 +94,8 @@ internal static class ScoreCommand
                 {
                     var options = new ScoringOptions
                     {
-                        Top = result.GetValue(top),
+                        Top = result.GetValue(top) ?? 20,
+                        Threshold = result.GetValue(threshold) ?? 0,
                         Language = result.GetValue(language),
                         Shard = result.GetValue(shard) is { } text ? ShardSpec.Parse(text) : ShardSpec.Whole,
                         Resume = result.GetValue(resume),
@@ -117,6 +129,14 @@ internal static class ScoreCommand
                         thesaurus,
                         new ModelLoadOptions { Device = result.GetValue(device), Log = Console.Error.WriteLine }
                     );
+
+                    // A calibrated model's own cutoff, unless the command gives one.
+                    if (trained.Manifest.Suggestions is { } suggestions)
+                        options = options with
+                        {
+                            Top = result.GetValue(top) ?? suggestions.Limit,
+                            Threshold = result.GetValue(threshold) ?? suggestions.Threshold,
+                        };
 
                     var clock = Stopwatch.StartNew();
                     ScoringSummary? summary = null;

@@ -16,8 +16,10 @@ public static class EvaluationReports
 
     /// <summary>
     /// <c>{"model", "data", "split", "n", "unresolvable", "metrics", "ablation", "baselines": {"prior": {"metrics"},
-    /// ...}, "strict": {"n", "labels", "unresolvable", "metrics", "ablation", "baselines"}}</c>; <c>metrics</c> is the
-    /// model's, null when only baselines ran; <c>strict</c> is null when the strict view did not run.
+    /// ...}, "calibration": {"ece", "bins": [{"lower", "upper", "codes", "mean_score", "accuracy"}]}, "strict": {"n",
+    /// "labels", "unresolvable", "metrics", "ablation", "baselines"}}</c>; <c>metrics</c> is the model's, and
+    /// <c>calibration</c> its scores' (<see cref="CalibrationReport"/>), null when only baselines ran; <c>strict</c> is
+    /// null when the strict view did not run.
     /// </summary>
     public static JsonObject ToJson(EvaluationResult result)
     {
@@ -37,6 +39,27 @@ public static class EvaluationReports
             ["unresolvable"] = UnresolvableJson(result.Unresolvable),
         };
         AddRankers(json, result, result.Metrics);
+        json["calibration"] = result.Calibration is { } calibration
+            ? new JsonObject
+            {
+                ["ece"] = Math.Round(calibration.Ece, 4),
+                ["bins"] = new JsonArray(
+                    calibration
+                        .Bins.Select(bin =>
+                            (JsonNode?)
+                                new JsonObject
+                                {
+                                    ["lower"] = bin.Lower,
+                                    ["upper"] = bin.Upper,
+                                    ["codes"] = bin.Codes,
+                                    ["mean_score"] = Math.Round(bin.Confidence, 4),
+                                    ["accuracy"] = Math.Round(bin.Accuracy, 4),
+                                }
+                        )
+                        .ToArray()
+                ),
+            }
+            : null;
         if (result.Strict is { } strict)
         {
             var strictJson = new JsonObject

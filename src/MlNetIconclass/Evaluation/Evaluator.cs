@@ -129,6 +129,9 @@ public sealed class Evaluator(IconclassThesaurus thesaurus)
             Metrics = results[0].Metrics,
             PerRecord = results[0].PerRecord,
             Strict = strict is null ? null : results[1],
+            Calibration = model is null
+                ? null
+                : CalibrationReport.Of(results[0].PerRecord.Where(r => r.Ranker == model.Model.Name)),
         };
     }
 
@@ -360,4 +363,9 @@ public sealed class EvaluationResult
 
     /// <summary>The strict view (names and keys kept, full label space), when it ran.</summary>
     public ViewResult? Strict { get; init; }
+
+    /// <summary>
+    /// How close the model's scores are to probabilities, in the protocol's view; null without a model.
+    /// </summary>
+    public CalibrationReport? Calibration { get; init; }
 }

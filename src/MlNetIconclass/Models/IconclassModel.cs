@@ -56,9 +56,10 @@ public sealed class IconclassModel : ICodeRanker, IArtworkRanker, IDisposable
         _components = new HybridComponents(labels, queries, memory, manifest.Neighbours);
         LinearFusion = new HybridRanker(_components, manifest.Weights);
         Fusion = fusion;
-        Ranker = fusion is null
+        IImageQueryRanker fused = fusion is null
             ? LinearFusion
             : new LearnedFusion(LinearFusion, fusion, new FusionFeatures(labels.Thesaurus), LinearFusion.Name);
+        Ranker = manifest.Calibration is { } calibration ? new CalibratedRanker(fused, calibration) : fused;
     }
 
     public ModelManifest Manifest { get; }
@@ -69,7 +70,10 @@ public sealed class IconclassModel : ICodeRanker, IArtworkRanker, IDisposable
     /// </summary>
     public string Fingerprint { get; }
 
-    /// <summary>What ranks: the learned fusion when training chose it, else the linear fusion.</summary>
+    /// <summary>
+    /// What ranks: the learned fusion when training chose it, else the linear fusion; its scores made probabilities
+    /// where the model is calibrated (<see cref="ModelManifest.Calibration"/>).
+    /// </summary>
     public IImageQueryRanker Ranker { get; }
 
     /// <summary>The hybrid's weighted sum, which ranks alone or proposes the learned fusion's candidates.</summary>
@@ -79,11 +83,11 @@ public sealed class IconclassModel : ICodeRanker, IArtworkRanker, IDisposable
     public bool HasLearnedFusion => Fusion is not null;
 
     /// <summary>
-    /// The highest score a ranking can hold: 1 for the learned fusion; for the linear fusion the weights' sum, since
-    /// each component scores in [0, 1].
+    /// The highest score a ranking can hold: 1 for a calibrated model and the learned fusion; for the linear fusion
+    /// the weights' sum, since each component scores in [0, 1].
     /// </summary>
     public double ScoreBound =>
-        HasLearnedFusion
+        HasLearnedFusion || Manifest.Calibration is not null
             ? 1
             : Math.Max(1e-6, Enum.GetValues<HybridComponent>().Sum(component => Manifest.Weights[component]));
 
@@ -243,10 +247,22 @@ public sealed class IconclassModel : ICodeRanker, IArtworkRanker, IDisposable
             Seen = [.. Manifest.Seen, RecordsSeen.Of(LearnedRecords.Part, replaced)],
             Split = RecordsSeen.SplitOf(seen),
         };
+        return Derived(manifest, kept.Concat(learned), seen);
+    }
+
+    /// <summary>
+    /// This model with its scores calibrated (<see cref="ScoreCalibration"/>) and the suggestions' default cutoff; the
+    /// two share the encoder and the label side, as after <see cref="Learn"/>.
+    /// </summary>
+    public IconclassModel Calibrated(ScoreCalibration calibration, SuggestionCutoff suggestions) =>
+        Derived(Manifest with { Calibration = calibration, Suggestions = suggestions }, Memory, SeenRecordIds);
+
+    private IconclassModel Derived(ModelManifest manifest, LabeledRecords memory, IReadOnlySet<string> seen)
+    {
         _shared.Retain();
         try
         {
-            return new IconclassModel(manifest, Encoder, _shared, kept.Concat(learned), seen, Fusion, fileHash: null);
+            return new IconclassModel(manifest, Encoder, _shared, memory, seen, Fusion, fileHash: null);
         }
         catch
         {

@@ -45,6 +45,18 @@ public sealed record ModelManifest
     /// </summary>
     public FusionChoice? Fusion { get; init; }
 
+    /// <summary>
+    /// The map from final scores to probabilities, fitted on the validation records ranked out of fold; null in models
+    /// calibrated by neither training nor <c>iconclass calibrate</c>, whose scores are not probabilities.
+    /// </summary>
+    public ScoreCalibration? Calibration { get; init; }
+
+    /// <summary>
+    /// The limit and threshold on calibrated scores that give the best F1 on the validation records: the defaults of
+    /// <c>serve</c> and <c>score</c>; null where there is no calibration.
+    /// </summary>
+    public SuggestionCutoff? Suggestions { get; init; }
+
     /// <summary>R@10 + MRR of the hybrid on the validation records, with the chosen weights.</summary>
     public double ValidationObjective { get; init; }
     public int TrainingRecords { get; init; }

@@ -18,6 +18,20 @@ public sealed record ScoringOptions
         init => _top = RankingOptions.CheckedCount(value);
     }
 
+    private readonly double _threshold;
+
+    /// <summary>
+    /// The lowest score a code is written with (of a calibrated model, a probability; 0 keeps every code), from 0 to 1.
+    /// </summary>
+    public double Threshold
+    {
+        get => _threshold;
+        init =>
+            _threshold = value is >= 0 and <= 1
+                ? value
+                : throw new ArgumentException($"--threshold: {value} is not a number from 0 to 1.");
+    }
+
     /// <summary>Language of the definitions written; null takes each record's query language.</summary>
     public string? Language { get; init; }
 
@@ -103,6 +117,7 @@ public sealed class BatchScorer(IArtworkRanker ranker, IconclassThesaurus thesau
             Input = input.Describe(),
             Model = ranker.Fingerprint,
             Top = options.Top,
+            Threshold = options.Threshold,
             Language = options.Language,
             Shard = options.Shard.Index,
             Shards = options.Shard.Count,
@@ -251,7 +266,7 @@ public sealed class BatchScorer(IArtworkRanker ranker, IconclassThesaurus thesau
         {
             ranked ??= ranker.Rank([record], ranking)[0];
             string language = thesaurus.RankingLanguage(options.Language ?? QueryText.Language(record));
-            foreach (var code in ranked.Codes)
+            foreach (var code in ranked.Codes.TakeWhile(code => code.Score >= options.Threshold))
             {
                 output.Codes.Add(code.Code);
                 output.Scores.Add(code.Score);

@@ -16,6 +16,9 @@ public sealed record ScoringRun
     public required IReadOnlyList<string> Input { get; init; }
     public required string Model { get; init; }
     public required int Top { get; init; }
+
+    /// <summary>The lowest score written (0 in runs from before it could be set).</summary>
+    public double Threshold { get; init; }
     public string? Language { get; init; }
     public required int Shard { get; init; }
     public required int Shards { get; init; }
@@ -31,6 +34,8 @@ public sealed record ScoringRun
             yield return $"the model ({other.Model} then, {Model} now)";
         if (Top != other.Top)
             yield return $"--top ({other.Top} then, {Top} now)";
+        if (Threshold != other.Threshold)
+            yield return $"--threshold ({other.Threshold} then, {Threshold} now)";
         if (Language != other.Language)
             yield return $"--language ({other.Language ?? "each record's"} then, {Language ?? "each record's"} now)";
         if (shard && (Shard, Shards) != (other.Shard, other.Shards))
