@@ -155,7 +155,7 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
         var project = Find(project_id);
         var form = await RequestBodies.ReadFormAsync(request, RequestBodies.UrlEncoded, cancellation);
         string text = Text(form["text"].FirstOrDefault(), "text");
-        var query = QueryOptions(key => form[key].FirstOrDefault());
+        var query = QueryOptions(project, key => form[key].FirstOrDefault());
         var record = new ArtworkRecord { Id = "text", Titles = [new LocalizedText(project.Language, text)] };
         return await SuggestOneAsync(project, record, query, cancellation);
     }
@@ -168,7 +168,7 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
     )
     {
         var project = Find(project_id);
-        var query = QueryOptions(key => request.Query[key].FirstOrDefault());
+        var query = QueryOptions(project, key => request.Query[key].FirstOrDefault());
         var batch = await ReadJsonAsync<DocumentBatch>(
             request,
             json,
@@ -356,7 +356,7 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
     {
         var project = Find(project_id);
         var form = await RequestBodies.ReadFormAsync(request, RequestBodies.Multipart, cancellation);
-        var query = QueryOptions(key => form[key].FirstOrDefault());
+        var query = QueryOptions(project, key => form[key].FirstOrDefault());
         var record = new ArtworkRecord { Id = "artwork" };
         foreach (var (key, values) in form)
         {
@@ -464,13 +464,17 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
         return code;
     }
 
-    /// <summary><c>limit</c> (default 10, 0 or more), <c>threshold</c> (0 to 1) and <c>language</c>.</summary>
-    private SuggestOptions QueryOptions(Func<string, string?> value)
+    /// <summary>
+    /// <c>limit</c> (0 or more), <c>threshold</c> (0 to 1) and <c>language</c>. The limit and threshold default to
+    /// those the project's model chose on its validation records where it is calibrated, else to Annif's 10 and 0.
+    /// </summary>
+    private SuggestOptions QueryOptions(ServedProject project, Func<string, string?> value)
     {
-        int limit = 10;
+        var suggestions = project.Model.Manifest.Suggestions;
+        int limit = suggestions?.Limit ?? 10;
         if (value("limit") is { Length: > 0 } limitText && (!int.TryParse(limitText, out limit) || limit < 0))
             throw new ClientError(400, "limit", $"'{limitText}' is not a whole number of 0 or more");
-        double threshold = 0;
+        double threshold = suggestions?.Threshold ?? 0;
         if (
             value("threshold") is { Length: > 0 } thresholdText
             && (

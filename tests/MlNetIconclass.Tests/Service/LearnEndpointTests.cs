@@ -51,7 +51,7 @@ public class LearnEndpointTests : IDisposable
     {
         var response = await client.PostAsync(
             "/v1/projects/tiny/suggest",
-            new FormUrlEncodedContent([KeyValuePair.Create("text", Title)])
+            new FormUrlEncodedContent([KeyValuePair.Create("text", Title), KeyValuePair.Create("threshold", "0")])
         );
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var results = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["results"]!.AsArray();

@@ -55,6 +55,7 @@ public class ServeCommandTests
                     {
                         ["text"] = "Gezicht op een suikerplantage",
                         ["limit"] = "5",
+                        ["threshold"] = "0",
                         ["language"] = "nl",
                     }
                 )

@@ -51,7 +51,7 @@ public class SuggestionServiceTests
         await using var host = await ServiceHost.StartAsync();
         var response = await host.Client.PostAsync(
             "/v1/projects/tiny/suggest",
-            Form(("text", Text), ("limit", "5"), ("language", "nl"))
+            Form(("text", Text), ("limit", "5"), ("threshold", "0"), ("language", "nl"))
         );
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var results = (await JsonOf(response))["results"]!.AsArray();
@@ -87,11 +87,32 @@ public class SuggestionServiceTests
     }
 
     [Fact]
+    public async Task WithoutALimitOrThresholdTheModelsCalibratedCutoffApplies()
+    {
+        var cutoff = TinyModels.Shared.Manifest.Suggestions;
+        Assert.NotNull(cutoff);
+        await using var host = await ServiceHost.StartAsync();
+        var results = (await JsonOf(await host.Client.PostAsync("/v1/projects/tiny/suggest", Form(("text", Text)))))[
+            "results"
+        ]!.AsArray();
+
+        Assert.InRange(results.Count, 0, cutoff.Limit);
+        Assert.All(results, r => Assert.True((double)r!["score"]! >= cutoff.Threshold));
+        // The scores are the model's calibrated ones, as the library gives them.
+        var record = new ArtworkRecord { Id = "q", Titles = [new LocalizedText("nl", Text)] };
+        var expected = TinyModels.Shared.Rank(record, cutoff.Limit).Where(c => c.Score >= cutoff.Threshold);
+        Assert.Equal(
+            expected.Select(c => Math.Round(c.Score, 4)),
+            results.Select(r => Math.Round((double)r!["score"]!, 4))
+        );
+    }
+
+    [Fact]
     public async Task SuggestBatchAnswersEachDocumentWithItsId()
     {
         await using var host = await ServiceHost.StartAsync();
         var response = await host.Client.PostAsJsonAsync(
-            "/v1/projects/tiny/suggest-batch?limit=3",
+            "/v1/projects/tiny/suggest-batch?limit=3&threshold=0",
             new { documents = new object[] { new { text = Text, document_id = "a" }, new { text = "Paramaribo" } } }
         );
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -113,6 +134,7 @@ public class SuggestionServiceTests
             { new StringContent("Een molen aan de rivier"), "description_nl" },
             { new ByteArrayContent(await File.ReadAllBytesAsync(SaintImage())), "image", "saint.jpg" },
             { new StringContent("4"), "limit" },
+            { new StringContent("0"), "threshold" },
         };
         var response = await host.Client.PostAsync("/v1/projects/tiny/suggest-artwork", form);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -299,7 +321,7 @@ public class SuggestionServiceTests
         );
         holding.HoldNext();
         host.App.Lifetime.ApplicationStopping.Register(holding.Release);
-        var request = host.Client.PostAsync("/v1/projects/tiny/suggest", Form(("text", Text)));
+        var request = host.Client.PostAsync("/v1/projects/tiny/suggest", Form(("text", Text), ("threshold", "0")));
         await holding.Ranking.WaitAsync(TimeSpan.FromMinutes(1));
         var stopping = host.App.StopAsync();
         var response = await request;
@@ -410,7 +432,7 @@ public class SuggestionServiceTests
                 string text = record.Titles[0].Text;
                 var response = await host.Client.PostAsync(
                     "/v1/projects/tiny/suggest",
-                    Form(("text", text), ("limit", "3"))
+                    Form(("text", text), ("limit", "3"), ("threshold", "0"))
                 );
                 return (text, results: (await JsonOf(response))["results"]!.AsArray());
             })
