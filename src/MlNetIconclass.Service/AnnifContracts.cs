@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using MlNetIconclass.Retrieval;
+
 namespace MlNetIconclass.Service;
 
 // The shapes of Annif's REST API v1 (annif/openapi/annif.yaml in NatLibFi/Annif), field for field; the service
@@ -29,9 +32,16 @@ public sealed record ProjectList(IReadOnlyList<Project> Projects);
 
 /// <summary>
 /// One suggested subject: <c>uri</c> is <c>http://iconclass.org/NOTATION</c>, <c>label</c> the definition in the
-/// requested language (else English), <c>score</c> in [0, 1].
+/// requested language (else English), <c>score</c> in [0, 1]; with <c>explain=true</c> also <c>explanation</c>.
 /// </summary>
-public sealed record SuggestionResult(string Uri, string Label, string? Notation, double Score);
+public sealed record SuggestionResult(string Uri, string Label, string? Notation, double Score)
+{
+    /// <summary>
+    /// Why it was suggested, when the request asked (<c>explain=true</c>); Annif's clients ignore it.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CodeExplanation? Explanation { get; init; }
+}
 
 public sealed record SuggestionResultList(IReadOnlyList<SuggestionResult> Results);
 

@@ -193,14 +193,13 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
             )
             .ToArray();
         var rankings = await _queues[project].RankAsync(records, query.Limit, cancellation);
-        return TypedResults.Ok(
-            documents
-                .Select(
-                    (document, i) =>
-                        new BatchSuggestionResult(Results(project, rankings[i].Codes, query), document!.DocumentId)
-                )
-                .ToArray()
-        );
+        var answers = new BatchSuggestionResult[documents.Count];
+        for (int i = 0; i < documents.Count; i++)
+            answers[i] = new BatchSuggestionResult(
+                await ResultsAsync(project, records[i], rankings[i].Codes, query),
+                documents[i]!.DocumentId
+            );
+        return TypedResults.Ok(answers);
     }
 
     /// <summary>
@@ -419,7 +418,9 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
         // Checked on the upload already; a model that still could not use it says so rather than answer without.
         if (ranked.Problems.FirstOrDefault(problem => problem.Field == "image") is { } imageProblem)
             throw new ClientError(400, "image", imageProblem.Message);
-        return TypedResults.Ok(new SuggestionResultList(Results(project, ranked.Codes, query)));
+        return TypedResults.Ok(
+            new SuggestionResultList(await ResultsAsync(project, record, ranked.Codes, query, uploads))
+        );
     }
 
     private ServedProject Find(string id) =>
@@ -465,8 +466,9 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
     }
 
     /// <summary>
-    /// <c>limit</c> (0 or more), <c>threshold</c> (0 to 1) and <c>language</c>. The limit and threshold default to
-    /// those the project's model chose on its validation records where it is calibrated, else to Annif's 10 and 0.
+    /// <c>limit</c> (0 or more), <c>threshold</c> (0 to 1), <c>language</c> and <c>explain</c>. The limit and
+    /// threshold default to those the project's model chose on its validation records where it is calibrated, else
+    /// to Annif's 10 and 0.
     /// </summary>
     private SuggestOptions QueryOptions(ServedProject project, Func<string, string?> value)
     {
@@ -488,7 +490,41 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
         )
             throw new ClientError(400, "threshold", $"'{thresholdText}' is not a number from 0 to 1");
         string? language = value("language") is { Length: > 0 } code ? Language(code, "language") : null;
-        return new SuggestOptions(limit, threshold, language);
+        bool explain = false;
+        if (value("explain") is { Length: > 0 } explainText && !bool.TryParse(explainText, out explain))
+            throw new ClientError(400, "explain", $"'{explainText}' is not true or false");
+        return new SuggestOptions(limit, threshold, language, explain);
+    }
+
+    /// <summary>
+    /// The answer's results, each with its explanation when the request asked: worked out between ranking batches,
+    /// by the project's model as it is then (the one that ranked, unless a learning came in between).
+    /// </summary>
+    private async Task<IReadOnlyList<SuggestionResult>> ResultsAsync(
+        ServedProject project,
+        ArtworkRecord record,
+        IReadOnlyList<ScoredCode> ranking,
+        SuggestOptions query,
+        IReadOnlyDictionary<string, byte[]>? uploads = null
+    )
+    {
+        var results = Results(project, ranking, query);
+        if (!query.Explain || results.Count == 0)
+            return results;
+        var images = new Features.ImageAccess
+        {
+            InMemory = uploads ?? new Dictionary<string, byte[]>(),
+            MaxPixels = options.MaxImagePixels,
+        };
+        var explanations = await _queues[project]
+            .BetweenBatchesAsync(() =>
+                project.Model.Explain(
+                    record,
+                    results.Select(result => new ScoredCode(result.Notation!, (float)result.Score)).ToArray(),
+                    images
+                )
+            );
+        return results.Zip(explanations, (result, explanation) => result with { Explanation = explanation }).ToArray();
     }
 
     private IReadOnlyList<SuggestionResult> Results(
@@ -572,5 +608,5 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
         _uploads.Dispose();
     }
 
-    private sealed record SuggestOptions(int Limit, double Threshold, string? Language);
+    private sealed record SuggestOptions(int Limit, double Threshold, string? Language, bool Explain);
 }

@@ -31,6 +31,12 @@ internal static class PredictCommand
         };
         var fields = CommonOptions.Fields();
         var imageRoot = CommonOptions.ImageRoot();
+        var explain = new Option<bool>("--explain")
+        {
+            Description =
+                "Say why each code was suggested: the remembered records that voted for it, the words that matched "
+                + "its definition, and each component's share of its score",
+        };
 
         var command = new Command("predict", "Rank Iconclass codes for one artwork")
         {
@@ -44,6 +50,7 @@ internal static class PredictCommand
             language,
             fields,
             imageRoot,
+            explain,
         };
         command.SetAction(
             (result, cancellation) =>
@@ -80,8 +87,11 @@ internal static class PredictCommand
                             );
                     }
                     IReadOnlyList<ScoredCode> ranking;
+                    IReadOnlyList<CodeExplanation> explanations = [];
                     if (result.GetValue(ranker) is { } baseline)
                     {
+                        if (result.GetValue(explain))
+                            throw new UsageException("--explain: a baseline's suggestions are not explained.");
                         var rankers = await FitAsync(
                             thesaurus,
                             result.GetRequiredValue(data),
@@ -112,6 +122,12 @@ internal static class PredictCommand
                             }
                         )[0];
                         ranking = ranked.Codes;
+                        if (result.GetValue(explain))
+                            explanations = trained.Explain(
+                                record,
+                                ranking,
+                                new ImageAccess(Root: result.GetValue(imageRoot))
+                            );
                         foreach (var problem in ranked.Problems.Where(problem => problem.Field == "image"))
                             CommandRunner.Warn(problem.Message);
                     }
@@ -132,6 +148,9 @@ internal static class PredictCommand
                         );
                     }
                     AnsiConsole.Write(table);
+                    // Plain Console: these lines are long, and Spectre would wrap them.
+                    foreach (var explanation in explanations)
+                        Console.WriteLine(explanation);
                     return ExitCodes.Success;
                 })
         );

@@ -44,6 +44,12 @@ internal static class ScoreCommand
                 "The lowest score a code is kept with, from 0 to 1: a probability for a calibrated model (default: the "
                 + "threshold the model chose on its validation records, else 0)",
         };
+        var explain = new Option<bool>("--explain")
+        {
+            Description =
+                "Write why each code was suggested (an explanations column, JSON per code): the remembered records "
+                + "that voted, the words that matched, each component's share. Slower: each record is explained alone",
+        };
         var language = new Option<string?>("--language")
         {
             Description = "Language of the definitions written (default: each record's)",
@@ -79,6 +85,7 @@ internal static class ScoreCommand
             format,
             top,
             threshold,
+            explain,
             language,
             batch,
             shard,
@@ -96,6 +103,7 @@ internal static class ScoreCommand
                     {
                         Top = result.GetValue(top) ?? 20,
                         Threshold = result.GetValue(threshold) ?? 0,
+                        Explain = result.GetValue(explain),
                         Language = result.GetValue(language),
                         Shard = result.GetValue(shard) is { } text ? ShardSpec.Parse(text) : ShardSpec.Whole,
                         Resume = result.GetValue(resume),

@@ -94,3 +94,14 @@ public sealed class TextArtworkRanker(ICodeRanker ranker, IconclassThesaurus the
             .Select((codes, i) => new RankedArtwork(codes, RankingProblems.Of(records[i], thesaurus).ToArray()))
             .ToArray();
 }
+
+/// <summary>A ranker that can say why it suggested each code of a ranking it made (a trained model).</summary>
+public interface ICodeExplainer
+{
+    /// <summary>Why each code of <paramref name="ranking"/>, the record's ranking, was suggested.</summary>
+    IReadOnlyList<CodeExplanation> Explain(
+        ArtworkRecord record,
+        IReadOnlyList<ScoredCode> ranking,
+        ImageAccess? images = null
+    );
+}

@@ -13,7 +13,7 @@ namespace MlNetIconclass.Models;
 /// these parts and frees their native resources (ONNX Runtime sessions, pinned vectors) when disposed. Saved to and
 /// loaded from one file (<see cref="ModelFile"/>).
 /// </summary>
-public sealed class IconclassModel : ICodeRanker, IArtworkRanker, IDisposable
+public sealed class IconclassModel : ICodeRanker, IArtworkRanker, ICodeExplainer, IDisposable
 {
     private readonly HybridComponents _components;
 
@@ -145,6 +145,24 @@ public sealed class IconclassModel : ICodeRanker, IArtworkRanker, IDisposable
         }
         return ranked;
     }
+
+    /// <summary>
+    /// Why each code of <paramref name="ranking"/> (the record's ranking by this model) was suggested: the remembered
+    /// records that voted for it, the query's words in its definition and keywords, and each component's share of its
+    /// score (<see cref="CodeExplanation"/>). The record's image, for a model that reads images, is read through
+    /// <paramref name="images"/>.
+    /// </summary>
+    public IReadOnlyList<CodeExplanation> Explain(
+        ArtworkRecord record,
+        IReadOnlyList<ScoredCode> ranking,
+        ImageAccess? images = null
+    ) =>
+        _components.Explain(
+            record,
+            ranking.Select(code => code.Code).ToArray(),
+            Manifest.Weights,
+            Queries.Visual?.ReadImages(images ?? new ImageAccess())
+        );
 
     /// <summary>
     /// Image features read through <paramref name="access"/>, for the caller to pass to several rankings of the same

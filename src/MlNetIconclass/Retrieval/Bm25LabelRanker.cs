@@ -29,6 +29,15 @@ public sealed class Bm25LabelRanker(IconclassThesaurus thesaurus, QueryFields fi
         int count
     ) => IndexFor(language).Search(queryTokens, count);
 
+    /// <summary>The query's words found in the label's document in the language, each once, in query order.</summary>
+    internal IReadOnlyList<string> MatchedTerms(IReadOnlyList<string> queryTokens, string label, string language)
+    {
+        var document = TextTokenizer
+            .Tokenize(LabelDocuments.For(thesaurus, label, thesaurus.RankingLanguage(language)))
+            .ToHashSet(StringComparer.Ordinal);
+        return queryTokens.Where(document.Contains).Distinct(StringComparer.Ordinal).ToArray();
+    }
+
     private Bm25Index IndexFor(string language) =>
         _indexes
             .GetOrAdd(

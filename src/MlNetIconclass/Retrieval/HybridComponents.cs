@@ -128,6 +128,68 @@ internal sealed class HybridComponents : IDisposable
     }
 
     /// <summary>
+    /// Why each of <paramref name="codes"/> was suggested for the record (<see cref="CodeExplanation"/>): the
+    /// remembered records among its nearest in each memory that carry the code (at most <paramref name="voters"/>,
+    /// nearest first), the query's words in the code's document, and each component's share of its linear score under
+    /// <paramref name="weights"/>.
+    /// </summary>
+    internal IReadOnlyList<CodeExplanation> Explain(
+        ArtworkRecord record,
+        IReadOnlyList<string> codes,
+        HybridWeights weights,
+        ArtworkImageFeatures? images,
+        int voters = 5
+    )
+    {
+        var scores = ScoreBatch([record], images)[0];
+        var query = Queries.Embed([record], images)[0];
+        var dense = query is null ? [] : _memoryIndex.SearchBatch(query, Neighbours)[0];
+        var lexical = _lexicalMemory.Neighbours(record);
+        float bestLexical = lexical.Count == 0 ? 1 : Math.Max(lexical[0].Score, 1e-6f);
+        var neighbours = dense
+            .Select(hit => (hit.Row, Similarity: (double)hit.Score, Memory: "dense"))
+            .Concat(
+                lexical.Select(hit =>
+                    (Row: hit.Document, Similarity: (double)hit.Score / bestLexical, Memory: "lexical")
+                )
+            )
+            .ToArray();
+        var tokens = QueryText.Tokens(record, Queries.Fields);
+        string language = QueryText.Language(record);
+        return codes
+            .Select(code =>
+            {
+                var weighted = Enum.GetValues<HybridComponent>()
+                    .ToDictionary(
+                        component => component,
+                        component => weights[component] * scores.Get(component, code)
+                    );
+                double total = weighted.Values.Sum();
+                return new CodeExplanation(
+                    code,
+                    neighbours
+                        .Where(n => _memory.Items[n.Row].Labels.Contains(code))
+                        .OrderByDescending(n => n.Similarity)
+                        .Take(voters)
+                        .Select(n =>
+                        {
+                            var remembered = _memory.Items[n.Row].Record;
+                            string title =
+                                remembered.Titles.Concat(remembered.Descriptions).FirstOrDefault()?.Text ?? "";
+                            return new RememberedVoter(remembered.Id, title, Math.Round(n.Similarity, 4), n.Memory);
+                        })
+                        .ToArray(),
+                    Labels.Bm25.MatchedTerms(tokens, code, language),
+                    weighted.ToDictionary(
+                        w => CodeExplanation.ShareName(w.Key),
+                        w => total > 0 ? Math.Round(w.Value / total, 4) : 0
+                    )
+                );
+            })
+            .ToArray();
+    }
+
+    /// <summary>
     /// Each record's lexical memory votes (its BM25 nearest training records) and its BM25 hits among the label
     /// documents, by position; per record, spread over the cores.
     /// </summary>

@@ -41,8 +41,11 @@ public sealed class KnnRanker(
     /// <summary>
     /// Each label of the nearest training records, with the sum of the BM25 scores of the neighbours carrying it.
     /// </summary>
-    public Dictionary<string, float> Votes(ArtworkRecord record) =>
-        NeighbourVotes.Sum(_index.Search(QueryText.Tokens(record, fields), neighbours), training);
+    public Dictionary<string, float> Votes(ArtworkRecord record) => NeighbourVotes.Sum(Neighbours(record), training);
+
+    /// <summary>The nearest training records (their places in the memory) with their BM25 scores, best first.</summary>
+    internal IReadOnlyList<(int Document, float Score)> Neighbours(ArtworkRecord record) =>
+        _index.Search(QueryText.Tokens(record, fields), neighbours);
 }
 
 /// <summary>Votes of neighbouring training records for their labels.</summary>

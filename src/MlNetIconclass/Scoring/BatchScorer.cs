@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MlNetIconclass.Collections;
 using MlNetIconclass.Features;
 using MlNetIconclass.Models;
@@ -31,6 +32,12 @@ public sealed record ScoringOptions
                 ? value
                 : throw new ArgumentException($"--threshold: {value} is not a number from 0 to 1.");
     }
+
+    /// <summary>
+    /// Whether each code is written with why it was suggested (<see cref="ScoredRecord.Explanations"/>); only a ranker
+    /// that can say (<see cref="ICodeExplainer"/>) scores with it.
+    /// </summary>
+    public bool Explain { get; init; }
 
     /// <summary>Language of the definitions written; null takes each record's query language.</summary>
     public string? Language { get; init; }
@@ -72,6 +79,11 @@ public sealed class BatchScorer(IArtworkRanker ranker, IconclassThesaurus thesau
 {
     private const string RunFile = "run.json";
 
+    private static readonly JsonSerializerOptions ExplanationJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+
     public static string PartsFolder(string outputPath) => outputPath + ".parts";
 
     /// <summary>
@@ -110,6 +122,8 @@ public sealed class BatchScorer(IArtworkRanker ranker, IconclassThesaurus thesau
     {
         if (options.Language is { } language)
             thesaurus.EnsureLanguage(language);
+        if (options.Explain && ranker is not ICodeExplainer)
+            throw new ArgumentException($"--explain: {ranker.Name} cannot say why it suggests a code.");
         CheckOutput(input, outputPath, options);
         long? total = await input.CheckAsync(cancellation);
         var run = new ScoringRun
@@ -118,6 +132,7 @@ public sealed class BatchScorer(IArtworkRanker ranker, IconclassThesaurus thesau
             Model = ranker.Fingerprint,
             Top = options.Top,
             Threshold = options.Threshold,
+            Explain = options.Explain,
             Language = options.Language,
             Shard = options.Shard.Index,
             Shards = options.Shard.Count,
@@ -266,12 +281,18 @@ public sealed class BatchScorer(IArtworkRanker ranker, IconclassThesaurus thesau
         {
             ranked ??= ranker.Rank([record], ranking)[0];
             string language = thesaurus.RankingLanguage(options.Language ?? QueryText.Language(record));
-            foreach (var code in ranked.Codes.TakeWhile(code => code.Score >= options.Threshold))
+            var kept = ranked.Codes.TakeWhile(code => code.Score >= options.Threshold).ToArray();
+            foreach (var code in kept)
             {
                 output.Codes.Add(code.Code);
                 output.Scores.Add(code.Score);
                 output.Definitions.Add(thesaurus.GetText(code.Code, language)?.Text ?? "");
             }
+            if (options.Explain && kept.Length > 0)
+                output.Explanations = ((ICodeExplainer)ranker)
+                    .Explain(record, kept, options.Images)
+                    .Select(explanation => JsonSerializer.Serialize(explanation, ExplanationJson))
+                    .ToList();
             var problems = ranked.Problems.Select(problem => problem.Message);
             var warnings = (rowWarning is null ? problems : problems.Prepend(rowWarning)).ToArray();
             output.Warning = warnings.Length == 0 ? null : string.Join("; ", warnings);
@@ -281,6 +302,7 @@ public sealed class BatchScorer(IArtworkRanker ranker, IconclassThesaurus thesau
             output.Codes.Clear();
             output.Scores.Clear();
             output.Definitions.Clear();
+            output.Explanations = null;
             output.Error = $"record '{record.Id}': {exception.Message}";
         }
     }

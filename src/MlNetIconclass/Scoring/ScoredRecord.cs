@@ -25,6 +25,13 @@ public sealed class ScoredRecord
     [JsonPropertyName("definitions")]
     public List<string> Definitions { get; set; } = [];
 
+    /// <summary>
+    /// With <c>score --explain</c>, why each code was suggested, as JSON (a <see
+    /// cref="Retrieval.CodeExplanation"/> in snake case), one per code; else null.
+    /// </summary>
+    [JsonPropertyName("explanations")]
+    public List<string>? Explanations { get; set; }
+
     [JsonPropertyName("error")]
     public string? Error { get; set; }
 

@@ -19,6 +19,9 @@ public sealed record ScoringRun
 
     /// <summary>The lowest score written (0 in runs from before it could be set).</summary>
     public double Threshold { get; init; }
+
+    /// <summary>Whether the codes are written with their explanations.</summary>
+    public bool Explain { get; init; }
     public string? Language { get; init; }
     public required int Shard { get; init; }
     public required int Shards { get; init; }
@@ -36,6 +39,8 @@ public sealed record ScoringRun
             yield return $"--top ({other.Top} then, {Top} now)";
         if (Threshold != other.Threshold)
             yield return $"--threshold ({other.Threshold} then, {Threshold} now)";
+        if (Explain != other.Explain)
+            yield return $"--explain ({(other.Explain ? "on" : "off")} then, {(Explain ? "on" : "off")} now)";
         if (Language != other.Language)
             yield return $"--language ({other.Language ?? "each record's"} then, {Language ?? "each record's"} now)";
         if (shard && (Shard, Shards) != (other.Shard, other.Shards))

@@ -67,4 +67,39 @@ public class CalibrationTests
         );
         Assert.Throws<ArgumentException>(() => new ScoringOptions { Threshold = 1.5 });
     }
+
+    [Fact]
+    public async Task ScoringWithExplainWritesAnExplanationPerCodeAndRefusesARankerThatCannotSay()
+    {
+        using var folder = new TempFolder();
+        string dump = folder.File("dump.parquet");
+        await ArtworkParquet.WriteAsync((await TinyModels.TestRecordsAsync()).Take(3).ToList(), dump);
+        var scorer = new BatchScorer(TinyModels.Shared, BundledThesaurus.Instance);
+        await scorer.ScoreAsync(
+            ScoringInput.Parquet(dump),
+            folder.File("explained.parquet"),
+            new ScoringOptions { Top = 2, Explain = true }
+        );
+        var rows = await ScoredParquet.ReadAllAsync(folder.File("explained.parquet"));
+        Assert.All(
+            rows,
+            row =>
+            {
+                Assert.Equal(row.Codes.Count, row.Explanations!.Count);
+                var first = System.Text.Json.Nodes.JsonNode.Parse(row.Explanations[0])!;
+                Assert.Equal(row.Codes[0], (string)first["code"]!);
+                Assert.NotNull(first["shares"]!["dense"]);
+            }
+        );
+
+        var (knnScorer, knnDump) = await BatchScorerTests.DumpAsync(folder);
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() =>
+            knnScorer.ScoreAsync(
+                ScoringInput.Parquet(knnDump),
+                folder.File("knn.parquet"),
+                new ScoringOptions { Explain = true }
+            )
+        );
+        Assert.Contains("--explain", refused.Message);
+    }
 }

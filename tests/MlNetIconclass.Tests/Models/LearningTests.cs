@@ -68,6 +68,27 @@ public class LearningTests : IDisposable
     }
 
     [Fact]
+    public void AnExplanationNamesTheRememberedRecordThatVotedAndTheComponentsShares()
+    {
+        using var model = LoadTiny();
+        using var learned = model.Learn([Taught("NEW-1", Code)]);
+        var query = new ArtworkRecord { Id = "query", Titles = [new LocalizedText("nl", Title)] };
+        var ranking = learned.Rank(query, 3);
+
+        var explanation = learned.Explain(query, ranking)[0];
+
+        Assert.Equal(Code, explanation.Code);
+        var voter = Assert.Single(explanation.Voters, v => v.Id == "NEW-1" && v.Memory == "lexical");
+        Assert.Equal(Title, voter.Title);
+        Assert.Equal(1, voter.Similarity, 4);
+        Assert.Contains(explanation.Voters, v => v.Id == "NEW-1" && v.Memory == "dense");
+        Assert.Equal(1, explanation.Shares.Values.Sum(), 3);
+        Assert.True(explanation.Shares["lexical_memory"] > 0);
+        Assert.Equal(3, learned.Explain(query, ranking).Count);
+        Assert.Contains("voted by NEW-1", explanation.ToString());
+    }
+
+    [Fact]
     public void ARecordTaughtAgainIsReplacedNotDoubled()
     {
         using var model = LoadTiny();

@@ -108,6 +108,42 @@ public class SuggestionServiceTests
     }
 
     [Fact]
+    public async Task ExplainTrueAddsAnExplanationToEachResultAndOnlyThen()
+    {
+        await using var host = await ServiceHost.StartAsync();
+        var plain = (
+            await JsonOf(
+                await host.Client.PostAsync("/v1/projects/tiny/suggest", Form(("text", Text), ("threshold", "0")))
+            )
+        )["results"]!.AsArray();
+        Assert.All(plain, r => Assert.Null(r!["explanation"]));
+
+        var explained = (
+            await JsonOf(
+                await host.Client.PostAsync(
+                    "/v1/projects/tiny/suggest",
+                    Form(("text", Text), ("threshold", "0"), ("limit", "3"), ("explain", "true"))
+                )
+            )
+        )["results"]!.AsArray();
+        Assert.Equal(3, explained.Count);
+        foreach (var result in explained)
+        {
+            var explanation = result!["explanation"]!;
+            Assert.Equal((string)result["notation"]!, (string)explanation["code"]!);
+            Assert.Equal(1, explanation["shares"]!.AsObject().Sum(share => (double)share.Value!), 3);
+            Assert.NotNull(explanation["voters"]!.AsArray());
+            Assert.NotNull(explanation["terms"]!.AsArray());
+        }
+        var wrong = await host.Client.PostAsync(
+            "/v1/projects/tiny/suggest",
+            Form(("text", Text), ("explain", "maybe"))
+        );
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.Equal("explain", (string)(await JsonOf(wrong))["field"]!);
+    }
+
+    [Fact]
     public async Task SuggestBatchAnswersEachDocumentWithItsId()
     {
         await using var host = await ServiceHost.StartAsync();
