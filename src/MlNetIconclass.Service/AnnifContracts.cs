@@ -26,7 +26,11 @@ public sealed record Project(
     string? VocabLanguage,
     bool? IsTrained,
     DateTimeOffset? ModificationTime
-);
+)
+{
+    /// <summary>Whether <c>learn</c> is answered for the project (an extension; Annif's clients ignore it).</summary>
+    public bool AcceptsLearning { get; init; }
+}
 
 public sealed record ProjectList(IReadOnlyList<Project> Projects);
 
@@ -72,3 +76,19 @@ public sealed record Subject(string? Uri, string? Label);
 /// taught again, by the same id or, without one, the same text, replaces what was learnt from it.
 /// </summary>
 public sealed record LearnDocument(string? Text, IReadOnlyList<Subject?>? Subjects, string? DocumentId);
+
+/// <summary>
+/// <c>GET /v1/codes/{notation}</c> (an extension): a notation as the thesaurus reads it, its definition in the language
+/// asked for (<c>fallback</c> when that language lacks one and English is given), and the path of its ancestors from
+/// the top of the tree down to it.
+/// </summary>
+public sealed record CodeInformation(
+    string Notation,
+    string Label,
+    string Language,
+    bool Fallback,
+    IReadOnlyList<PathStep> Path
+);
+
+/// <summary>One notation on a path down the tree, with its definition.</summary>
+public sealed record PathStep(string Notation, string Label);

@@ -67,6 +67,11 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
         v1.MapGet("/projects/{project_id}", (string project_id) => Describe(Find(project_id)))
             .WithTags("Project administration")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        v1.MapGet("/codes/{notation}", (string notation, string? language) => Code(notation, language))
+            .WithTags("Vocabulary information")
+            .WithSummary("a notation's definition and the path of its ancestors (an extension of Annif's API)")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         v1.MapPost("/projects/{project_id}/suggest", SuggestAsync)
             .WithTags("Automatic subject indexing")
             .AddOpenApiOperationTransformer(RequestBody(RequestBodies.UrlEncoded))
@@ -119,8 +124,9 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
             .WithTags("Automatic subject indexing")
             .WithSummary("suggest Iconclass codes for an artwork: titles and descriptions per language, an image")
             .WithDescription(
-                "Multipart form data: title_LANG and description_LANG fields (title_nl, description_en, ...), an "
-                    + "image file, and limit, threshold and language as in suggest. An extension of Annif's API."
+                "Multipart form data: title_LANG and description_LANG fields (title_nl, description_en, ...; "
+                    + "title_auto detects each text's language), an image file, and limit, threshold, language and "
+                    + "explain as in suggest. An extension of Annif's API."
             )
             .AddOpenApiOperationTransformer(RequestBody(RequestBodies.Multipart))
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -365,10 +371,17 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
                 : null;
             if (target is null)
                 continue;
-            string language = Language(key[(key.IndexOf('_') + 1)..], key);
+            string suffix = key[(key.IndexOf('_') + 1)..];
+            // "auto": each text in the thesaurus language it reads as.
+            string? language = suffix == "auto" ? null : Language(suffix, key);
             foreach (var value in values)
                 if (!string.IsNullOrWhiteSpace(value))
-                    target.Add(new LocalizedText(language, Text(value, key)));
+                    target.Add(
+                        new LocalizedText(
+                            language ?? thesaurus.LanguageDetector.Detect(Text(value, key))[0].Language,
+                            Text(value, key)
+                        )
+                    );
         }
         var image = ImagePart(form, project);
         if (record.Titles.Count == 0 && record.Descriptions.Count == 0 && image is null)
@@ -423,6 +436,26 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
         );
     }
 
+    /// <summary>
+    /// A notation as the thesaurus places it (a keyed or named one too), its definition in <paramref name="language"/>
+    /// (default English), and its ancestors from the top down; 404 naming <c>notation</c> when it cannot be placed.
+    /// </summary>
+    private CodeInformation Code(string notation, string? language)
+    {
+        string labelLanguage = language is { Length: > 0 } code ? Language(code, "language") : "en";
+        string? label = GoldCodeNormalizer.Strict(thesaurus).Normalize([notation]).Labels.FirstOrDefault();
+        var text = label is null ? null : thesaurus.GetText(label, labelLanguage);
+        if (label is null || text is null)
+            throw new ClientError(404, "notation", $"'{notation}' is not a notation the thesaurus can place");
+        var path = thesaurus
+            .LabelAncestors(label)
+            .Reverse()
+            .Append(label)
+            .Select(step => new PathStep(step, thesaurus.GetText(step, labelLanguage)?.Text ?? ""))
+            .ToArray();
+        return new CodeInformation(label, text.Text, text.Language, text.IsFallback, path);
+    }
+
     private ServedProject Find(string id) =>
         _projects.GetValueOrDefault(id)
         ?? throw new ClientError(
@@ -441,7 +474,10 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
             project.Language,
             true,
             project.Modified
-        );
+        )
+        {
+            AcceptsLearning = options.AllowLearn,
+        };
 
     private Vocabulary Vocabulary() => new(VocabularyId, thesaurus.Languages, _vocabularySize, true);
 

@@ -15,7 +15,8 @@ namespace MlNetIconclass.Service;
 
 /// <summary>
 /// The web service: Annif's REST API v1 under <c>/v1</c> (so Annif's clients work unchanged), the OpenAPI document at
-/// <c>/openapi/v1.json</c>, an interactive reference at <c>/scalar</c>, and <c>/health</c> for probes. One model
+/// <c>/openapi/v1.json</c>, an interactive reference at <c>/scalar</c>, <c>/health</c> for probes, and the review page
+/// for cataloguers at <c>/</c>. One model
 /// instance per project serves every request; concurrent requests are ranked together.
 /// </summary>
 public static class SuggestionService
@@ -97,6 +98,7 @@ public static class SuggestionService
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapHealthChecks("/health");
+        ReviewPage.Map(app);
 
         var api = new SuggestionApi(options, thesaurus);
         // Before the server listens, so that /health says ready only when a request is answered in normal time.

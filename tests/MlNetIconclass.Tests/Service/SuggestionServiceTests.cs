@@ -144,6 +144,41 @@ public class SuggestionServiceTests
     }
 
     [Fact]
+    public async Task ACodeIsLookedUpWithItsDefinitionAndPathAndAnUnknownOneIs404()
+    {
+        await using var host = await ServiceHost.StartAsync();
+        var code = await JsonOf(await host.Client.GetAsync("/v1/codes/25K182?language=nl"));
+        Assert.Equal("Plantage", (string)code["label"]!);
+        Assert.False((bool)code["fallback"]!);
+        Assert.Equal(
+            ["2", "25", "25K", "25K1", "25K18", "25K182"],
+            code["path"]!.AsArray().Select(step => (string)step!["notation"]!)
+        );
+
+        var unknown = await host.Client.GetAsync("/v1/codes/99ZZ");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("notation", (string)(await JsonOf(unknown))["field"]!);
+    }
+
+    [Fact]
+    public async Task ATitleInAutoIsRankedInTheLanguageItIsDetectedIn()
+    {
+        await using var host = await ServiceHost.StartAsync();
+        async Task<IEnumerable<string>> NotationsAsync(string field)
+        {
+            using var form = new MultipartFormDataContent
+            {
+                { new StringContent(Text), field },
+                { new StringContent("0"), "threshold" },
+            };
+            var response = await host.Client.PostAsync("/v1/projects/tiny/suggest-artwork", form);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return (await JsonOf(response))["results"]!.AsArray().Select(r => (string)r!["notation"]!).ToArray();
+        }
+        Assert.Equal(await NotationsAsync("title_nl"), await NotationsAsync("title_auto"));
+    }
+
+    [Fact]
     public async Task SuggestBatchAnswersEachDocumentWithItsId()
     {
         await using var host = await ServiceHost.StartAsync();
