@@ -11,6 +11,9 @@ internal sealed class CalibratedRanker(IImageQueryRanker inner, ScoreCalibration
 {
     public string Name => inner.Name;
 
+    /// <summary>The ranker whose scores are calibrated.</summary>
+    public IImageQueryRanker Uncalibrated => inner;
+
     public IReadOnlyList<ScoredCode> Rank(ArtworkRecord record, int count) => RankBatch([record], count)[0];
 
     public IReadOnlyList<IReadOnlyList<ScoredCode>> RankBatch(

@@ -132,7 +132,7 @@ public class LearnedFusionTests : IDisposable
         var records = await TinyModels.TestRecordsAsync();
         using var model = Load(WithFusion());
         Assert.True(model.HasLearnedFusion);
-        Assert.IsType<LearnedFusion>(model.Ranker);
+        Assert.IsType<LearnedFusion>(Assert.IsType<CalibratedRanker>(model.Ranker).Uncalibrated);
         Assert.Equal(1, model.ScoreBound);
         string again = _folder.File("again.iconclass");
         model.Save(again);
@@ -150,9 +150,13 @@ public class LearnedFusionTests : IDisposable
             Assert.All(ranking, code => Assert.InRange(code.Score, 0f, 1f));
             Assert.Equal(ranking.Select(c => c.Score).OrderDescending(), ranking.Select(c => c.Score));
         }
-        // A record with neither text nor image keeps the linear ranking (the most frequent codes, with a warning).
+        // A record with neither text nor image keeps the linear ranking (the most frequent codes, with a warning),
+        // its scores calibrated.
         var empty = new ArtworkRecord { Id = "empty" };
-        Assert.Equal(model.LinearFusion.Rank(empty, 10), model.Rank(empty, 10));
+        Assert.Equal(
+            model.LinearFusion.Rank(empty, 10).Select(code => code.Code),
+            model.Rank(empty, 10).Select(code => code.Code)
+        );
         // The ablations set the linear fusion beside the learned one.
         Assert.Contains(model.Ablations(), ranker => ranker.Name == "dual-encoder, linear fusion");
     }
@@ -198,7 +202,7 @@ public class LearnedFusionTests : IDisposable
         Assert.False(choice.Learned);
         Assert.Contains($"fewer than the {LearnedFusionTrainer.MinimumQueries} a learned fusion needs", choice.Reason);
         Assert.False(TinyModels.Shared.HasLearnedFusion);
-        Assert.IsType<HybridRanker>(TinyModels.Shared.Ranker);
+        Assert.IsType<HybridRanker>(Assert.IsType<CalibratedRanker>(TinyModels.Shared.Ranker).Uncalibrated);
     }
 
     [Fact]
