@@ -192,10 +192,14 @@ public sealed class CollectionImporter(IconclassThesaurus thesaurus)
             )
             .ToList();
 
-    /// <summary>The text's language among the thesaurus's, counted in the report; English without a letter.</summary>
+    /// <summary>
+    /// The text's language among the thesaurus's, counted in the report; English without a letter. The languages
+    /// found in the import so far are its prior (<see cref="LanguageDetector.Prior"/>).
+    /// </summary>
     private string Detect(string text, ImportReport report)
     {
-        string? language = thesaurus.LanguageDetector.Best(text);
+        var detector = thesaurus.LanguageDetector;
+        string? language = detector.Best(text, prior: detector.Prior(report.DetectedLanguages));
         string counted = language ?? ImportReport.NoLanguage;
         report.DetectedLanguages[counted] = report.DetectedLanguages.GetValueOrDefault(counted) + 1;
         return language ?? IconclassThesaurus.FallbackLanguage;

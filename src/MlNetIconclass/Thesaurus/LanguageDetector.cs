@@ -89,9 +89,15 @@ public sealed class LanguageDetector
 
     /// <summary>
     /// The candidate languages (all of <see cref="Languages"/> when none are given), most likely first; an empty list
-    /// for a text without letters. A candidate it does not know is refused, named.
+    /// for a text without letters. A candidate it does not know is refused, named. <paramref name="prior"/>, where
+    /// given, weighs each language by how likely it was before the text was read (as <see cref="Prior"/> makes it from
+    /// the languages found so far among texts like it); else every candidate is as likely.
     /// </summary>
-    public IReadOnlyList<LanguageScore> Detect(string text, IReadOnlyCollection<string>? candidates = null)
+    public IReadOnlyList<LanguageScore> Detect(
+        string text,
+        IReadOnlyCollection<string>? candidates = null,
+        IReadOnlyDictionary<string, double>? prior = null
+    )
     {
         var indexes = (candidates ?? _languages)
             .Select(language =>
@@ -115,6 +121,9 @@ public sealed class LanguageDetector
             for (int i = 0; i < indexes.Length; i++)
                 logLikelihoods[i] += probabilities?[indexes[i]] ?? _unseen[indexes[i]];
         }
+        if (prior is not null)
+            for (int i = 0; i < indexes.Length; i++)
+                logLikelihoods[i] += Math.Log(prior.GetValueOrDefault(_languages[indexes[i]], double.Epsilon));
         // Normalised in the log domain: the likelihoods themselves are far below the smallest double.
         double best = logLikelihoods.Max();
         var weights = logLikelihoods.Select(l => Math.Exp(l - best)).ToArray();
@@ -152,8 +161,26 @@ public sealed class LanguageDetector
     }
 
     /// <summary>The most likely of the candidates, or null for a text without letters.</summary>
-    public string? Best(string text, IReadOnlyCollection<string>? candidates = null) =>
-        Detect(text, candidates) is [var best, ..] ? best.Language : null;
+    public string? Best(
+        string text,
+        IReadOnlyCollection<string>? candidates = null,
+        IReadOnlyDictionary<string, double>? prior = null
+    ) => Detect(text, candidates, prior) is [var best, ..] ? best.Language : null;
+
+    /// <summary>
+    /// A prior over the languages from how many texts of a collection (a column) each was found in so far: the texts
+    /// of one column share a language more often than not, so a short title of names that reads as well in several
+    /// languages goes to the column's usual one. Laplace's rule: each language counts one more than it was found.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> Prior(IReadOnlyDictionary<string, int> found)
+    {
+        double total = _languages.Sum(language => found.GetValueOrDefault(language) + 1.0);
+        return _languages.ToDictionary(
+            language => language,
+            language => (found.GetValueOrDefault(language) + 1.0) / total,
+            StringComparer.Ordinal
+        );
+    }
 
     /// <summary>
     /// The text's features: its n-grams of 1 to <see cref="MaxOrder"/> characters, lower case, each word padded with a

@@ -26,6 +26,21 @@ public class LanguageDetectorTests
     }
 
     [Fact]
+    public void APriorFromTheLanguagesFoundSoFarShiftsTheOddsByItsRatio()
+    {
+        // One letter says little, so its odds are not saturated and the shift shows.
+        string[] candidates = ["nl", "en"];
+        var plain = Detector.Detect("o", candidates).ToDictionary(s => s.Language, s => s.Score);
+        var prior = Detector.Prior(new Dictionary<string, int> { ["nl"] = 98, ["en"] = 1 });
+        Assert.Equal(99.0 / 112, prior["nl"], 9);
+        Assert.Equal(1.0 / 112, prior["fr"], 9);
+        var weighed = Detector.Detect("o", candidates, prior).ToDictionary(s => s.Language, s => s.Score);
+
+        double shift = Math.Log(weighed["nl"] / weighed["en"]) - Math.Log(plain["nl"] / plain["en"]);
+        Assert.Equal(Math.Log(prior["nl"] / prior["en"]), shift, 6);
+    }
+
+    [Fact]
     public void ATextWithoutLettersHasNoLanguageAndAnUnknownCandidateIsNamed()
     {
         Assert.Empty(Detector.Detect("1643 - 17"));
