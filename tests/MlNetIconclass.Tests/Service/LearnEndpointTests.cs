@@ -22,7 +22,7 @@ public class LearnEndpointTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     /// <summary>A copy of the tiny model in a file of its own, and the service serving it, learning.</summary>
-    private async Task<(ServiceHost Host, ServedProject Project)> ServeLearningAsync(string? path = null)
+    private async Task<LearningService> ServeLearningAsync(string? path = null)
     {
         if (path is null)
         {
@@ -36,7 +36,17 @@ public class LearnEndpointTests : IDisposable
         );
         var project = new ServedProject("tiny", model, modelPath: path);
         var host = await ServiceHost.StartAsync(adjust: o => o with { AllowLearn = true, Projects = [project] });
-        return (host, project);
+        return new LearningService(host, project);
+    }
+
+    /// <summary>The service and its project; stopping it disposes the project's model, the last it learnt.</summary>
+    private sealed record LearningService(ServiceHost Host, ServedProject Project) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Host.DisposeAsync();
+            Project.Model.Dispose();
+        }
     }
 
     private static object Document(string text, string code, string? id = null) =>
@@ -77,30 +87,23 @@ public class LearnEndpointTests : IDisposable
     [Fact]
     public async Task ALearnedDocumentChangesTheNextSuggestionAndSurvivesARestart()
     {
-        var (host, project) = await ServeLearningAsync();
-        try
+        string path;
+        await using (var served = await ServeLearningAsync())
         {
-            Assert.NotEqual(Code, await TopCodeAsync(host.Client));
-            var response = await host.Client.PostAsJsonAsync(
+            var client = served.Host.Client;
+            Assert.NotEqual(Code, await TopCodeAsync(client));
+            var response = await client.PostAsJsonAsync(
                 "/v1/projects/tiny/learn",
                 new[] { Document(Title, Code, "NEW-1") }
             );
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-            Assert.Equal(Code, await TopCodeAsync(host.Client));
-        }
-        finally
-        {
-            await host.DisposeAsync();
-            project.Model.Dispose();
+            Assert.Equal(Code, await TopCodeAsync(client));
+            path = served.Project.ModelPath!;
         }
 
-        var (restarted, again) = await ServeLearningAsync(project.ModelPath);
-        await using (restarted)
-        using (again.Model)
-        {
-            Assert.Equal(Code, await TopCodeAsync(restarted.Client));
-            Assert.Contains("NEW-1", again.Model.MemoryIds);
-        }
+        await using var restarted = await ServeLearningAsync(path);
+        Assert.Equal(Code, await TopCodeAsync(restarted.Host.Client));
+        Assert.Contains("NEW-1", restarted.Project.Model.MemoryIds);
     }
 
     [Theory]
@@ -109,126 +112,98 @@ public class LearnEndpointTests : IDisposable
     [InlineData("", "documents[1].text")]
     public async Task ABadDocumentIsRefusedNamingItsFieldAndNothingOfTheRequestIsKept(string bad, string field)
     {
-        var (host, project) = await ServeLearningAsync();
-        try
+        await using var served = await ServeLearningAsync();
+        var (host, project) = (served.Host, served.Project);
+        byte[] before = await File.ReadAllBytesAsync(project.ModelPath!);
+        var document = bad switch
         {
-            byte[] before = await File.ReadAllBytesAsync(project.ModelPath!);
-            var document = bad switch
+            "" => Document(" ", Code),
+            _ when bad.StartsWith("urn:", StringComparison.Ordinal) => new
             {
-                "" => Document(" ", Code),
-                _ when bad.StartsWith("urn:", StringComparison.Ordinal) => new
-                {
-                    text = "Een kat",
-                    subjects = new[] { new { uri = bad, label = "" } },
-                    document_id = (string?)null,
-                },
-                _ => Document("Een kat", bad),
-            };
-            var response = await host.Client.PostAsJsonAsync(
-                "/v1/projects/tiny/learn",
-                new[] { Document(Title, Code, "GOOD"), document }
-            );
+                text = "Een kat",
+                subjects = new[] { new { uri = bad, label = "" } },
+                document_id = (string?)null,
+            },
+            _ => Document("Een kat", bad),
+        };
+        var response = await host.Client.PostAsJsonAsync(
+            "/v1/projects/tiny/learn",
+            new[] { Document(Title, Code, "GOOD"), document }
+        );
 
-            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-            Assert.Equal(field, (string)(await ProblemOf(response))["field"]!);
-            Assert.DoesNotContain("GOOD", project.Model.MemoryIds);
-            Assert.NotEqual(Code, await TopCodeAsync(host.Client));
-            Assert.Equal(before, await File.ReadAllBytesAsync(project.ModelPath!));
-        }
-        finally
-        {
-            await host.DisposeAsync();
-            project.Model.Dispose();
-        }
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(field, (string)(await ProblemOf(response))["field"]!);
+        Assert.DoesNotContain("GOOD", project.Model.MemoryIds);
+        Assert.NotEqual(Code, await TopCodeAsync(host.Client));
+        Assert.Equal(before, await File.ReadAllBytesAsync(project.ModelPath!));
     }
 
     [Fact]
     public async Task MoreDocumentsThanABatchOrABodyOverTheLimitIsRefused()
     {
-        var (host, project) = await ServeLearningAsync();
-        try
-        {
-            var many = Enumerable.Range(0, 33).Select(i => Document($"{Title} {i}", Code)).ToArray();
-            var tooMany = await host.Client.PostAsJsonAsync("/v1/projects/tiny/learn", many);
-            Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
-            Assert.Equal("documents", (string)(await ProblemOf(tooMany))["field"]!);
+        await using var served = await ServeLearningAsync();
+        var (host, project) = (served.Host, served.Project);
+        var many = Enumerable.Range(0, 33).Select(i => Document($"{Title} {i}", Code)).ToArray();
+        var tooMany = await host.Client.PostAsJsonAsync("/v1/projects/tiny/learn", many);
+        Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
+        Assert.Equal("documents", (string)(await ProblemOf(tooMany))["field"]!);
 
-            var large = new[] { Document(new string('a', 20_001), Code) };
-            var tooLong = await host.Client.PostAsJsonAsync("/v1/projects/tiny/learn", large);
-            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLong.StatusCode);
-            Assert.Equal("documents[0].text", (string)(await ProblemOf(tooLong))["field"]!);
-            Assert.Equal(TinyModels.Shared.MemoryIds.Count(), project.Model.MemoryIds.Count());
-        }
-        finally
-        {
-            await host.DisposeAsync();
-            project.Model.Dispose();
-        }
+        var large = new[] { Document(new string('a', 20_001), Code) };
+        var tooLong = await host.Client.PostAsJsonAsync("/v1/projects/tiny/learn", large);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLong.StatusCode);
+        Assert.Equal("documents[0].text", (string)(await ProblemOf(tooLong))["field"]!);
+        Assert.Equal(TinyModels.Shared.MemoryIds.Count(), project.Model.MemoryIds.Count());
     }
 
     [Fact]
     public async Task TheSameTextTaughtAgainWithoutAnIdReplacesWhatWasLearntFromIt()
     {
-        var (host, project) = await ServeLearningAsync();
-        try
-        {
-            int remembered = project.Model.MemoryIds.Count();
-            foreach (var code in new[] { "25F23(LION)", Code })
-                Assert.Equal(
-                    HttpStatusCode.NoContent,
-                    (
-                        await host.Client.PostAsJsonAsync("/v1/projects/tiny/learn", new[] { Document(Title, code) })
-                    ).StatusCode
-                );
-            Assert.Equal(remembered + 1, project.Model.MemoryIds.Count());
-            Assert.Equal(Code, await TopCodeAsync(host.Client));
-        }
-        finally
-        {
-            await host.DisposeAsync();
-            project.Model.Dispose();
-        }
+        await using var served = await ServeLearningAsync();
+        var (host, project) = (served.Host, served.Project);
+        int remembered = project.Model.MemoryIds.Count();
+        foreach (var code in new[] { "25F23(LION)", Code })
+            Assert.Equal(
+                HttpStatusCode.NoContent,
+                (
+                    await host.Client.PostAsJsonAsync("/v1/projects/tiny/learn", new[] { Document(Title, code) })
+                ).StatusCode
+            );
+        Assert.Equal(remembered + 1, project.Model.MemoryIds.Count());
+        Assert.Equal(Code, await TopCodeAsync(host.Client));
     }
 
     [Fact]
     public async Task ConcurrentLearningAndSuggestingNeverSeeHalfAModel()
     {
-        var (host, project) = await ServeLearningAsync();
-        try
+        await using var served = await ServeLearningAsync();
+        var (host, project) = (served.Host, served.Project);
+        string before = await TopCodeAsync(host.Client);
+        using var stop = new CancellationTokenSource();
+        var seen = new List<string>();
+        var suggesting = Task.Run(async () =>
         {
-            string before = await TopCodeAsync(host.Client);
-            using var stop = new CancellationTokenSource();
-            var seen = new List<string>();
-            var suggesting = Task.Run(async () =>
-            {
-                while (!stop.IsCancellationRequested)
-                    seen.Add(await TopCodeAsync(host.Client));
-            });
-            // One record taught again and again, its code alternating: a ranking sees it with one code or the other.
-            var codes = new[] { Code, "25F23(LION)" };
-            for (int i = 0; i < 8; i++)
-                Assert.Equal(
-                    HttpStatusCode.NoContent,
-                    (
-                        await host.Client.PostAsJsonAsync(
-                            "/v1/projects/tiny/learn",
-                            new[] { Document(Title, codes[i % 2], "NEW-1") }
-                        )
-                    ).StatusCode
-                );
-            await stop.CancelAsync();
-            await suggesting;
+            while (!stop.IsCancellationRequested)
+                seen.Add(await TopCodeAsync(host.Client));
+        });
+        // One record taught again and again, its code alternating: a ranking sees it with one code or the other.
+        var codes = new[] { Code, "25F23(LION)" };
+        for (int i = 0; i < 8; i++)
+            Assert.Equal(
+                HttpStatusCode.NoContent,
+                (
+                    await host.Client.PostAsJsonAsync(
+                        "/v1/projects/tiny/learn",
+                        new[] { Document(Title, codes[i % 2], "NEW-1") }
+                    )
+                ).StatusCode
+            );
+        await stop.CancelAsync();
+        await suggesting;
 
-            Assert.NotEmpty(seen);
-            Assert.All(seen, top => Assert.Contains(top, codes.Append(before)));
-            Assert.Equal(codes[1], await TopCodeAsync(host.Client));
-            Assert.Single(project.Model.MemoryIds, id => id == "NEW-1");
-        }
-        finally
-        {
-            await host.DisposeAsync();
-            project.Model.Dispose();
-        }
+        Assert.NotEmpty(seen);
+        Assert.All(seen, top => Assert.Contains(top, codes.Append(before)));
+        Assert.Equal(codes[1], await TopCodeAsync(host.Client));
+        Assert.Single(project.Model.MemoryIds, id => id == "NEW-1");
     }
 
     [Fact]
