@@ -61,4 +61,18 @@ public class LanguageDetectorTests
         Assert.All(accuracy.Where(a => a.Texts >= 100), a => Assert.True(a.Accuracy > 0.7, $"{a}"));
         Assert.True(accuracy.Count(a => a.Accuracy > 0.9) >= 10, string.Join("; ", accuracy));
     }
+
+    /// <summary>
+    /// In collections of one main language, with the languages found so far as the prior, the weight in use finds the
+    /// main language's short texts and the others' about as well as each other (0.952 and 0.972 when measured).
+    /// </summary>
+    [Fact]
+    public void InACollectionOfOneMainLanguageTheWeightInUseFindsBothTheMainLanguageAndTheOthers()
+    {
+        var row = Assert.Single(
+            LanguageDetector.CollectionAccuracy(BundledThesaurus.Instance, [LanguageDetector.DefaultEvidenceWeight])
+        );
+        Assert.True(row.Majority > 0.93, $"{row}");
+        Assert.True(row.Minority > 0.93, $"{row}");
+    }
 }
