@@ -129,16 +129,12 @@ public static class LearnedFusionTrainer
     /// </summary>
     internal static ValidationRankings OutOfFold(IconclassModel model, ImageAccess? images, CancellationToken cancel)
     {
-        var (trainRecords, validationRecords) = ValidationSplit.Split(model.Memory.Items.Select(item => item.Record));
-        if (validationRecords.Count == 0)
+        using var tuned = new AsTuned(model);
+        var (linear, validation) = (tuned.Linear, tuned.Validation);
+        if (validation.Items.Count == 0)
             throw new ArgumentException(
                 "The model remembers no validation records to calibrate on (a zero-shot model remembers none)."
             );
-        var normalizer = Thesaurus.GoldCodeNormalizer.Strict(model.Thesaurus);
-        var train = new LabeledRecords(trainRecords, normalizer);
-        var validation = new LabeledRecords(validationRecords, normalizer);
-        using var components = new HybridComponents(model.Labels, model.Queries, train, model.Manifest.Neighbours);
-        var linear = new HybridRanker(components, model.Manifest.Weights);
         var context = new ValidationContext(
             model.Manifest.UsedCollection,
             IconclassTrainer.ProtocolReading(model.Thesaurus),
@@ -178,13 +174,9 @@ public static class LearnedFusionTrainer
     {
         if (!model.HasLearnedFusion)
             return [];
-        var (trainRecords, validationRecords) = ValidationSplit.Split(model.Memory.Items.Select(item => item.Record));
-        var normalizer = Thesaurus.GoldCodeNormalizer.Strict(model.Thesaurus);
-        var train = new LabeledRecords(trainRecords, normalizer);
-        var validation = new LabeledRecords(validationRecords, normalizer);
-        using var components = new HybridComponents(model.Labels, model.Queries, train, model.Manifest.Neighbours);
-        var linear = new HybridRanker(components, model.Manifest.Weights);
-        var queries = Queries(linear, validation, model.ReadImages(images ?? new ImageAccess()));
+        using var tuned = new AsTuned(model);
+        var linear = tuned.Linear;
+        var queries = Queries(linear, tuned.Validation, model.ReadImages(images ?? new ImageAccess()));
         var ablations = new List<ICodeRanker>();
         foreach (var group in Enum.GetValues<FusionFeatureGroup>())
         {
@@ -196,6 +188,36 @@ public static class LearnedFusionTrainer
             );
         }
         return ablations;
+    }
+
+    /// <summary>
+    /// A trained model as its training tuned the fusion: the linear fusion with the training records alone as memory
+    /// (its memory's records outside the <see cref="ValidationSplit"/>), and the validation records apart. Disposing
+    /// it frees that memory's indexes.
+    /// </summary>
+    private sealed class AsTuned : IDisposable
+    {
+        private readonly HybridComponents _components;
+
+        public AsTuned(IconclassModel model)
+        {
+            var (train, validation) = ValidationSplit.Split(model.Memory.Items.Select(item => item.Record));
+            var normalizer = Thesaurus.GoldCodeNormalizer.Strict(model.Thesaurus);
+            Validation = new LabeledRecords(validation, normalizer);
+            _components = new HybridComponents(
+                model.Labels,
+                model.Queries,
+                new LabeledRecords(train, normalizer),
+                model.Manifest.Neighbours
+            );
+            Linear = new HybridRanker(_components, model.Manifest.Weights);
+        }
+
+        public HybridRanker Linear { get; }
+
+        public LabeledRecords Validation { get; }
+
+        public void Dispose() => _components.Dispose();
     }
 
     /// <summary>The validation records' component scores, computed once for every weighting tried.</summary>
