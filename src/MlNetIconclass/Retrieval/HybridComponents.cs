@@ -72,10 +72,16 @@ internal sealed class HybridComponents : IDisposable
     /// <see cref="Score"/> for several records at once: their query vectors searched with one matrix product per
     /// index (a single query costs a pass over all 40,698 label vectors, so batching is most of the speed).
     /// </summary>
-    internal ComponentScores[] ScoreBatch(IReadOnlyList<ArtworkRecord> records, ArtworkImageFeatures? images = null)
+    internal ComponentScores[] ScoreBatch(IReadOnlyList<ArtworkRecord> records, ArtworkImageFeatures? images = null) =>
+        ScoreBatch(records, Queries.Embed(records, images));
+
+    /// <summary>
+    /// <see cref="ScoreBatch(IReadOnlyList{ArtworkRecord}, ArtworkImageFeatures?)"/> with the records' query vectors
+    /// already made (null for a record without a query).
+    /// </summary>
+    private ComponentScores[] ScoreBatch(IReadOnlyList<ArtworkRecord> records, float[]?[] queries)
     {
         var scores = records.Select(_ => new ComponentScores(Labels.Positions)).ToArray();
-        var queries = Queries.Embed(records, images);
         var withQuery = Enumerable.Range(0, records.Count).Where(i => queries[i] is not null).ToArray();
         float[] Stack(IEnumerable<int> rows) => rows.SelectMany(i => queries[i]!).ToArray();
 
@@ -141,8 +147,9 @@ internal sealed class HybridComponents : IDisposable
         int voters = 5
     )
     {
-        var scores = ScoreBatch([record], images)[0];
+        // The query is embedded once, for the scores and for the memory's nearest records.
         var query = Queries.Embed([record], images)[0];
+        var scores = ScoreBatch([record], [query])[0];
         var dense = query is null ? [] : _memoryIndex.SearchBatch(query, Neighbours)[0];
         var lexical = _lexicalMemory.Neighbours(record);
         float bestLexical = lexical.Count == 0 ? 1 : Math.Max(lexical[0].Score, 1e-6f);
