@@ -375,13 +375,18 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
             // "auto": each text in the thesaurus language it reads as.
             string? language = suffix == "auto" ? null : Language(suffix, key);
             foreach (var value in values)
-                if (!string.IsNullOrWhiteSpace(value))
-                    target.Add(
-                        new LocalizedText(
-                            language ?? thesaurus.LanguageDetector.Detect(Text(value, key))[0].Language,
-                            Text(value, key)
-                        )
-                    );
+            {
+                if (string.IsNullOrWhiteSpace(value))
+                    continue;
+                string text = Text(value, key);
+                // A text without a letter has no language to detect: ranked in English, as an import does.
+                target.Add(
+                    new LocalizedText(
+                        language ?? thesaurus.LanguageDetector.Best(text) ?? IconclassThesaurus.FallbackLanguage,
+                        text
+                    )
+                );
+            }
         }
         var image = ImagePart(form, project);
         if (record.Titles.Count == 0 && record.Descriptions.Count == 0 && image is null)

@@ -176,6 +176,13 @@ public class SuggestionServiceTests
             return (await JsonOf(response))["results"]!.AsArray().Select(r => (string)r!["notation"]!).ToArray();
         }
         Assert.Equal(await NotationsAsync("title_nl"), await NotationsAsync("title_auto"));
+
+        // A title without a letter has no language to detect: it is ranked in English, not refused or failed.
+        using var digits = new MultipartFormDataContent { { new StringContent("1643"), "title_auto" } };
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await host.Client.PostAsync("/v1/projects/tiny/suggest-artwork", digits)).StatusCode
+        );
     }
 
     [Fact]
