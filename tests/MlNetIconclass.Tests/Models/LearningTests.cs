@@ -1,8 +1,6 @@
 using MlNetIconclass.Cli;
 using MlNetIconclass.Collections;
-using MlNetIconclass.Features;
 using MlNetIconclass.Models;
-using MlNetIconclass.Retrieval;
 using MlNetIconclass.Tests.Cli;
 using MlNetIconclass.Tests.Training;
 
@@ -21,16 +19,7 @@ public class LearningTests : IDisposable
     /// <summary>
     /// A copy of the shared tiny model, loaded from a file of its own: learning takes over its parts.
     /// </summary>
-    private IconclassModel LoadTiny()
-    {
-        string path = _folder.File($"tiny-{Guid.NewGuid():N}.iconclass");
-        TinyModels.Shared.Save(path);
-        return IconclassModel.Load(
-            path,
-            BundledThesaurus.Instance,
-            new ModelLoadOptions { Device = ComputeDevice.Cpu }
-        );
-    }
+    private IconclassModel LoadTiny() => TinyModels.LoadCopy(_folder).Model;
 
     private static ArtworkRecord Taught(string id, string code) =>
         new()

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using MlNetIconclass.Features;
 using MlNetIconclass.Models;
 using MlNetIconclass.Service;
 using MlNetIconclass.Tests.Training;
@@ -24,17 +23,8 @@ public class LearnEndpointTests : IDisposable
     /// <summary>A copy of the tiny model in a file of its own, and the service serving it, learning.</summary>
     private async Task<LearningService> ServeLearningAsync(string? path = null)
     {
-        if (path is null)
-        {
-            path = _folder.File($"tiny-{Guid.NewGuid():N}.iconclass");
-            TinyModels.Shared.Save(path);
-        }
-        var model = IconclassModel.Load(
-            path,
-            BundledThesaurus.Instance,
-            new ModelLoadOptions { Device = ComputeDevice.Cpu }
-        );
-        var project = new ServedProject("tiny", model, modelPath: path);
+        var (model, modelPath) = path is null ? TinyModels.LoadCopy(_folder) : (TinyModels.Load(path), path);
+        var project = new ServedProject("tiny", model, modelPath: modelPath);
         var host = await ServiceHost.StartAsync(adjust: o => o with { AllowLearn = true, Projects = [project] });
         return new LearningService(host, project);
     }

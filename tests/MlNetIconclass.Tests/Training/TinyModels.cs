@@ -49,4 +49,19 @@ internal static class TinyModels
     /// One tiny model for the tests that only rank with it, trained once per test run; never dispose it.
     /// </summary>
     public static IconclassModel Shared => SharedModel.Value;
+
+    /// <summary>
+    /// A copy of the shared tiny model saved in <paramref name="folder"/> and loaded from there, for a test that
+    /// changes it (learning takes over a model's parts, and a learning service writes its file); the caller disposes it.
+    /// </summary>
+    public static (IconclassModel Model, string Path) LoadCopy(TempFolder folder)
+    {
+        string path = folder.File($"tiny-{Guid.NewGuid():N}.iconclass");
+        Shared.Save(path);
+        return (Load(path), path);
+    }
+
+    /// <summary>A tiny model file loaded on the CPU.</summary>
+    public static IconclassModel Load(string path) =>
+        IconclassModel.Load(path, BundledThesaurus.Instance, new ModelLoadOptions { Device = ComputeDevice.Cpu });
 }
