@@ -52,7 +52,8 @@ internal static class TinyModels
 
     /// <summary>
     /// A copy of the shared tiny model saved in <paramref name="folder"/> and loaded from there, for a test that
-    /// changes it (learning takes over a model's parts, and a learning service writes its file); the caller disposes it.
+    /// changes it (learning takes over a model's parts, and a learning service writes its file); the caller disposes
+    /// it.
     /// </summary>
     public static (IconclassModel Model, string Path) LoadCopy(TempFolder folder)
     {
