@@ -168,13 +168,16 @@ public static class LearnedFusionTrainer
     /// <summary>
     /// For a model with a learned fusion, the fusion refitted with each feature group switched off in turn, on the
     /// model's validation records (its memory's <see cref="ValidationSplit"/> share, their images read through
-    /// <paramref name="images"/>), for the ablation rows.
+    /// <paramref name="images"/>), for the ablation rows. None where the model remembers no validation records to refit
+    /// on: the pretrained model's fusion was fitted on records it does not keep.
     /// </summary>
     public static IReadOnlyList<ICodeRanker> FeatureGroupAblations(IconclassModel model, ImageAccess? images = null)
     {
         if (!model.HasLearnedFusion)
             return [];
         using var tuned = new AsTuned(model);
+        if (tuned.Validation.Items.Count == 0)
+            return [];
         var linear = tuned.Linear;
         var queries = Queries(linear, tuned.Validation, model.ReadImages(images ?? new ImageAccess()));
         var ablations = new List<ICodeRanker>();

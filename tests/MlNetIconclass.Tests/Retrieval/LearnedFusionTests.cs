@@ -176,6 +176,22 @@ public class LearnedFusionTests : IDisposable
     }
 
     [Fact]
+    public async Task AModelWithALearnedFusionAndNoMemoryHasNoFeatureGroupAblationsAndRanks()
+    {
+        // As the pretrained model: its fusion was fitted on validation records it does not keep.
+        string path = WithFusion();
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+        {
+            zip.GetEntry("memory.jsonl")!.Delete();
+            zip.CreateEntry("memory.jsonl").Open().Dispose();
+        }
+        using var model = Load(path);
+        Assert.Empty(model.Memory.Items);
+        Assert.Empty(LearnedFusionTrainer.FeatureGroupAblations(model));
+        Assert.NotEmpty(model.Rank((await TinyModels.TestRecordsAsync())[0], 10));
+    }
+
+    [Fact]
     public void ACorruptRankerIsRefusedNamingThePart()
     {
         string path = WithFusion(zip =>
