@@ -12,7 +12,7 @@ namespace MlNetIconclass.Training;
 /// </summary>
 internal sealed class StartModel
 {
-    public const string Pretrained = "pretrained";
+    public const string Pretrained = BundledModels.PretrainedName;
     public const string Scratch = "scratch";
 
     private StartModel(
@@ -52,7 +52,7 @@ internal sealed class StartModel
     {
         if (options.From == Scratch)
             return null;
-        string path = options.From == Pretrained ? BundledModels.Pretrained : options.From;
+        string path = BundledModels.Resolve(options.From);
         ModelManifest manifest;
         TextEncoderGraph encoder;
         IReadOnlySet<string> seen;

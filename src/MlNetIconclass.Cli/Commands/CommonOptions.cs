@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MlNetIconclass.Collections;
+using MlNetIconclass.Models;
 using MlNetIconclass.Retrieval;
 
 namespace MlNetIconclass.Cli.Commands;
@@ -13,6 +14,15 @@ internal static class CommonOptions
             Description =
                 "Collection in the project's Parquet schema (default: the bundled Rijksmuseum Suriname sample)",
             DefaultValueFactory = _ => BundledSamples.RijksmuseumSuriname,
+        };
+
+    /// <summary>A model file, or the pretrained model by name; read with <see cref="BundledModels.Resolve"/>.</summary>
+    public static Option<string?> Model(string what) =>
+        new("--model")
+        {
+            Description =
+                $"{what}, or '{BundledModels.PretrainedName}' for the pretrained model that ranks in every thesaurus "
+                + "language with no training (default: the bundled model)",
         };
 
     public static Option<QueryFields> Fields() =>

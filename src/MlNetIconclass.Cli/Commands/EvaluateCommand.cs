@@ -20,10 +20,7 @@ internal static class EvaluateCommand
     {
         var data = CommonOptions.Data();
         var baselines = new Option<bool>("--baselines") { Description = "Evaluate the prior, BM25 and kNN baselines" };
-        var model = new Option<string?>("--model")
-        {
-            Description = "The model file to evaluate (default: the bundled model)",
-        };
+        var model = CommonOptions.Model("The model file to evaluate");
         var noModel = new Option<bool>("--no-model") { Description = "Evaluate the baselines alone" };
         var ks = new Option<string>("--k")
         {
@@ -63,9 +60,7 @@ internal static class EvaluateCommand
                 CommandRunner.RunAsync(async () =>
                 {
                     bool withBaselines = result.GetValue(baselines);
-                    string? modelPath = result.GetValue(noModel)
-                        ? null
-                        : result.GetValue(model) ?? BundledModels.Default;
+                    string? modelPath = result.GetValue(noModel) ? null : BundledModels.Resolve(result.GetValue(model));
                     if (modelPath is null && !withBaselines)
                         throw new UsageException("nothing to evaluate: --no-model without --baselines.");
                     var cutoffs = ParseCutoffs(result.GetRequiredValue(ks));

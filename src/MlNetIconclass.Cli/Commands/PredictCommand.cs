@@ -18,7 +18,7 @@ internal static class PredictCommand
         var descriptions = CommonOptions.LanguageTexts("--description", "A description");
         var image = new Option<string?>("--image") { Description = "Path of a photograph of the artwork" };
         var data = CommonOptions.Data();
-        var model = new Option<string?>("--model") { Description = "A model file (default: the bundled model)" };
+        var model = CommonOptions.Model("A model file");
         var ranker = new Option<string?>("--ranker")
         {
             Description = "Rank with a baseline fitted on --data instead of a model: knn, bm25 or prior",
@@ -105,7 +105,7 @@ internal static class PredictCommand
                     else
                     {
                         using var trained = IconclassModel.Load(
-                            result.GetValue(model) ?? BundledModels.Default,
+                            BundledModels.Resolve(result.GetValue(model)),
                             thesaurus,
                             new ModelLoadOptions()
                         );

@@ -16,7 +16,7 @@ internal static class ScoreCommand
 {
     public static Command Create()
     {
-        var model = new Option<string?>("--model") { Description = "The model file (default: the bundled model)" };
+        var model = CommonOptions.Model("The model file");
         var input = new Option<string>("--input")
         {
             Description =
@@ -133,7 +133,7 @@ internal static class ScoreCommand
                     // Device lines go to standard error, keeping the progress bar on standard output clean; image
                     // problems go to each row's warning.
                     using var trained = IconclassModel.Load(
-                        result.GetValue(model) ?? BundledModels.Default,
+                        BundledModels.Resolve(result.GetValue(model)),
                         thesaurus,
                         new ModelLoadOptions { Device = result.GetValue(device), Log = Console.Error.WriteLine }
                     );

@@ -18,7 +18,8 @@ internal static class ServeCommand
         {
             Description =
                 "A model to serve as a project, as ID=PATH or PATH (the id is then the file name without its "
-                + "extension); repeat for several (default: the bundled model)",
+                + $"extension; '{BundledModels.PretrainedName}' names the pretrained model); repeat for several "
+                + "(default: the bundled model)",
             AllowMultipleArgumentsPerToken = false,
         };
         var host = new Option<string>("--host")
@@ -124,8 +125,8 @@ internal static class ServeCommand
         {
             int equals = model.IndexOf('=');
             yield return equals > 0
-                ? (model[..equals], model[(equals + 1)..])
-                : (Path.GetFileNameWithoutExtension(model), model);
+                ? (model[..equals], BundledModels.Resolve(model[(equals + 1)..]))
+                : (Path.GetFileNameWithoutExtension(model), BundledModels.Resolve(model));
         }
     }
 }

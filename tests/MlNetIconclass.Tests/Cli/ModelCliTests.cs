@@ -1,4 +1,5 @@
 using MlNetIconclass.Cli;
+using MlNetIconclass.Models;
 using MlNetIconclass.Tests.Training;
 using MlNetIconclass.Training;
 
@@ -18,6 +19,27 @@ public class ModelCliTests
         );
         Assert.True(exitCode == ExitCodes.Success, stderr);
         Assert.Contains("25K182", stdout);
+    }
+
+    [Fact]
+    public void PredictTakesThePretrainedModelByNameAndRanksAGermanTitleWithNoTraining()
+    {
+        var (exitCode, stdout, stderr) = IconclassCli.Run(
+            "predict",
+            "--model",
+            BundledModels.PretrainedName,
+            "--title",
+            "de=Die Kreuzigung Christi",
+            "--top",
+            "10"
+        );
+        Assert.True(exitCode == ExitCodes.Success, stderr);
+        // 73D6: the crucifixion; its definitions are shown in German.
+        Assert.Contains("73D6", stdout);
+        Assert.Contains("gekreuzigt", stdout);
+        Assert.Equal(BundledModels.Pretrained, BundledModels.Resolve(BundledModels.PretrainedName));
+        Assert.Equal(BundledModels.Default, BundledModels.Resolve(null));
+        Assert.Equal("mine.iconclass", BundledModels.Resolve("mine.iconclass"));
     }
 
     [Fact]
