@@ -123,17 +123,24 @@ public static class LearnedFusionTrainer
     }
 
     /// <summary>
-    /// A trained model's validation records (its memory's <see cref="ValidationSplit"/> share) as it ranks them out
-    /// of fold, with its training records alone as memory: by the learned fusion refitted without each fold where it
-    /// has one, else by the linear fusion with its weights.
+    /// A trained model's validation records (its memory's <see cref="ValidationSplit"/> share, or
+    /// <paramref name="validation"/> for a model that remembers none) as it ranks them out of fold, with its training
+    /// records alone as memory: by the learned fusion refitted without each fold where it has one, else by the linear
+    /// fusion with its weights.
     /// </summary>
-    internal static ValidationRankings OutOfFold(IconclassModel model, ImageAccess? images, CancellationToken cancel)
+    internal static ValidationRankings OutOfFold(
+        IconclassModel model,
+        ImageAccess? images,
+        CancellationToken cancel,
+        IReadOnlyList<ArtworkRecord>? validation = null
+    )
     {
-        using var tuned = new AsTuned(model);
-        var (linear, validation) = (tuned.Linear, tuned.Validation);
-        if (validation.Items.Count == 0)
+        using var tuned = new AsTuned(model, validation);
+        var (linear, records) = (tuned.Linear, tuned.Validation);
+        if (records.Items.Count == 0)
             throw new ArgumentException(
-                "The model remembers no validation records to calibrate on (a zero-shot model remembers none)."
+                "The model remembers no validation records to calibrate on (a zero-shot model remembers none: give it "
+                    + "records to calibrate on)."
             );
         var context = new ValidationContext(
             model.Manifest.UsedCollection,
@@ -142,11 +149,11 @@ public static class LearnedFusionTrainer
             cancel
         );
         if (!model.HasLearnedFusion)
-            return Rank(linear, validation, context);
-        var queries = Queries(linear, validation, context.Images);
+            return Rank(linear, records, context);
+        var queries = Queries(linear, records, context.Images);
         var features = new FusionFeatures(model.Thesaurus);
         return new ValidationRankings(
-            OutOfFold(linear, validation, queries, features, context, model.Manifest.Seed).Learned,
+            OutOfFold(linear, records, queries, features, context, model.Manifest.Seed).Learned,
             queries.Select(q => q.Gold).ToArray()
         );
     }
@@ -195,18 +202,24 @@ public static class LearnedFusionTrainer
 
     /// <summary>
     /// A trained model as its training tuned the fusion: the linear fusion with the training records alone as memory
-    /// (its memory's records outside the <see cref="ValidationSplit"/>), and the validation records apart. Disposing
-    /// it frees that memory's indexes.
+    /// (its memory's records outside the <see cref="ValidationSplit"/>), and the validation records apart: those of its
+    /// memory, or, for a model that remembers none (the pretrained model), the records given. Disposing it
+    /// frees that memory's indexes.
     /// </summary>
     private sealed class AsTuned : IDisposable
     {
         private readonly HybridComponents _components;
 
-        public AsTuned(IconclassModel model)
+        public AsTuned(IconclassModel model, IReadOnlyList<ArtworkRecord>? validation = null)
         {
-            var (train, validation) = ValidationSplit.Split(model.Memory.Items.Select(item => item.Record));
+            if (validation is not null && model.Memory.Items.Count > 0)
+                throw new ArgumentException(
+                    "The model remembers records: it is calibrated on the validation records among them, not on "
+                        + "others."
+                );
+            var (train, remembered) = ValidationSplit.Split(model.Memory.Items.Select(item => item.Record));
             var normalizer = Thesaurus.GoldCodeNormalizer.Strict(model.Thesaurus);
-            Validation = new LabeledRecords(validation, normalizer);
+            Validation = new LabeledRecords(validation ?? remembered, normalizer);
             _components = new HybridComponents(
                 model.Labels,
                 model.Queries,

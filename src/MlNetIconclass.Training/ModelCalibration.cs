@@ -1,3 +1,4 @@
+using MlNetIconclass.Collections;
 using MlNetIconclass.Features;
 using MlNetIconclass.Models;
 
@@ -11,17 +12,19 @@ public static class ModelCalibration
 {
     /// <summary>
     /// The model calibrated (<see cref="IconclassModel.Calibrated"/>); it shares <paramref name="model"/>'s parts. The
-    /// validation records are those of its memory (a zero-shot model, which remembers none, is refused), their images
-    /// read through <paramref name="images"/>.
+    /// validation records are those of its memory or, for a model that remembers none (the pretrained model, whose
+    /// fusion was chosen on records it does not keep), <paramref name="validation"/>; their images are read through
+    /// <paramref name="images"/>.
     /// </summary>
     public static IconclassModel Calibrate(
         IconclassModel model,
         ImageAccess? images = null,
         Action<string>? log = null,
-        CancellationToken cancellation = default
+        CancellationToken cancellation = default,
+        IReadOnlyList<ArtworkRecord>? validation = null
     )
     {
-        var calibrated = LearnedFusionTrainer.OutOfFold(model, images, cancellation).Calibrate();
+        var calibrated = LearnedFusionTrainer.OutOfFold(model, images, cancellation, validation).Calibrate();
         log?.Invoke(ValidationRankings.Describe(calibrated));
         var (calibration, suggestions) =
             calibrated ?? throw new ArgumentException("The model's validation records have no ranking to calibrate.");

@@ -48,9 +48,10 @@ internal sealed record ValidationRankings(
         if (calibrated is not { } fitted)
             return "scores not calibrated: there are no validation records to calibrate them on";
         var (calibration, suggestions) = fitted;
+        string codes = suggestions.Limit == 1 ? "code" : "codes";
         return $"scores calibrated on {calibration.Codes:N0} validation codes: {calibration.Method} (Brier, fitted on "
             + $"one half and scored on the other: isotonic {calibration.IsotonicBrier:0.0000}, Platt "
-            + $"{calibration.PlattBrier:0.0000}); suggestions: at most {suggestions.Limit} codes with a probability "
+            + $"{calibration.PlattBrier:0.0000}); suggestions: at most {suggestions.Limit} {codes} with a probability "
             + $"of {suggestions.Threshold:0.00} or more (validation F1 {suggestions.F1:0.000})";
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MlNetIconclass.Collections;
 using MlNetIconclass.Models;
 using MlNetIconclass.Persistence;
 using MlNetIconclass.Thesaurus;
@@ -17,6 +18,13 @@ internal static class CalibrateCommand
     {
         var model = new Option<string>("--model") { Description = "The model file to calibrate", Required = true };
         var output = new Option<string>("--output") { Description = "The model file to write", Required = true };
+        var data = new Option<string?>("--data")
+        {
+            Description =
+                "For a model that remembers no records (the pretrained model): a collection whose validation share "
+                + "(the records of its protocol train split that training sets apart to validate on) it is "
+                + "calibrated on",
+        };
         var command = new Command(
             "calibrate",
             "Make a trained model's scores probabilities and choose its default limit and threshold, on its "
@@ -25,14 +33,24 @@ internal static class CalibrateCommand
         {
             model,
             output,
+            data,
         };
         command.SetAction(
             (result, cancellation) =>
-                CommandRunner.RunAsync(() =>
+                CommandRunner.RunAsync(async () =>
                 {
                     string outputPath = result.GetRequiredValue(output);
-                    OutputPaths.CheckNotAnInput(outputPath, [result.GetRequiredValue(model)]);
+                    string? dataPath = result.GetValue(data);
+                    OutputPaths.CheckNotAnInput(
+                        outputPath,
+                        [result.GetRequiredValue(model), .. dataPath is null ? Array.Empty<string>() : [dataPath]]
+                    );
                     OutputPaths.CheckFile(outputPath, "model file");
+                    var validation = dataPath is null
+                        ? null
+                        : (await ArtworkParquet.ReadAllAsync(dataPath, cancellation))
+                            .Where(record => ValidationSplit.IsValidation(record.Id))
+                            .ToArray();
                     using var trained = IconclassModel.Load(
                         result.GetRequiredValue(model),
                         IconclassThesaurus.LoadBundled(),
@@ -42,11 +60,12 @@ internal static class CalibrateCommand
                     using var calibrated = ModelCalibration.Calibrate(
                         trained,
                         log: Console.WriteLine,
-                        cancellation: cancellation
+                        cancellation: cancellation,
+                        validation: validation
                     );
                     calibrated.Save(outputPath);
                     Console.WriteLine($"wrote {outputPath}");
-                    return Task.FromResult(ExitCodes.Success);
+                    return ExitCodes.Success;
                 })
         );
         return command;

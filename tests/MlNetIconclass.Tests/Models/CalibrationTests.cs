@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using MlNetIconclass.Collections;
 using MlNetIconclass.Retrieval;
 using MlNetIconclass.Scoring;
@@ -46,6 +47,34 @@ public class CalibrationTests
         Assert.Equal(trained.Scores, recalibrated.Scores);
         Assert.Equal(trained.Probabilities, recalibrated.Probabilities);
         Assert.Equal(TinyModels.Shared.Rank(Query, 20), again.Rank(Query, 20));
+    }
+
+    [Fact]
+    public async Task AModelThatRemembersNoRecordsIsCalibratedOnTheRecordsItIsGivenAndOnlyOnThose()
+    {
+        // As the pretrained model: the tiny model with its memory emptied.
+        using var folder = new TempFolder();
+        string path = folder.File("forgetful.iconclass");
+        TinyModels.Shared.Save(path);
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+        {
+            zip.GetEntry("memory.jsonl")!.Delete();
+            zip.CreateEntry("memory.jsonl").Open().Dispose();
+        }
+        using var forgetful = TinyModels.Load(path);
+        Assert.Empty(forgetful.MemoryIds);
+        var refused = Assert.Throws<ArgumentException>(() => ModelCalibration.Calibrate(forgetful));
+        Assert.Contains("remembers no validation records", refused.Message);
+
+        var records = await TinyModels.TrainRecordsAsync();
+        using var calibrated = ModelCalibration.Calibrate(forgetful, validation: records);
+        Assert.NotNull(calibrated.Manifest.Calibration);
+        Assert.Equal(
+            forgetful.Rank(Query, 20).Select(code => code.Code),
+            calibrated.Rank(Query, 20).Select(code => code.Code)
+        );
+        // A model that remembers records is calibrated on its own validation records, not on others.
+        Assert.Throws<ArgumentException>(() => ModelCalibration.Calibrate(TinyModels.Shared, validation: records));
     }
 
     [Fact]
