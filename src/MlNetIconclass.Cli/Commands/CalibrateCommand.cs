@@ -16,7 +16,11 @@ internal static class CalibrateCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "The model file to calibrate", Required = true };
+        var model = new Option<string>("--model")
+        {
+            Description = $"The model file to calibrate, or '{BundledModels.PretrainedName}' for the pretrained model",
+            Required = true,
+        };
         var output = new Option<string>("--output") { Description = "The model file to write", Required = true };
         var data = new Option<string?>("--data")
         {
@@ -41,9 +45,10 @@ internal static class CalibrateCommand
                 {
                     string outputPath = result.GetRequiredValue(output);
                     string? dataPath = result.GetValue(data);
+                    string modelPath = BundledModels.Resolve(result.GetRequiredValue(model));
                     OutputPaths.CheckNotAnInput(
                         outputPath,
-                        [result.GetRequiredValue(model), .. dataPath is null ? Array.Empty<string>() : [dataPath]]
+                        [modelPath, .. dataPath is null ? Array.Empty<string>() : [dataPath]]
                     );
                     OutputPaths.CheckFile(outputPath, "model file");
                     var validation = dataPath is null
@@ -52,7 +57,7 @@ internal static class CalibrateCommand
                             .Where(record => ValidationSplit.IsValidation(record.Id))
                             .ToArray();
                     using var trained = IconclassModel.Load(
-                        result.GetRequiredValue(model),
+                        modelPath,
                         IconclassThesaurus.LoadBundled(),
                         new ModelLoadOptions { Log = Console.Error.WriteLine }
                     );
