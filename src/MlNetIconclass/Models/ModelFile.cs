@@ -109,7 +109,8 @@ internal static class ModelFile
                 )
                 : null;
             var queries = new QueryTower(text, manifest.QueryFields, visual);
-            var labels = Own(parts, new LabelIndexes(thesaurus, text, options.Device));
+            var cache = options.CacheLabelVectors ? LabelVectorCache.InUserFolder(hash, options.Device) : null;
+            var labels = Own(parts, new LabelIndexes(thesaurus, text, options.Device, cache));
             labels.Load(entries, manifest.Languages);
             // The memory holds labels as the model ranks them, names and keys kept where it has collection labels.
             var memory = LabeledRecords.Load(entries, GoldCodeNormalizer.Strict(thesaurus));
@@ -249,4 +250,10 @@ public sealed record ModelLoadOptions
 
     /// <summary>The vision model of a model trained with one that does not ship with the library.</summary>
     public ImageModelOptions? ImageModel { get; init; }
+
+    /// <summary>
+    /// Keep the label documents' embeddings in the user's cache folder, so the next process that loads this model
+    /// file reads them instead of embedding them again (on by default).
+    /// </summary>
+    public bool CacheLabelVectors { get; init; } = true;
 }

@@ -9,12 +9,15 @@ namespace MlNetIconclass.Retrieval;
 /// <summary>
 /// The label tower and the label side of the hybrid, which no training record changes: the label documents of each
 /// query language embedded by the encoder, and BM25 over them. Built once per encoder and shared by every
-/// <see cref="HybridComponents"/> over it (encoding 40,698 label documents with MiniLM takes minutes on a CPU).
+/// <see cref="HybridComponents"/> over it (encoding 40,698 label documents with MiniLM takes minutes on a CPU). A
+/// loaded model's embeddings are kept in a <see cref="LabelVectorCache"/> where one is given; a training's encoder
+/// changes, so it has none.
 /// </summary>
 internal sealed class LabelIndexes(
     IconclassThesaurus thesaurus,
     ITextEmbedder embedder,
-    ComputeDevice device = ComputeDevice.Auto
+    ComputeDevice device = ComputeDevice.Auto,
+    LabelVectorCache? cache = null
 ) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<DenseIndex>> _dense = new(StringComparer.Ordinal);
@@ -40,8 +43,13 @@ internal sealed class LabelIndexes(
                     var documents = thesaurus
                         .LabelSpace.Select(label => LabelDocuments.TowerText(thesaurus, label, key))
                         .ToArray();
-                    var vectors = embedder.Embed(documents);
-                    HalfPrecision.Round(vectors);
+                    float[] Embed()
+                    {
+                        var vectors = embedder.Embed(documents);
+                        HalfPrecision.Round(vectors);
+                        return vectors;
+                    }
+                    var vectors = cache?.GetOrAdd(key, documents, Embed) ?? Embed();
                     return new DenseIndex(thesaurus.LabelSpace, vectors, embedder.Dimension, device);
                 })
             )
