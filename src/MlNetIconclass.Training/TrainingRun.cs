@@ -42,7 +42,12 @@ public static class TrainingRun
             var evaluation = heldOut
                 ? new Evaluator(thesaurus).Evaluate(
                     records,
-                    new EvaluationOptions { QueryFields = QueryFields.Titles, DataName = "training run" },
+                    new EvaluationOptions
+                    {
+                        QueryFields = QueryFields.Titles,
+                        DataName = "training run",
+                        Ks = plan.EvaluationCutoffs,
+                    },
                     _ => model.UnderTest()
                 )
                 : null;
@@ -69,6 +74,9 @@ public static class TrainingRun
 public sealed record TrainingPlan(DualEncoderOptions Options, string ModelPath)
 {
     public TrainingSplit Split { get; init; } = TrainingSplit.Train;
+
+    /// <summary>The cut-offs k of the final evaluation's R@k, P@k, F1@k, Hit@k and NDCG@k.</summary>
+    public IReadOnlyList<int> EvaluationCutoffs { get; init; } = new EvaluationOptions().Ks;
 
     public string ReportFolder
     {
