@@ -69,12 +69,17 @@ public class ProcessExitTests
         Assert.True(exitCode == ExitCodes.Success, $"evaluate exited with {exitCode}: {stderr}");
         Assert.Contains("without Hierarchy features", stdout);
 
+        string dump = folder.File("dump.parquet");
+        await ArtworkParquet.WriteAsync(
+            (await ArtworkParquet.ReadAllAsync(BundledSamples.RijksmuseumSuriname))[..20],
+            dump
+        );
         (exitCode, _, stderr) = IconclassCli.Run(
             "score",
             "--model",
             model,
             "--input",
-            BundledSamples.Saints,
+            dump,
             "--output",
             folder.File("scored.parquet")
         );
