@@ -45,9 +45,9 @@ public sealed class LanguageDetector
 
     /// <summary>
     /// Chosen without Suriname, on held-out definitions cut to five words in collections of 90% one language
-    /// (<see cref="CollectionAccuracy"/>, printed by <c>iconclass detect-language --held-out</c>): balanced accuracy
-    /// 0.962 from 0.5 to 0.1, 0.961 at 1 (no weighing), 0.952 at 0.03, where the other languages start to be taken for
-    /// the main one; 0.25 lies in the middle of the plateau.
+    /// (<see cref="CollectionAccuracy"/>, printed by <c>iconclass detect-language --held-out</c>; the table is in
+    /// docs/results.md): balanced accuracy is flat from 1 (no weighing) to 0.1 and falls below it, where the other
+    /// languages start to be taken for the main one; 0.25 lies in the middle of the plateau.
     /// </summary>
     public const double DefaultEvidenceWeight = 0.25;
 
@@ -67,15 +67,18 @@ public sealed class LanguageDetector
     private LanguageDetector(string[] languages, Dictionary<ulong, int>[] counts)
     {
         _languages = languages;
-        // Dirichlet smoothing towards the n-gram's share in all languages together: an n-gram a language never
-        // showed costs it what that n-gram's rarity says, whatever the size of the language's texts.
+        // Witten-Bell smoothing towards the n-gram's share in all languages together: the background weighs as many
+        // n-grams as the language showed distinct ones, so a language known from few and varied texts (Dutch: mostly
+        // keyword lists, a fifth of the others' characters, few of its common short words) is not taken to lack
+        // what it merely never showed. An n-gram a language never showed costs it what that n-gram's rarity says.
         var background = new Dictionary<ulong, double>();
         foreach (var languageCounts in counts)
         foreach (var (ngram, count) in languageCounts)
             background[ngram] = background.GetValueOrDefault(ngram) + count;
         double all = background.Values.Sum();
         var totals = counts.Select(c => (double)c.Values.Sum()).ToArray();
-        _unseen = totals.Select(total => (float)Math.Log(Smoothing / (all * (total + Smoothing)))).ToArray();
+        var smoothing = counts.Select(c => (double)c.Count).ToArray();
+        _unseen = totals.Select((total, l) => (float)Math.Log(smoothing[l] / (all * (total + smoothing[l])))).ToArray();
         _logProbabilities = new Dictionary<ulong, float[]>(background.Count);
         foreach (var (ngram, count) in background)
         {
@@ -83,19 +86,16 @@ public sealed class LanguageDetector
             _logProbabilities[ngram] = counts
                 .Select(
                     (c, l) =>
-                        (float)Math.Log((c.GetValueOrDefault(ngram) + Smoothing * share) / (totals[l] + Smoothing))
+                        (float)
+                            Math.Log((c.GetValueOrDefault(ngram) + smoothing[l] * share) / (totals[l] + smoothing[l]))
                 )
                 .ToArray();
         }
     }
 
     /// <summary>
-    /// How much the background weighs, in n-grams; with <see cref="WordWeight"/>, chosen on held-out definitions (<see
-    /// cref="HeldOutAccuracy"/>).
+    /// How many n-grams a whole word counts as; chosen on held-out definitions (<see cref="HeldOutAccuracy"/>).
     /// </summary>
-    private const double Smoothing = 100;
-
-    /// <summary>How many n-grams a whole word counts as.</summary>
     private const int WordWeight = 3;
 
     /// <summary>The languages it tells apart, in ordinal order.</summary>
