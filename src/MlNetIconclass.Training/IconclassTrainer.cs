@@ -156,7 +156,7 @@ public static class IconclassTrainer
     /// The hybrid's weights and neighbour count (10, 20 or 40; 20 for a zero-shot model), chosen by R@10 + MRR on the
     /// validation records.
     /// </summary>
-    private static (HybridWeights Weights, int Neighbours, double Objective) ChooseHybrid(
+    internal static (HybridWeights Weights, int Neighbours, double Objective) ChooseHybrid(
         LabelIndexes labels,
         QueryTower queries,
         LabeledRecords memory,
@@ -188,7 +188,7 @@ public static class IconclassTrainer
     /// the options ask for none (no <paramref name="seed"/>); and the validation records as the chosen fusion ranks
     /// them, for calibration.
     /// </summary>
-    private static (FusionTrees? Trees, FusionChoice Choice, ValidationRankings Rankings) ChooseFusion(
+    internal static (FusionTrees? Trees, FusionChoice Choice, ValidationRankings Rankings) ChooseFusion(
         HybridComponents components,
         HybridWeights weights,
         LabeledRecords validation,

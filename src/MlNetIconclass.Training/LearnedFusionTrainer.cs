@@ -201,6 +201,17 @@ public static class LearnedFusionTrainer
     }
 
     /// <summary>
+    /// A model's memory as training split it: the training records, which stay the memory while the fusion is tuned,
+    /// and the validation records (<see cref="ValidationSplit"/>) it is tuned on.
+    /// </summary>
+    internal static (LabeledRecords Train, LabeledRecords Validation) RememberedSplit(IconclassModel model)
+    {
+        var (train, validation) = ValidationSplit.Split(model.Memory.Items.Select(item => item.Record));
+        var normalizer = Thesaurus.GoldCodeNormalizer.Strict(model.Thesaurus);
+        return (new LabeledRecords(train, normalizer), new LabeledRecords(validation, normalizer));
+    }
+
+    /// <summary>
     /// A trained model as its training tuned the fusion: the linear fusion with the training records alone as memory
     /// (its memory's records outside the <see cref="ValidationSplit"/>), and the validation records apart: those of its
     /// memory, or, for a model that remembers none (the pretrained model), the records given. Disposing it
@@ -217,15 +228,11 @@ public static class LearnedFusionTrainer
                     "The model remembers records: it is calibrated on the validation records among them, not on "
                         + "others."
                 );
-            var (train, remembered) = ValidationSplit.Split(model.Memory.Items.Select(item => item.Record));
-            var normalizer = Thesaurus.GoldCodeNormalizer.Strict(model.Thesaurus);
-            Validation = new LabeledRecords(validation ?? remembered, normalizer);
-            _components = new HybridComponents(
-                model.Labels,
-                model.Queries,
-                new LabeledRecords(train, normalizer),
-                model.Manifest.Neighbours
-            );
+            var (train, remembered) = RememberedSplit(model);
+            Validation = validation is null
+                ? remembered
+                : new LabeledRecords(validation, Thesaurus.GoldCodeNormalizer.Strict(model.Thesaurus));
+            _components = new HybridComponents(model.Labels, model.Queries, train, model.Manifest.Neighbours);
             Linear = new HybridRanker(_components, model.Manifest.Weights);
         }
 

@@ -3,6 +3,7 @@ using MlNetIconclass.Collections;
 using MlNetIconclass.Models;
 using MlNetIconclass.Persistence;
 using MlNetIconclass.Thesaurus;
+using MlNetIconclass.Training;
 
 namespace MlNetIconclass.Cli.Commands;
 
@@ -17,32 +18,41 @@ internal static class LearnCommand
         var model = new Option<string>("--model") { Description = "The model file to teach", Required = true };
         var data = new Option<string>("--data")
         {
-            Description = "Records with their codes, in the project's Parquet schema",
-            Required = true,
+            Description = "Records with their codes, in the project's Parquet schema (none, with --retune alone)",
         };
         var output = new Option<string>("--output") { Description = "The model file to write", Required = true };
+        var retune = new Option<bool>("--retune")
+        {
+            Description =
+                "Then choose the hybrid's weights, learned fusion and calibration again on the model's validation "
+                + "records, with the grown memory, as training does (seconds to a minute)",
+        };
         var command = new Command(
             "learn",
             "Teach a model more records without retraining: they join its memory (a record with an id it remembers "
-                + "replaces it)"
+                + "replaces it); with --retune, choose its hybrid again for the memory it holds"
         )
         {
             model,
             data,
             output,
+            retune,
         };
         command.SetAction(
             (result, cancellation) =>
                 CommandRunner.RunAsync(async () =>
                 {
                     string outputPath = result.GetRequiredValue(output);
+                    string? dataPath = result.GetValue(data);
+                    if (dataPath is null && !result.GetValue(retune))
+                        throw new UsageException("Give --data with the records to learn, --retune, or both.");
                     OutputPaths.CheckNotAnInput(
                         outputPath,
-                        [result.GetRequiredValue(data), result.GetRequiredValue(model)]
+                        [.. new[] { dataPath }.OfType<string>(), result.GetRequiredValue(model)]
                     );
                     OutputPaths.CheckFile(outputPath, "model file");
                     // A dump's records without codes have nothing to teach: skipped, and counted.
-                    var all = await ArtworkParquet.ReadAllAsync(result.GetRequiredValue(data), cancellation);
+                    var all = dataPath is null ? [] : await ArtworkParquet.ReadAllAsync(dataPath, cancellation);
                     var records = all.Where(record => record.Codes.Count > 0).ToArray();
                     using var taught = IconclassModel.Load(
                         result.GetRequiredValue(model),
@@ -51,12 +61,17 @@ internal static class LearnCommand
                     );
                     int before = taught.MemoryIds.Count();
                     using var learned = taught.Learn(records);
-                    learned.Save(outputPath);
+                    using var written = result.GetValue(retune)
+                        ? HybridRetuning.Retune(learned, log: Console.Error.WriteLine, cancellation: cancellation)
+                        : null;
+                    (written ?? learned).Save(outputPath);
                     // Plain Console: Spectre wraps long lines, and scripts grep this one.
+                    string taughtWhat = dataPath is null
+                        ? "its hybrid chosen again"
+                        : $"{records.Length:N0} records learnt ({all.Count - records.Length:N0} without codes skipped)";
                     Console.WriteLine(
-                        $"wrote {outputPath}: {records.Length:N0} records learnt ({all.Count - records.Length:N0} "
-                            + $"without codes skipped); the memory holds {learned.MemoryIds.Count():N0} records (it "
-                            + $"held {before:N0})"
+                        $"wrote {outputPath}: {taughtWhat}; the memory holds {learned.MemoryIds.Count():N0} records "
+                            + $"(it held {before:N0})"
                     );
                     return ExitCodes.Success;
                 })

@@ -275,12 +275,28 @@ public sealed class IconclassModel : ICodeRanker, IArtworkRanker, ICodeExplainer
     public IconclassModel Calibrated(ScoreCalibration calibration, SuggestionCutoff suggestions) =>
         Derived(Manifest with { Calibration = calibration, Suggestions = suggestions }, Memory, SeenRecordIds);
 
-    private IconclassModel Derived(ModelManifest manifest, LabeledRecords memory, IReadOnlySet<string> seen)
+    /// <summary>
+    /// This model with its hybrid chosen again (the weights, neighbour count, learned fusion and calibration in
+    /// <paramref name="manifest"/>, and <paramref name="fusion"/>'s trees); it shares the encoder and the label side,
+    /// as after <see cref="Learn"/>.
+    /// </summary>
+    internal IconclassModel Retuned(ModelManifest manifest, FusionTrees? fusion) =>
+        Derived(manifest, Memory, SeenRecordIds, fusion);
+
+    private IconclassModel Derived(ModelManifest manifest, LabeledRecords memory, IReadOnlySet<string> seen) =>
+        Derived(manifest, memory, seen, Fusion);
+
+    private IconclassModel Derived(
+        ModelManifest manifest,
+        LabeledRecords memory,
+        IReadOnlySet<string> seen,
+        FusionTrees? fusion
+    )
     {
         _shared.Retain();
         try
         {
-            return new IconclassModel(manifest, Encoder, _shared, memory, seen, Fusion, fileHash: null);
+            return new IconclassModel(manifest, Encoder, _shared, memory, seen, fusion, fileHash: null);
         }
         catch
         {

@@ -3,6 +3,7 @@ using MlNetIconclass.Collections;
 using MlNetIconclass.Models;
 using MlNetIconclass.Tests.Cli;
 using MlNetIconclass.Tests.Training;
+using MlNetIconclass.Training;
 
 namespace MlNetIconclass.Tests.Models;
 
@@ -90,6 +91,44 @@ public class LearningTests : IDisposable
         Assert.Equal(1, RankOf(twice, Code));
     }
 
+    /// <summary>
+    /// Retuned after learning, the model chooses its hybrid on the validation records it remembers, with the rest of
+    /// its grown memory as the memory; what it learnt stays, and it saves and loads as any model.
+    /// </summary>
+    [Fact]
+    public async Task RetuningAfterLearningChoosesTheHybridAgainWithTheGrownMemory()
+    {
+        using var model = LoadTiny();
+        var known = model.MemoryIds.ToHashSet();
+        var more = (await ArtworkParquet.ReadAllAsync(BundledSamples.RijksmuseumSuriname))
+            .Where(r => r.Codes.Count > 0 && !ProtocolSplit.IsTest(r.Id) && !known.Contains(r.Id))
+            .Take(40)
+            .Append(Taught("NEW-1", Code))
+            .ToList();
+        using var learned = model.Learn(more);
+        var log = new List<string>();
+
+        using var retuned = HybridRetuning.Retune(learned, log: log.Add);
+
+        int validation = learned.MemoryIds.Count(ValidationSplit.IsValidation);
+        int memory = learned.MemoryIds.Count() - validation;
+        Assert.True(validation > 0, "the tiny model remembers no validation records");
+        Assert.True(memory > known.Count(id => !ValidationSplit.IsValidation(id)), "the memory did not grow");
+        Assert.StartsWith($"hybrid chosen again on {validation} validation records with {memory} remembered", log[0]);
+        Assert.Equal(learned.MemoryIds, retuned.MemoryIds);
+        Assert.Equal(learned.SeenRecordIds, retuned.SeenRecordIds);
+        Assert.Equal(retuned.Manifest.Fusion!.Learned, retuned.HasLearnedFusion);
+        Assert.NotNull(retuned.Manifest.Calibration);
+        Assert.Equal(1, RankOf(retuned, Code));
+
+        string path = _folder.File("retuned.iconclass");
+        retuned.Save(path);
+        using var loaded = TinyModels.Load(path);
+        Assert.Equal(retuned.Manifest.Weights, loaded.Manifest.Weights);
+        Assert.Equal(retuned.Manifest.Neighbours, loaded.Manifest.Neighbours);
+        Assert.Equal(1, RankOf(loaded, Code));
+    }
+
     [Theory]
     [InlineData("", Code, "record 1, id")]
     [InlineData("BAD", "not a code", "record 'BAD', codes: 'not a code'")]
@@ -133,11 +172,29 @@ public class LearningTests : IDisposable
 
         Assert.True(exitCode == ExitCodes.Success, stderr);
         Assert.Contains("1 records learnt (1 without codes skipped)", stdout);
-        using var taught = IconclassModel.Load(output, BundledThesaurus.Instance);
-        Assert.Equal(1, RankOf(taught, Code));
+        using (var taught = IconclassModel.Load(output, BundledThesaurus.Instance))
+            Assert.Equal(1, RankOf(taught, Code));
+
+        (exitCode, _, stderr) = IconclassCli.Run(
+            "learn",
+            "--model",
+            model,
+            "--data",
+            data,
+            "--output",
+            output,
+            "--retune"
+        );
+        Assert.True(exitCode == ExitCodes.Success, stderr);
+        Assert.Contains("hybrid chosen again on", stderr);
+        using var retuned = IconclassModel.Load(output, BundledThesaurus.Instance);
+        Assert.Equal(1, RankOf(retuned, Code));
         Assert.Equal(
             ExitCodes.Usage,
             IconclassCli.Run("learn", "--model", model, "--data", data, "--output", model).ExitCode
         );
+        (exitCode, _, stderr) = IconclassCli.Run("learn", "--model", model, "--output", output);
+        Assert.Equal(ExitCodes.Usage, exitCode);
+        Assert.Contains("Give --data with the records to learn, --retune, or both.", stderr);
     }
 }

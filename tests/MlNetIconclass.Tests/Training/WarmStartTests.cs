@@ -102,7 +102,7 @@ public class WarmStartTests
 
     [Fact]
     [Trait("Category", "Slow")]
-    public void AModelTrainedOnTheThesaurusAloneRanksGermanTitles()
+    public void AModelTrainedOnTheThesaurusAloneRanksGermanTitlesAndHasNoHybridToRetune()
     {
         using var folder = new TempFolder();
         var options = TinyModels.Options();
@@ -110,7 +110,12 @@ public class WarmStartTests
         options.Languages = ["de"];
         options.ThesaurusExamplesPerEpoch = 2000;
         using (var model = IconclassTrainer.Fit(BundledThesaurus.Instance, [], options))
+        {
             model.Save(folder.File("pretrained.iconclass"));
+            // It remembers no validation records to choose its hybrid on again.
+            var refused = Assert.Throws<ArgumentException>(() => HybridRetuning.Retune(model));
+            Assert.Contains("remembers no validation records", refused.Message);
+        }
 
         var (exitCode, stdout, stderr) = IconclassCli.Run(
             "predict",
