@@ -32,12 +32,7 @@ public static class HybridRetuning
                 "The model remembers no validation records of a collection it was trained on: there is nothing to "
                     + "tune its hybrid on."
             );
-        var context = new ValidationContext(
-            model.Manifest.UsedCollection,
-            IconclassTrainer.ProtocolReading(model.Thesaurus),
-            model.ReadImages(images ?? new ImageAccess()),
-            cancellation
-        );
+        var context = ValidationContext.Of(model, images, cancellation);
         var (weights, neighbours, objective) = IconclassTrainer.ChooseHybrid(
             model.Labels,
             model.Queries,

@@ -3,6 +3,7 @@ using System.Numerics.Tensors;
 using MlNetIconclass.Collections;
 using MlNetIconclass.Evaluation;
 using MlNetIconclass.Features;
+using MlNetIconclass.Models;
 using MlNetIconclass.Retrieval;
 
 namespace MlNetIconclass.Training;
@@ -274,4 +275,16 @@ internal sealed record ValidationContext(
     Func<string, string?>? ProtocolLabel,
     ArtworkImageFeatures? Images,
     CancellationToken Cancellation
-);
+)
+{
+    /// <summary>
+    /// A trained model's validation records as its training read them, their images through <paramref name="images"/>.
+    /// </summary>
+    public static ValidationContext Of(IconclassModel model, ImageAccess? images, CancellationToken cancellation) =>
+        new(
+            model.Manifest.UsedCollection,
+            IconclassTrainer.ProtocolReading(model.Thesaurus),
+            model.ReadImages(images ?? new ImageAccess()),
+            cancellation
+        );
+}

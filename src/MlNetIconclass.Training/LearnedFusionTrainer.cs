@@ -142,12 +142,7 @@ public static class LearnedFusionTrainer
                 "The model remembers no validation records to calibrate on (a zero-shot model remembers none: give it "
                     + "records to calibrate on)."
             );
-        var context = new ValidationContext(
-            model.Manifest.UsedCollection,
-            IconclassTrainer.ProtocolReading(model.Thesaurus),
-            model.ReadImages(images ?? new ImageAccess()),
-            cancel
-        );
+        var context = ValidationContext.Of(model, images, cancel);
         if (!model.HasLearnedFusion)
             return Rank(linear, records, context);
         var queries = Queries(linear, records, context.Images);

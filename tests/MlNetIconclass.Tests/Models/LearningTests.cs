@@ -175,19 +175,13 @@ public class LearningTests : IDisposable
         using (var taught = IconclassModel.Load(output, BundledThesaurus.Instance))
             Assert.Equal(1, RankOf(taught, Code));
 
-        (exitCode, _, stderr) = IconclassCli.Run(
-            "learn",
-            "--model",
-            model,
-            "--data",
-            data,
-            "--output",
-            output,
-            "--retune"
-        );
+        // The taught model retuned, with nothing more to learn.
+        string retunedPath = _folder.File("retuned.iconclass");
+        (exitCode, stdout, stderr) = IconclassCli.Run("learn", "--model", output, "--output", retunedPath, "--retune");
         Assert.True(exitCode == ExitCodes.Success, stderr);
         Assert.Contains("hybrid chosen again on", stderr);
-        using var retuned = IconclassModel.Load(output, BundledThesaurus.Instance);
+        Assert.Contains("its hybrid chosen again", stdout);
+        using var retuned = IconclassModel.Load(retunedPath, BundledThesaurus.Instance);
         Assert.Equal(1, RankOf(retuned, Code));
         Assert.Equal(
             ExitCodes.Usage,
