@@ -50,8 +50,21 @@ internal sealed class ProjectLearning(ServedProject project) : IDisposable
     /// record that cannot be learnt is refused with a
     /// <see cref="LearningException"/>, and nothing of the call is kept.
     /// </summary>
-    public async Task LearnAsync(
-        IReadOnlyList<ArtworkRecord> records,
+    public Task LearnAsync(IReadOnlyList<ArtworkRecord> records, RankingQueue queue, CancellationToken cancellation) =>
+        ChangeAsync(model => model.Learn(records), queue, cancellation);
+
+    /// <summary>
+    /// The project's model with its hybrid chosen again by <paramref name="retune"/>, written and put in place as a
+    /// learning is. The batches wait while it is chosen: it ranks the validation records with the encoder they use.
+    /// </summary>
+    public Task RetuneAsync(
+        Func<IconclassModel, CancellationToken, IconclassModel> retune,
+        RankingQueue queue,
+        CancellationToken cancellation
+    ) => ChangeAsync(model => retune(model, cancellation), queue, cancellation);
+
+    private async Task ChangeAsync(
+        Func<IconclassModel, IconclassModel> change,
         RankingQueue queue,
         CancellationToken cancellation
     )
@@ -60,7 +73,7 @@ internal sealed class ProjectLearning(ServedProject project) : IDisposable
         try
         {
             // Built while no batch ranks: it embeds the memory with the encoder the batches use.
-            var learned = await queue.BetweenBatchesAsync(() => project.Model.Learn(records));
+            var learned = await queue.BetweenBatchesAsync(() => change(project.Model));
             try
             {
                 learned.Save(project.ModelPath!);

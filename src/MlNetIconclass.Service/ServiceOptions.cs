@@ -1,3 +1,5 @@
+using MlNetIconclass.Models;
+
 namespace MlNetIconclass.Service;
 
 /// <summary>How the service listens, and the limits it puts on requests.</summary>
@@ -15,6 +17,13 @@ public sealed record ServiceOptions
     /// one it can write and not the bundled model (checked at start).
     /// </summary>
     public bool AllowLearn { get; init; }
+
+    /// <summary>
+    /// How a project's model chooses its hybrid again for the memory it has grown to, for <c>retune</c> (the command
+    /// line gives the training library's <c>HybridRetuning.Retune</c>); null where the host cannot, and <c>retune</c>
+    /// is then refused.
+    /// </summary>
+    public Func<IconclassModel, CancellationToken, IconclassModel>? Retune { get; init; }
 
     /// <summary>Annif's limit: at most 32 documents in one <c>suggest-batch</c> or <c>learn</c>.</summary>
     public int MaxBatchDocuments { get; init; } = 32;

@@ -120,6 +120,22 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        v1.MapPost(
+                "/projects/{project_id}/retune",
+                (string project_id, CancellationToken cancellation) => RetuneAsync(project_id, cancellation)
+            )
+            .WithTags("Learning from feedback")
+            .WithSummary("choose the project's hybrid again for the records it has learnt (an extension)")
+            .WithDescription(
+                "After many learnt records: the hybrid's weights, learned fusion and calibration are chosen again on "
+                    + "the validation records the model remembers, with its grown memory, as training chooses them, "
+                    + "and written to the project's model file before the answer. Suggestions wait while it runs "
+                    + "(half a minute for a model of a few thousand records). Only with --allow-learn."
+            )
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         v1.MapPost("/projects/{project_id}/suggest-artwork", SuggestArtworkAsync)
             .WithTags("Automatic subject indexing")
             .WithSummary("suggest Iconclass codes for an artwork: titles and descriptions per language, an image")
@@ -277,6 +293,28 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
                 _ => "text",
             };
             throw new ClientError(400, $"documents[{refused.Record}].{field}", refused.Message);
+        }
+        return TypedResults.NoContent();
+    }
+
+    private async Task<NoContent> RetuneAsync(string project_id, CancellationToken cancellation)
+    {
+        var project = Find(project_id);
+        if (!options.AllowLearn || options.Retune is not { } retune)
+            throw new ClientError(
+                403,
+                "project_id",
+                options.AllowLearn
+                    ? "this service cannot retune: its host did not give it the training library"
+                    : "this service does not learn; start it with 'iconclass serve --allow-learn' to let it"
+            );
+        try
+        {
+            await _learning[project].RetuneAsync(retune, _queues[project], cancellation);
+        }
+        catch (ArgumentException refused)
+        {
+            throw new ClientError(409, "project_id", refused.Message);
         }
         return TypedResults.NoContent();
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using MlNetIconclass.Models;
 using MlNetIconclass.Service;
 using MlNetIconclass.Thesaurus;
+using MlNetIconclass.Training;
 
 namespace MlNetIconclass.Cli.Commands;
 
@@ -69,6 +70,8 @@ internal static class ServeCommand
                             Port = portNumber,
                             MaxImagePixels = result.GetValue(maxImagePixels),
                             AllowLearn = result.GetValue(allowLearn),
+                            Retune = (model, cancellation) =>
+                                HybridRetuning.Retune(model, log: Console.Error.WriteLine, cancellation: cancellation),
                         };
                         foreach (var (id, path) in ProjectModels(result.GetValue(models)))
                         {

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using MlNetIconclass.Models;
 using MlNetIconclass.Service;
 using MlNetIconclass.Tests.Training;
+using MlNetIconclass.Training;
 
 namespace MlNetIconclass.Tests.Service;
 
@@ -25,7 +26,14 @@ public class LearnEndpointTests : IDisposable
     {
         var (model, modelPath) = path is null ? TinyModels.LoadCopy(_folder) : (TinyModels.Load(path), path);
         var project = new ServedProject("tiny", model, modelPath: modelPath);
-        var host = await ServiceHost.StartAsync(adjust: o => o with { AllowLearn = true, Projects = [project] });
+        var host = await ServiceHost.StartAsync(adjust: o =>
+            o with
+            {
+                AllowLearn = true,
+                Projects = [project],
+                Retune = (model, cancellation) => HybridRetuning.Retune(model, cancellation: cancellation),
+            }
+        );
         return new LearningService(host, project);
     }
 
@@ -94,6 +102,35 @@ public class LearnEndpointTests : IDisposable
         await using var restarted = await ServeLearningAsync(path);
         Assert.Equal(Code, await TopCodeAsync(restarted.Host.Client));
         Assert.Contains("NEW-1", restarted.Project.Model.MemoryIds);
+    }
+
+    [Fact]
+    public async Task RetuneChoosesTheHybridAgainAndWritesItToTheModelFile()
+    {
+        await using (var host = await ServiceHost.StartAsync())
+        {
+            var refused = await host.Client.PostAsync("/v1/projects/tiny/retune", null);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Contains("--allow-learn", (string)(await ProblemOf(refused))["detail"]!);
+        }
+
+        await using var served = await ServeLearningAsync();
+        var (client, project) = (served.Host.Client, served.Project);
+        var learnt = await client.PostAsJsonAsync("/v1/projects/tiny/learn", new[] { Document(Title, Code, "NEW-1") });
+        Assert.Equal(HttpStatusCode.NoContent, learnt.StatusCode);
+        var before = project.Model;
+
+        var response = await client.PostAsync("/v1/projects/tiny/retune", null);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.NotSame(before, project.Model);
+        Assert.Contains("NEW-1", project.Model.MemoryIds);
+        Assert.Equal(Code, await TopCodeAsync(client));
+        using var written = TinyModels.Load(project.ModelPath!);
+        Assert.Equal(project.Model.Manifest.Weights, written.Manifest.Weights);
+        Assert.Equal(project.Model.Manifest.Neighbours, written.Manifest.Neighbours);
+        Assert.Equal(project.Model.Manifest.ValidationObjective, written.Manifest.ValidationObjective);
+        Assert.Contains("NEW-1", written.MemoryIds);
     }
 
     [Theory]
