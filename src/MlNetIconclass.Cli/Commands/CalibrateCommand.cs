@@ -46,10 +46,7 @@ internal static class CalibrateCommand
                     string outputPath = result.GetRequiredValue(output);
                     string? dataPath = result.GetValue(data);
                     string modelPath = BundledModels.Resolve(result.GetRequiredValue(model));
-                    OutputPaths.CheckNotAnInput(
-                        outputPath,
-                        [modelPath, .. dataPath is null ? Array.Empty<string>() : [dataPath]]
-                    );
+                    OutputPaths.CheckNotAnInput(outputPath, [modelPath, dataPath]);
                     OutputPaths.CheckFile(outputPath, "model file");
                     var validation = dataPath is null
                         ? null

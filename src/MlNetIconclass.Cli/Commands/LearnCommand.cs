@@ -46,10 +46,7 @@ internal static class LearnCommand
                     string? dataPath = result.GetValue(data);
                     if (dataPath is null && !result.GetValue(retune))
                         throw new UsageException("Give --data with the records to learn, --retune, or both.");
-                    OutputPaths.CheckNotAnInput(
-                        outputPath,
-                        [.. new[] { dataPath }.OfType<string>(), result.GetRequiredValue(model)]
-                    );
+                    OutputPaths.CheckNotAnInput(outputPath, [dataPath, result.GetRequiredValue(model)]);
                     OutputPaths.CheckFile(outputPath, "model file");
                     // A dump's records without codes have nothing to teach: skipped, and counted.
                     var all = dataPath is null ? [] : await ArtworkParquet.ReadAllAsync(dataPath, cancellation);

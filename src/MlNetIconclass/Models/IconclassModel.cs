@@ -265,7 +265,7 @@ public sealed class IconclassModel : ICodeRanker, IArtworkRanker, ICodeExplainer
             Seen = [.. Manifest.Seen, RecordsSeen.Of(LearnedRecords.Part, replaced)],
             Split = RecordsSeen.SplitOf(seen),
         };
-        return Derived(manifest, kept.Concat(learned), seen);
+        return Derived(manifest, kept.Concat(learned), seen, Fusion);
     }
 
     /// <summary>
@@ -273,7 +273,7 @@ public sealed class IconclassModel : ICodeRanker, IArtworkRanker, ICodeExplainer
     /// two share the encoder and the label side, as after <see cref="Learn"/>.
     /// </summary>
     public IconclassModel Calibrated(ScoreCalibration calibration, SuggestionCutoff suggestions) =>
-        Derived(Manifest with { Calibration = calibration, Suggestions = suggestions }, Memory, SeenRecordIds);
+        Derived(Manifest with { Calibration = calibration, Suggestions = suggestions }, Memory, SeenRecordIds, Fusion);
 
     /// <summary>
     /// This model with its hybrid chosen again (the weights, neighbour count, learned fusion and calibration in
@@ -282,9 +282,6 @@ public sealed class IconclassModel : ICodeRanker, IArtworkRanker, ICodeExplainer
     /// </summary>
     internal IconclassModel Retuned(ModelManifest manifest, FusionTrees? fusion) =>
         Derived(manifest, Memory, SeenRecordIds, fusion);
-
-    private IconclassModel Derived(ModelManifest manifest, LabeledRecords memory, IReadOnlySet<string> seen) =>
-        Derived(manifest, memory, seen, Fusion);
 
     private IconclassModel Derived(
         ModelManifest manifest,

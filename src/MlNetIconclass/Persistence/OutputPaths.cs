@@ -28,12 +28,12 @@ public static class OutputPaths
 
     /// <summary>The file is none of the files a command reads: writing it would replace one of them.</summary>
     /// <param name="path">The file to write.</param>
-    /// <param name="inputs">The files the command reads.</param>
+    /// <param name="inputs">The files the command reads; null for an optional input not given.</param>
     /// <param name="inputsName">The inputs as the message names them ("the input", "one of the shards").</param>
-    public static void CheckNotAnInput(string path, IEnumerable<string> inputs, string inputsName = "the input")
+    public static void CheckNotAnInput(string path, IEnumerable<string?> inputs, string inputsName = "the input")
     {
         string full = Path.GetFullPath(path);
-        if (inputs.Any(input => Path.GetFullPath(input) == full))
+        if (inputs.OfType<string>().Any(input => Path.GetFullPath(input) == full))
             throw new ArgumentException(
                 $"The output '{path}' is {inputsName}: it would be replaced; write to another file."
             );

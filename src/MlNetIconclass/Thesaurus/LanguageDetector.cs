@@ -182,8 +182,7 @@ public sealed class LanguageDetector
     /// </summary>
     public static IReadOnlyList<LanguageAccuracy> HeldOutAccuracy(IconclassThesaurus thesaurus)
     {
-        var detector = FromThesaurus(thesaurus, notation => !HeldOut(notation));
-        var heldOut = thesaurus.Tree.Notations.Where(HeldOut).ToArray();
+        var (detector, heldOut) = LearntWithoutHeldOut(thesaurus);
         return detector
             .Languages.Select(language =>
             {
@@ -205,17 +204,16 @@ public sealed class LanguageDetector
         IReadOnlyList<double> weights
     )
     {
-        var detector = FromThesaurus(thesaurus, notation => !HeldOut(notation));
-        var heldOut = thesaurus.Tree.Notations.Where(HeldOut).ToArray();
-        static string Cut(string text) => string.Join(' ', text.Split(' ', StringSplitOptions.RemoveEmptyEntries)[..5]);
+        var (detector, heldOut) = LearntWithoutHeldOut(thesaurus);
         var texts = detector._languages.ToDictionary(
             language => language,
             language =>
                 heldOut
                     .Select(n => thesaurus.Texts.GetDefinition(n, language))
                     .OfType<string>()
-                    .Where(text => text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length >= 5)
-                    .Select(Cut)
+                    .Select(text => text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                    .Where(words => words.Length >= 5)
+                    .Select(words => string.Join(' ', words[..5]))
                     .ToArray()
         );
         var random = new Random(11);
@@ -266,6 +264,10 @@ public sealed class LanguageDetector
             })
             .ToArray();
     }
+
+    /// <summary>A detector learnt from the notations outside the held-out tenth, and that tenth.</summary>
+    private static (LanguageDetector Detector, string[] HeldOut) LearntWithoutHeldOut(IconclassThesaurus thesaurus) =>
+        (FromThesaurus(thesaurus, notation => !HeldOut(notation)), thesaurus.Tree.Notations.Where(HeldOut).ToArray());
 
     private static bool HeldOut(string notation)
     {
