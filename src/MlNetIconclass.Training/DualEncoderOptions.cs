@@ -94,6 +94,18 @@ public sealed class DualEncoderOptions
     )]
     public int CollectionLabels { get; set; } = CollectionLabelSelection.DefaultMinimumUses;
 
+    [Description(
+        "For a model that remembers no records (useCollection false, pretrain): the collections of the bundled usage "
+            + "counts (arkyves, rijksmuseum, rkd, staedel) whose code frequencies are its prior (empty: no prior)"
+    )]
+    public IReadOnlyList<string> PriorCollections { get; set; } = DefaultPriorCollections;
+
+    /// <summary>
+    /// Every collection of the usage counts but the Rijksmuseum's, which holds the bundled Suriname sample's records:
+    /// a zero-shot model graded on that sample must not know its codes.
+    /// </summary>
+    public static readonly IReadOnlyList<string> DefaultPriorCollections = ["arkyves", "rkd", "staedel"];
+
     [Description("Records per training step")]
     public int BatchSize { get; set; } = 128;
 
@@ -215,6 +227,10 @@ public sealed class DualEncoderOptions
             yield return "thesaurusExamples: must be positive";
         if (CollectionLabels < 0)
             yield return "collectionLabels: must be 0 or more";
+        foreach (var (collection, i) in (PriorCollections ?? []).Select((c, i) => (c, i)))
+            if (!UsageCounts.BundledCollections.Contains(collection))
+                yield return $"priorCollections[{i}]: '{collection}' is not a collection of the usage counts "
+                    + $"({string.Join(", ", UsageCounts.BundledCollections)})";
         if (BatchSize <= 0)
             yield return "batchSize: must be positive";
         if (LearningRate is <= 0 or double.NaN or double.PositiveInfinity)

@@ -36,8 +36,8 @@ internal static class HybridWeightTuner
             .MaxBy(pair => pair.Objective);
 
     /// <summary>
-    /// Memory, prior and prototypes stay off when the context uses no memory (a zero-shot model has no training
-    /// records).
+    /// Memory and prototypes stay off when the context uses no memory (a zero-shot model has no training records),
+    /// and the prior when it has no frequencies, neither the memory's nor borrowed ones.
     /// </summary>
     public static (HybridWeights Weights, double Objective) Tune(
         HybridRanker ranker,
@@ -54,7 +54,7 @@ internal static class HybridWeightTuner
                     .Zip(batch, (scores, v) => new CandidateMatrix(scores, v.Gold, context.ProtocolLabel))
             )
             .ToArray();
-        var grid = Grid(context.UseMemory).ToArray();
+        var grid = Grid(context.UseMemory, ranker.Components.HasPrior).ToArray();
         // Each record under every weighting, the records spread over the cores; summed below in record order, so the
         // choice does not depend on the cores.
         var objectives = new double[records.Length][];
@@ -82,10 +82,10 @@ internal static class HybridWeightTuner
     }
 
     /// <summary>Every weighting of the grid that gives some component besides the prior a weight.</summary>
-    private static IEnumerable<HybridWeights> Grid(bool useMemory)
+    private static IEnumerable<HybridWeights> Grid(bool useMemory, bool hasPrior)
     {
         float[] memoryGrid = useMemory ? MemoryGrid : [0];
-        float[] priorGrid = useMemory ? PriorGrid : [0];
+        float[] priorGrid = hasPrior ? PriorGrid : [0];
         float[] prototypeGrid = useMemory ? PrototypeGrid : [0];
         foreach (var dense in DenseGrid)
         foreach (var memory in memoryGrid)

@@ -34,9 +34,10 @@ public static class IconclassTrainer
         var start = StartModel.Resolve(options, thesaurus);
         var (trainRecords, validationRecords) = ValidationSplit.Split(records);
         // The label space is fixed before training: the collection labels the usage counts and the records show.
+        var usage = UsageCounts.LoadBundled();
         (thesaurus, var labelReport) = CollectionLabelSelection.Extend(
             thesaurus,
-            UsageCounts.LoadBundled(),
+            usage,
             options.CollectionLabels,
             options.UseCollection ? trainRecords.Concat(validationRecords).SelectMany(r => r.Codes) : []
         );
@@ -56,7 +57,16 @@ public static class IconclassTrainer
 
         // From here on the model ranks as it will after loading: through the exported graph, on ONNX Runtime.
         var text = graph.CreateEmbedder(options.Device, log);
-        var labels = new LabelIndexes(thesaurus, text, options.Device);
+        // A model that will remember no records borrows its prior from other collections' usage.
+        var prior = options.UseCollection
+            ? BorrowedPrior.None
+            : BorrowedPrior.From(usage, thesaurus, options.PriorCollections);
+        if (prior.Counts.Count > 0)
+            log?.Invoke(
+                $"prior borrowed from the usage counts of {string.Join(", ", prior.Collections)}: "
+                    + $"{prior.Counts.Count:N0} labels"
+            );
+        var labels = new LabelIndexes(thesaurus, text, options.Device, prior: prior);
         VisualQuery? visual = null;
         try
         {

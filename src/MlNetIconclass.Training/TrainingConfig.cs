@@ -352,6 +352,10 @@ public sealed record TrainingConfig
           // when it beats the linear fusion out of fold.
           "learnedFusion": true,
 
+          // A model trained on no records (a zero-shot model) takes how these collections of the bundled usage
+          // counts use each code as its prior: arkyves, rijksmuseum, rkd, staedel ([]: no prior).
+          "priorCollections": ["arkyves", "rkd", "staedel"],
+
           "seed": 1,
           "device": "auto",          // auto, cpu or cuda
           "imageCache": null,        // a folder to keep image features in between runs

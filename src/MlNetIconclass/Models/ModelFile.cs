@@ -13,7 +13,8 @@ namespace MlNetIconclass.Models;
 /// write and read themselves (<see cref="TextEncoderGraph"/>: <c>encoder.onnx</c>; <see cref="LabelIndexes"/>:
 /// <c>labels-LANG.f16</c>, kept for MiniLM, whose label encoding takes minutes; <see cref="VisualQuery"/>:
 /// <c>vision.f16</c> and <c>vision-backbone.onnx</c>; <see cref="LabeledRecords"/>: <c>memory.jsonl</c>; the learned
-/// fusion's ranker, when the model has one: <c>fusion-ranker.zip</c>, an ML.NET model), and the
+/// fusion's ranker, when the model has one: <c>fusion-ranker.zip</c>, an ML.NET model; <see cref="BorrowedPrior"/>:
+/// <c>borrowed-prior.tsv</c>, for a model that remembers no records), and the
 /// collection labels its label space adds to the listed notations, one a line (<c>collection-labels.txt</c>, absent
 /// when there are none). Format 1 files, whose n-gram encoder was TorchSharp weights, still load.
 /// </summary>
@@ -59,6 +60,7 @@ internal static class ModelFile
         model.Encoder.Save(entries);
         if (model.Encoder.Kind == TextEncoderKind.MiniLm)
             model.Labels.Save(entries, model.Manifest.Languages);
+        model.Labels.Prior.Save(entries);
         model.Queries.Visual?.Save(entries);
         model.Memory.Save(entries);
         model.Fusion?.Save(entries);
@@ -110,7 +112,8 @@ internal static class ModelFile
                 : null;
             var queries = new QueryTower(text, manifest.QueryFields, visual);
             var cache = options.CacheLabelVectors ? LabelVectorCache.InUserFolder(hash, options.Device) : null;
-            var labels = Own(parts, new LabelIndexes(thesaurus, text, options.Device, cache));
+            var prior = BorrowedPrior.Load(entries, thesaurus.LabelSpace.ToHashSet(StringComparer.Ordinal));
+            var labels = Own(parts, new LabelIndexes(thesaurus, text, options.Device, cache, prior));
             labels.Load(entries, manifest.Languages);
             // The memory holds labels as the model ranks them, names and keys kept where it has collection labels.
             var memory = LabeledRecords.Load(entries, GoldCodeNormalizer.Strict(thesaurus));

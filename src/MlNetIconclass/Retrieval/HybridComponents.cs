@@ -43,20 +43,26 @@ internal sealed class HybridComponents : IDisposable
         _prototypes = Prototypes(memory, _memoryIndex);
         _prototypePositions = _prototypes.Keys.Select(labels.Positions.Of).ToArray();
         _lexicalMemory = new KnnRanker(memory, labels.Bm25, queries.Fields, neighbours);
-        _priorPositions = new PriorRanker(memory, labels.Thesaurus.LabelSpace)
-            .Rank(new ArtworkRecord(), PriorCandidates)
-            .Select(code => labels.Positions.Of(code.Code))
+        // The memory's code frequencies; with no records to count, how other collections use the labels.
+        var counts =
+            memory.Items.Count > 0
+                ? memory.Items.SelectMany(i => i.Labels).CountBy(l => l).ToDictionary(c => c.Key, c => (long)c.Value)
+                : labels.Prior.Counts;
+        _priorPositions = counts
+            .OrderByDescending(c => c.Value)
+            .ThenBy(c => c.Key, StringComparer.Ordinal)
+            .Take(PriorCandidates)
+            .Select(c => labels.Positions.Of(c.Key))
             .ToArray();
-        // Each label's log training frequency, scaled by the largest, by position.
-        var logCounts = memory
-            .Items.SelectMany(i => i.Labels)
-            .CountBy(l => l)
-            .ToDictionary(c => c.Key, c => (float)Math.Log(1 + c.Value));
-        float maxLogCount = Math.Max(logCounts.Values.DefaultIfEmpty(0).Max(), 1e-6f);
+        // Each label's log frequency, scaled by the largest, by position.
+        float maxLogCount = (float)Math.Max(Math.Log(1 + counts.Values.DefaultIfEmpty(0).Max()), 1e-6);
         _priorScores = new float[labels.Thesaurus.LabelSpace.Count];
-        foreach (var (label, logCount) in logCounts)
-            _priorScores[labels.Positions.Of(label)] = logCount / maxLogCount;
+        foreach (var (label, count) in counts)
+            _priorScores[labels.Positions.Of(label)] = (float)Math.Log(1 + count) / maxLogCount;
     }
+
+    /// <summary>Whether the prior component has frequencies to score with.</summary>
+    public bool HasPrior => _priorPositions.Length > 0;
 
     public LabelIndexes Labels { get; }
 

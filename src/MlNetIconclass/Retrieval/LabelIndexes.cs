@@ -11,13 +11,14 @@ namespace MlNetIconclass.Retrieval;
 /// query language embedded by the encoder, and BM25 over them. Built once per encoder and shared by every
 /// <see cref="HybridComponents"/> over it (encoding 40,698 label documents with MiniLM takes minutes on a CPU). A
 /// loaded model's embeddings are kept in a <see cref="LabelVectorCache"/> where one is given; a training's encoder
-/// changes, so it has none.
+/// changes, so it has none. A model that remembers no records also keeps here the prior it borrowed.
 /// </summary>
 internal sealed class LabelIndexes(
     IconclassThesaurus thesaurus,
     ITextEmbedder embedder,
     ComputeDevice device = ComputeDevice.Auto,
-    LabelVectorCache? cache = null
+    LabelVectorCache? cache = null,
+    BorrowedPrior? prior = null
 ) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<DenseIndex>> _dense = new(StringComparer.Ordinal);
@@ -25,6 +26,9 @@ internal sealed class LabelIndexes(
     public IconclassThesaurus Thesaurus => thesaurus;
 
     public Bm25LabelRanker Bm25 { get; } = new(thesaurus);
+
+    /// <summary>The prior the hybrid reads while the memory holds no records.</summary>
+    public BorrowedPrior Prior { get; } = prior ?? BorrowedPrior.None;
 
     /// <summary>The label space by position: the rows of the dense indexes and the documents of BM25.</summary>
     public LabelPositions Positions { get; } = new(thesaurus.LabelSpace);

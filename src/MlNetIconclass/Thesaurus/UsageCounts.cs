@@ -16,6 +16,9 @@ public sealed class UsageCounts
     /// <summary>Counts by collection name (rijksmuseum, rkd, arkyves, staedel), then by notation.</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> ByCollection { get; }
 
+    /// <summary>The collections the bundled counts hold.</summary>
+    public static IReadOnlyList<string> BundledCollections { get; } = ["arkyves", "rijksmuseum", "rkd", "staedel"];
+
     public static string BundledPath => BundledFiles.PathOf("data", "usage-counts", "iconclass-usage-counts.zip");
 
     public static UsageCounts LoadBundled() => Load(BundledPath);

@@ -9,6 +9,7 @@ public class UsageCountsTests
     {
         var usage = UsageCounts.LoadBundled();
         Assert.Equal(["arkyves", "rijksmuseum", "rkd", "staedel"], usage.ByCollection.Keys.Order());
+        Assert.Equal(UsageCounts.BundledCollections, usage.ByCollection.Keys.Order());
         Assert.Equal(90632, usage.ByCollection["rijksmuseum"]["61B2"]);
         Assert.Equal(22787, usage.ByCollection["rijksmuseum"].Count);
     }

@@ -65,6 +65,10 @@ public class TrainingConfigTests
         "languages[1]: 'xx' is not a thesaurus language"
     )]
     [InlineData(
+        """{ "data": [{ "path": "c.parquet" }], "output": "m", "priorCollections": ["rkd", "louvre"] }""",
+        "priorCollections[1]: 'louvre' is not a collection of the usage counts (arkyves, rijksmuseum, rkd, staedel)"
+    )]
+    [InlineData(
         """{ "data": [{ "path": "c.parquet" }], "output": "m", "modalities": ["text", "video"] }""",
         "field modalities[1]"
     )]

@@ -102,20 +102,27 @@ public class WarmStartTests
 
     [Fact]
     [Trait("Category", "Slow")]
-    public void AModelTrainedOnTheThesaurusAloneRanksGermanTitlesAndHasNoHybridToRetune()
+    public void AModelTrainedOnTheThesaurusAloneBorrowsAPriorRanksGermanTitlesAndHasNoHybridToRetune()
     {
         using var folder = new TempFolder();
         var options = TinyModels.Options();
         options.UseCollection = false;
         options.Languages = ["de"];
         options.ThesaurusExamplesPerEpoch = 2000;
+        IReadOnlyDictionary<string, long> prior;
         using (var model = IconclassTrainer.Fit(BundledThesaurus.Instance, [], options))
         {
             model.Save(folder.File("pretrained.iconclass"));
+            // Remembering no records, it borrows its prior from the usage counts of the other collections.
+            Assert.Equal(DualEncoderOptions.DefaultPriorCollections, model.Labels.Prior.Collections);
+            prior = model.Labels.Prior.Counts;
+            Assert.True(prior["31D14"] > 0);
             // It remembers no validation records to choose its hybrid on again.
             var refused = Assert.Throws<ArgumentException>(() => HybridRetuning.Retune(model));
             Assert.Contains("remembers no validation records", refused.Message);
         }
+        using (var loaded = TinyModels.Load(folder.File("pretrained.iconclass")))
+            Assert.Equal(prior, loaded.Labels.Prior.Counts);
 
         var (exitCode, stdout, stderr) = IconclassCli.Run(
             "predict",
