@@ -7,8 +7,9 @@ namespace MlNetIconclass.Retrieval;
 /// <summary>
 /// The frequency prior of a model that remembers no records (a zero-shot or pretrained model): how often other
 /// collections use each of its labels, from the bundled <see cref="UsageCounts"/>. Kept in the model file, so the
-/// model ranks the same whatever usage counts a later library ships; the hybrid reads it only while the memory is
-/// empty, and a model that learns records takes their codes' frequencies instead.
+/// model ranks the same whatever usage counts a later library ships. The hybrid reads it instead of the memory's
+/// frequencies, also after the model learns records: its weights were chosen for it, and a few learnt records would
+/// make their codes the most frequent of all.
 /// </summary>
 public sealed class BorrowedPrior
 {

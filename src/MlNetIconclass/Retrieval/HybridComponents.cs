@@ -43,11 +43,12 @@ internal sealed class HybridComponents : IDisposable
         _prototypes = Prototypes(memory, _memoryIndex);
         _prototypePositions = _prototypes.Keys.Select(labels.Positions.Of).ToArray();
         _lexicalMemory = new KnnRanker(memory, labels.Bm25, queries.Fields, neighbours);
-        // The memory's code frequencies; with no records to count, how other collections use the labels.
+        // A model trained on no collection reads the prior it borrowed, which its weights were chosen for, even after
+        // it learns a few records; any other counts the codes of its memory.
         var counts =
-            memory.Items.Count > 0
-                ? memory.Items.SelectMany(i => i.Labels).CountBy(l => l).ToDictionary(c => c.Key, c => (long)c.Value)
-                : labels.Prior.Counts;
+            labels.Prior.Counts.Count > 0
+                ? labels.Prior.Counts
+                : memory.Items.SelectMany(i => i.Labels).CountBy(l => l).ToDictionary(c => c.Key, c => (long)c.Value);
         _priorPositions = counts
             .OrderByDescending(c => c.Value)
             .ThenBy(c => c.Key, StringComparer.Ordinal)

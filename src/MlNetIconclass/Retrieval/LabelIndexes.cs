@@ -27,7 +27,7 @@ internal sealed class LabelIndexes(
 
     public Bm25LabelRanker Bm25 { get; } = new(thesaurus);
 
-    /// <summary>The prior the hybrid reads while the memory holds no records.</summary>
+    /// <summary>The prior a model trained on no collection borrowed, read instead of the memory's.</summary>
     public BorrowedPrior Prior { get; } = prior ?? BorrowedPrior.None;
 
     /// <summary>The label space by position: the rows of the dense indexes and the documents of BM25.</summary>
