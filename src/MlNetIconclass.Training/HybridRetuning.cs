@@ -53,8 +53,7 @@ public static class HybridRetuning
             model.Manifest.Seed
         );
         log?.Invoke(choice.Reason);
-        var calibrated = rankings.Calibrate();
-        log?.Invoke(ValidationRankings.Describe(calibrated));
+        var calibrated = rankings.Calibrate(log);
         return model.Retuned(
             model.Manifest with
             {

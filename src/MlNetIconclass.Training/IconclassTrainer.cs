@@ -95,8 +95,7 @@ public static class IconclassTrainer
                 options.LearnedFusion ? options.EffectiveSeed : null
             );
             log?.Invoke(fusionChoice.Reason);
-            var calibrated = validationRankings.Calibrate();
-            log?.Invoke(ValidationRankings.Describe(calibrated));
+            var calibrated = validationRankings.Calibrate(log);
             // Validation records chose the hybrid and the fusion; the train records taught the encoder and the
             // memory when the collection is used, and the image projection when images are read.
             var trainIds = train.Items.Select(i => i.Record.Id).ToArray();

@@ -24,8 +24,7 @@ public static class ModelCalibration
         IReadOnlyList<ArtworkRecord>? validation = null
     )
     {
-        var calibrated = LearnedFusionTrainer.OutOfFold(model, images, cancellation, validation).Calibrate();
-        log?.Invoke(ValidationRankings.Describe(calibrated));
+        var calibrated = LearnedFusionTrainer.OutOfFold(model, images, cancellation, validation).Calibrate(log);
         var (calibration, suggestions) =
             calibrated ?? throw new ArgumentException("The model's validation records have no ranking to calibrate.");
         return model.Calibrated(calibration, suggestions);

@@ -13,9 +13,17 @@ internal sealed record ValidationRankings(
 {
     /// <summary>
     /// The calibration fitted on the top of each ranking, and the limit and threshold with the best F1 over the
-    /// rankings so calibrated; null when no ranking holds a code (no validation records).
+    /// rankings so calibrated; null when no ranking holds a code (no validation records). Either is described in one
+    /// line to <paramref name="log"/>, for the training log and the calibrate command.
     /// </summary>
-    public (ScoreCalibration Calibration, SuggestionCutoff Suggestions)? Calibrate()
+    public (ScoreCalibration Calibration, SuggestionCutoff Suggestions)? Calibrate(Action<string>? log = null)
+    {
+        var calibrated = Fit();
+        log?.Invoke(Describe(calibrated));
+        return calibrated;
+    }
+
+    private (ScoreCalibration Calibration, SuggestionCutoff Suggestions)? Fit()
     {
         if (Rankings.All(ranking => ranking.Count == 0))
             return null;
@@ -42,8 +50,7 @@ internal sealed record ValidationRankings(
         return (calibration, SuggestionCutoff.Choose(calibrated));
     }
 
-    /// <summary>One line for the training log and the calibrate command.</summary>
-    public static string Describe((ScoreCalibration Calibration, SuggestionCutoff Suggestions)? calibrated)
+    private static string Describe((ScoreCalibration Calibration, SuggestionCutoff Suggestions)? calibrated)
     {
         if (calibrated is not { } fitted)
             return "scores not calibrated: there are no validation records to calibrate them on";
