@@ -112,7 +112,7 @@ internal static class ModelFile
                 : null;
             var queries = new QueryTower(text, manifest.QueryFields, visual);
             var cache = options.CacheLabelVectors ? LabelVectorCache.InUserFolder(hash, options.Device) : null;
-            var prior = BorrowedPrior.Load(entries, thesaurus.LabelSpace.ToHashSet(StringComparer.Ordinal));
+            var prior = BorrowedPrior.Load(entries, thesaurus);
             var labels = Own(parts, new LabelIndexes(thesaurus, text, options.Device, cache, prior));
             labels.Load(entries, manifest.Languages);
             // The memory holds labels as the model ranks them, names and keys kept where it has collection labels.

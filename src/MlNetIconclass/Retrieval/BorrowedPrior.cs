@@ -72,13 +72,14 @@ public sealed class BorrowedPrior
     }
 
     /// <summary>The prior a model file keeps; none where it keeps none (every model that remembers records).</summary>
-    internal static BorrowedPrior Load(IModelEntryReader reader, IReadOnlySet<string> labelSpace) =>
+    internal static BorrowedPrior Load(IModelEntryReader reader, IconclassThesaurus thesaurus) =>
         !reader.Contains(Entry)
             ? None
             : reader.Read(
                 Entry,
                 stream =>
                 {
+                    var labelSpace = thesaurus.LabelSpace.ToHashSet(StringComparer.Ordinal);
                     using var lines = new StreamReader(stream);
                     var collections = (lines.ReadLine() ?? "").Split('\t', StringSplitOptions.RemoveEmptyEntries);
                     var counts = new Dictionary<string, long>(StringComparer.Ordinal);
