@@ -29,10 +29,12 @@ public static class LearnedFusionTrainer
 
     private const int Folds = 5;
 
-    // Chosen on Suriname's validation records, out of fold (docs/model.md): small trees suit the few hundred queries a
-    // collection's validation share gives.
-    private const int Leaves = 3;
-    private const int Trees = 200;
+    /// <summary>
+    /// The ensemble shapes tried for each model, out of fold, the best kept (docs/model.md): small trees suited a
+    /// trained model's few hundred validation records on Suriname (200 of 3 leaves; 400 of 7 lost 0.05), larger ones a
+    /// model that remembers no records, whose fewer components leave more to the ranker (400 of 7 won by 0.03).
+    /// </summary>
+    internal static readonly TreeShape[] Shapes = [new(3, 200), new(7, 400)];
 
     /// <summary>
     /// The learned fusion's trees when they beat the linear fusion out of fold, else null; the choice with its
@@ -65,9 +67,13 @@ public static class LearnedFusionTrainer
                 new ValidationRankings(final.Select(c => c.Linear).ToArray(), queries.Select(q => q.Gold).ToArray())
             );
 
-        var (linearRankings, learnedRankings) = OutOfFold(linear, validation, queries, features, context, seed);
-        double learned = queries.Select((q, i) => final[i].Objective(learnedRankings[i], protocolLabel)).Average(),
-            linearObjective = queries.Select((q, i) => final[i].Objective(linearRankings[i], protocolLabel)).Average();
+        var (linearRankings, learnedByShape) = OutOfFold(linear, validation, queries, features, context, seed, Shapes);
+        double Objective(IReadOnlyList<ScoredCode>[] rankings) =>
+            queries.Select((q, i) => final[i].Objective(rankings[i], protocolLabel)).Average();
+        var tried = Shapes.Select((shape, k) => (Shape: shape, Objective: Objective(learnedByShape[k]))).ToArray();
+        int best = Array.IndexOf(tried, tried.MaxBy(t => t.Objective));
+        var (bestShape, learned) = tried[best];
+        double linearObjective = Objective(linearRankings);
         bool keep = learned > linearObjective;
         var choice = new FusionChoice
         {
@@ -75,34 +81,37 @@ public static class LearnedFusionTrainer
             Queries = learnable,
             LearnedObjective = learned,
             LinearObjective = linearObjective,
-            Trees = keep ? Trees : 0,
-            Leaves = keep ? Leaves : 0,
+            Trees = keep ? bestShape.Trees : 0,
+            Leaves = keep ? bestShape.Leaves : 0,
             Reason =
-                $"out of fold on {queries.Count} validation records, R@10 + MRR {learned:0.000} learned against "
-                + $"{linearObjective:0.000} linear: {(keep ? "learned" : "linear")} fusion",
+                $"out of fold on {queries.Count} validation records, R@10 + MRR {learned:0.000} learned ("
+                + string.Join("; ", tried.Select(t => $"{t.Shape}: {t.Objective:0.000}"))
+                + $") against {linearObjective:0.000} linear: "
+                + (keep ? $"learned fusion of {bestShape}" : "linear fusion"),
         };
         var rankings = new ValidationRankings(
-            keep ? learnedRankings : linearRankings,
+            keep ? learnedByShape[best] : linearRankings,
             queries.Select(q => q.Gold).ToArray()
         );
-        return (keep ? FitTrees(final, seed) : null, choice, rankings);
+        return (keep ? FitTrees(final, seed, bestShape) : null, choice, rankings);
     }
 
     /// <summary>
-    /// Each validation record ranked out of fold, by the linear fusion and by the learned one, each tuned on the
-    /// other folds only: the linear weights, and the ranker on candidates and features those weights give.
+    /// Each validation record ranked out of fold, by the linear fusion and by the learned one of each shape, each tuned
+    /// on the other folds only: the linear weights, and the ranker on candidates and features those weights give.
     /// </summary>
-    private static (IReadOnlyList<ScoredCode>[] Linear, IReadOnlyList<ScoredCode>[] Learned) OutOfFold(
+    private static (IReadOnlyList<ScoredCode>[] Linear, IReadOnlyList<ScoredCode>[][] LearnedByShape) OutOfFold(
         HybridRanker linear,
         LabeledRecords validation,
         List<Query> queries,
         FusionFeatures features,
         ValidationContext context,
-        int seed
+        int seed,
+        IReadOnlyList<TreeShape> shapes
     )
     {
         var linearRankings = new IReadOnlyList<ScoredCode>[queries.Count];
-        var learnedRankings = new IReadOnlyList<ScoredCode>[queries.Count];
+        var learnedByShape = shapes.Select(_ => new IReadOnlyList<ScoredCode>[queries.Count]).ToArray();
         for (int fold = 0; fold < Folds; fold++)
         {
             context.Cancellation.ThrowIfCancellationRequested();
@@ -112,14 +121,16 @@ public static class LearnedFusionTrainer
                 context
             );
             var candidates = queries.Select(q => q.Candidates(tuned, features)).ToArray();
-            var trees = FitTrees(candidates.Where((_, i) => i % Folds != fold), seed);
             for (int i = fold; i < candidates.Length; i += Folds)
-            {
                 linearRankings[i] = candidates[i].Linear;
-                learnedRankings[i] = candidates[i].Reordered(trees);
+            for (int k = 0; k < shapes.Count; k++)
+            {
+                var trees = FitTrees(candidates.Where((_, i) => i % Folds != fold), seed, shapes[k]);
+                for (int i = fold; i < candidates.Length; i += Folds)
+                    learnedByShape[k][i] = candidates[i].Reordered(trees);
             }
         }
-        return (linearRankings, learnedRankings);
+        return (linearRankings, learnedByShape);
     }
 
     /// <summary>
@@ -148,7 +159,15 @@ public static class LearnedFusionTrainer
         var queries = Queries(linear, records, context.Images);
         var features = new FusionFeatures(model.Thesaurus);
         return new ValidationRankings(
-            OutOfFold(linear, records, queries, features, context, model.Manifest.Seed).Learned,
+            OutOfFold(
+                linear,
+                records,
+                queries,
+                features,
+                context,
+                model.Manifest.Seed,
+                [ShapeOf(model)]
+            ).LearnedByShape[0],
             queries.Select(q => q.Gold).ToArray()
         );
     }
@@ -187,7 +206,11 @@ public static class LearnedFusionTrainer
         {
             var off = new HashSet<FusionFeatureGroup> { group };
             var features = new FusionFeatures(model.Thesaurus);
-            var trees = FitTrees(queries.Select(q => q.Candidates(linear.Weights, features, off)), model.Manifest.Seed);
+            var trees = FitTrees(
+                queries.Select(q => q.Candidates(linear.Weights, features, off)),
+                model.Manifest.Seed,
+                ShapeOf(model)
+            );
             ablations.Add(
                 new LearnedFusion(model.LinearFusion, trees, features, $"{model.Name} without {group} features", off)
             );
@@ -260,7 +283,11 @@ public static class LearnedFusionTrainer
             .ToList();
     }
 
-    private static FusionTrees FitTrees(IEnumerable<Candidates> queries, int seed)
+    /// <summary>The shape of a model's learned fusion, as its manifest records it.</summary>
+    private static TreeShape ShapeOf(IconclassModel model) =>
+        model.Manifest.Fusion is { Trees: > 0, Leaves: > 0 } fusion ? new(fusion.Leaves, fusion.Trees) : Shapes[0];
+
+    private static FusionTrees FitTrees(IEnumerable<Candidates> queries, int seed, TreeShape shape)
     {
         var rows = new List<Row>();
         uint group = 0;
@@ -293,8 +320,8 @@ public static class LearnedFusionTrainer
                         LabelColumnName = nameof(Row.Label),
                         FeatureColumnName = nameof(Row.Features),
                         RowGroupColumnName = "GroupKey",
-                        NumberOfLeaves = Leaves,
-                        NumberOfIterations = Trees,
+                        NumberOfLeaves = shape.Leaves,
+                        NumberOfIterations = shape.Trees,
                         LearningRate = 0.05,
                         MinimumExampleCountPerLeaf = 20,
                         Seed = seed,
@@ -307,6 +334,12 @@ public static class LearnedFusionTrainer
             );
         var fitted = pipeline.Fit(data);
         return FusionTrees.FromFitted(ml, fitted.LastTransformer, data.Schema);
+    }
+
+    /// <summary>A LambdaMART ensemble's shape.</summary>
+    internal readonly record struct TreeShape(int Leaves, int Trees)
+    {
+        public override string ToString() => $"{Trees} trees of {Leaves} leaves";
     }
 
     private sealed class Row

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json.Nodes;
 using Microsoft.ML;
@@ -8,6 +9,7 @@ using MlNetIconclass.Features;
 using MlNetIconclass.Models;
 using MlNetIconclass.Retrieval;
 using MlNetIconclass.Tests.Training;
+using MlNetIconclass.Thesaurus;
 using MlNetIconclass.Training;
 
 namespace MlNetIconclass.Tests.Retrieval;
@@ -209,6 +211,45 @@ public class LearnedFusionTests : IDisposable
     {
         var error = Assert.Throws<InvalidDataException>(() => Load(WithFusion(_ => { })));
         Assert.Contains("is not a usable MlNetIconclass model: fusion-ranker.zip is missing", error.Message);
+    }
+
+    [Fact]
+    public async Task TheRankersShapeIsChosenOutOfFoldAndRecordedInTheManifest()
+    {
+        var model = TinyModels.Shared;
+        var known = model.MemoryIds.ToHashSet();
+        var validation = new LabeledRecords(
+            (await ArtworkParquet.ReadAllAsync(BundledSamples.RijksmuseumSuriname))
+                .Where(r => r.Codes.Count > 0 && !ProtocolSplit.IsTest(r.Id) && !known.Contains(r.Id))
+                .Take(120),
+            GoldCodeNormalizer.Strict(model.Thesaurus)
+        );
+
+        var (trees, choice, _) = LearnedFusionTrainer.Fit(
+            model.LinearFusion,
+            validation,
+            ValidationContext.Of(model, null, CancellationToken.None),
+            seed: 1
+        );
+
+        Assert.True(choice.Queries >= LearnedFusionTrainer.MinimumQueries, choice.Reason);
+        // Every shape tried is named with its figure, and the one kept is the best of them.
+        var tried = LearnedFusionTrainer
+            .Shapes.Select(shape =>
+                System.Text.RegularExpressions.Regex.Match(choice.Reason, $@"{shape}: (\d\.\d{{3}})")
+            )
+            .Select(match => match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : -1)
+            .ToArray();
+        Assert.DoesNotContain(-1, tried);
+        Assert.Equal(tried.Max(), choice.LearnedObjective, 3);
+        if (choice.Learned)
+        {
+            var best = LearnedFusionTrainer.Shapes.Where((_, k) => tried[k] == tried.Max());
+            Assert.Contains((choice.Leaves, choice.Trees), best.Select(shape => (shape.Leaves, shape.Trees)));
+            Assert.InRange(trees!.TreeCount, 1, choice.Trees);
+        }
+        else
+            Assert.Null(trees);
     }
 
     [Fact]
