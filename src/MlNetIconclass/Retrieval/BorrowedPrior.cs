@@ -67,7 +67,7 @@ public sealed class BorrowedPrior
             return;
         using var lines = new StreamWriter(writer.Create(Entry));
         lines.WriteLine(string.Join('\t', Collections));
-        foreach (var (label, uses) in Counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal))
+        foreach (var (label, uses) in PriorRanker.MostUsedFirst(Counts))
             lines.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label}\t{uses}"));
     }
 

@@ -45,13 +45,9 @@ internal sealed class HybridComponents : IDisposable
         _lexicalMemory = new KnnRanker(memory, labels.Bm25, queries.Fields, neighbours);
         // A model trained on no collection reads the prior it borrowed, which its weights were chosen for, even after
         // it learns a few records; any other counts the codes of its memory.
-        var counts =
-            labels.Prior.Counts.Count > 0
-                ? labels.Prior.Counts
-                : memory.Items.SelectMany(i => i.Labels).CountBy(l => l).ToDictionary(c => c.Key, c => (long)c.Value);
-        _priorPositions = counts
-            .OrderByDescending(c => c.Value)
-            .ThenBy(c => c.Key, StringComparer.Ordinal)
+        var counts = labels.Prior.Counts.Count > 0 ? labels.Prior.Counts : PriorRanker.Counts(memory);
+        _priorPositions = PriorRanker
+            .MostUsedFirst(counts)
             .Take(PriorCandidates)
             .Select(c => labels.Positions.Of(c.Key))
             .ToArray();

@@ -11,11 +11,9 @@ public sealed class PriorRanker : ICodeRanker
 
     public PriorRanker(LabeledRecords training, IReadOnlyList<string> labelSpace)
     {
-        var counts = training.Items.SelectMany(item => item.Labels).CountBy(label => label).ToDictionary();
+        var counts = Counts(training);
         // Frequent labels first; the labels training never saw follow in tree order with score 0.
-        _ranking = counts
-            .OrderByDescending(c => c.Value)
-            .ThenBy(c => c.Key, StringComparer.Ordinal)
+        _ranking = MostUsedFirst(counts)
             .Select(c => new ScoredCode(c.Key, (float)c.Value / training.Items.Count))
             .Concat(labelSpace.Where(label => !counts.ContainsKey(label)).Select(label => new ScoredCode(label, 0)))
             .ToArray();
@@ -24,4 +22,15 @@ public sealed class PriorRanker : ICodeRanker
     public string Name => "prior";
 
     public IReadOnlyList<ScoredCode> Rank(ArtworkRecord record, int count) => _ranking.Take(count).ToArray();
+
+    /// <summary>How many of the records carry each label.</summary>
+    internal static Dictionary<string, long> Counts(LabeledRecords records) =>
+        records
+            .Items.SelectMany(item => item.Labels)
+            .CountBy(label => label)
+            .ToDictionary(c => c.Key, c => (long)c.Value);
+
+    /// <summary>Labels with their uses, the most used first and ties in notation order.</summary>
+    internal static IEnumerable<KeyValuePair<string, long>> MostUsedFirst(IReadOnlyDictionary<string, long> counts) =>
+        counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal);
 }
