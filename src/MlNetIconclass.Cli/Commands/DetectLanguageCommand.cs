@@ -40,10 +40,9 @@ internal static class DetectLanguageCommand
                     var thesaurus = IconclassThesaurus.LoadBundled();
                     if (result.GetValue(heldOut))
                     {
-                        PrintAccuracy(LanguageDetector.HeldOutAccuracy(thesaurus));
-                        PrintCollectionAccuracy(
-                            LanguageDetector.CollectionAccuracy(thesaurus, [1, 0.5, 0.25, 0.2, 0.1, 0.05, 0.03])
-                        );
+                        var evaluation = new LanguageDetectorEvaluation(thesaurus);
+                        PrintAccuracy(evaluation.Accuracy());
+                        PrintCollectionAccuracy(evaluation.CollectionAccuracy([1, 0.5, 0.25, 0.2, 0.1, 0.05, 0.03]));
                         return Task.FromResult(ExitCodes.Success);
                     }
                     string given = result.GetValue(text) ?? throw new UsageException("give a text, or --held-out.");

@@ -4,21 +4,6 @@ namespace MlNetIconclass.Thesaurus;
 public sealed record LanguageScore(string Language, double Score);
 
 /// <summary>
-/// How a weight of the evidence does on collections with a majority language: its accuracy on the majority's texts and
-/// on the others', and their mean.
-/// </summary>
-public sealed record EvidenceWeightAccuracy(double Weight, double Majority, double Minority)
-{
-    public double Balanced => (Majority + Minority) / 2;
-}
-
-/// <summary>Of a language's texts, how many the detector found to be in it.</summary>
-public sealed record LanguageAccuracy(string Language, int Texts, int Detected)
-{
-    public double Accuracy => Texts == 0 ? 0 : (double)Detected / Texts;
-}
-
-/// <summary>
 /// Tells which of the thesaurus's languages a text is in, from the character n-grams (1 to 4 letters, words padded
 /// with spaces) and the words of each language's definitions and keywords: naive Bayes over their frequencies,
 /// smoothed towards their frequency in all languages together, its scores normalised over the candidate languages.
@@ -45,7 +30,7 @@ public sealed class LanguageDetector
 
     /// <summary>
     /// Chosen without Suriname, on held-out definitions cut to five words in collections of 90% one language
-    /// (<see cref="CollectionAccuracy"/>, printed by <c>iconclass detect-language --held-out</c>; the table is in
+    /// (<see cref="LanguageDetectorEvaluation.CollectionAccuracy"/>, printed by <c>iconclass detect-language --held-out</c>; the table is in
     /// docs/results.md): balanced accuracy is flat from 1 (no weighing) to 0.1 and falls below it, where the other
     /// languages start to be taken for the main one; 0.25 lies in the middle of the plateau.
     /// </summary>
@@ -54,7 +39,7 @@ public sealed class LanguageDetector
     /// <summary>
     /// The same detector, its evidence weighed by <paramref name="weight"/> (<see cref="EvidenceWeight"/>).
     /// </summary>
-    private LanguageDetector WithEvidenceWeight(double weight) =>
+    internal LanguageDetector WithEvidenceWeight(double weight) =>
         new(_languages, _logProbabilities, _unseen) { EvidenceWeight = weight };
 
     private LanguageDetector(string[] languages, Dictionary<ulong, float[]> logProbabilities, float[] unseen)
@@ -94,7 +79,8 @@ public sealed class LanguageDetector
     }
 
     /// <summary>
-    /// How many n-grams a whole word counts as; chosen on held-out definitions (<see cref="HeldOutAccuracy"/>).
+    /// How many n-grams a whole word counts as; chosen on held-out definitions (<see
+    /// cref="LanguageDetectorEvaluation.Accuracy"/>).
     /// </summary>
     private const int WordWeight = 3;
 
@@ -174,107 +160,6 @@ public sealed class LanguageDetector
             .OrderByDescending(score => score.Score)
             .ThenBy(score => score.Language, StringComparer.Ordinal)
             .ToArray();
-    }
-
-    /// <summary>
-    /// How often a definition's language is found among all of them, per language, by a detector that learnt from
-    /// the other notations' definitions and keywords: one notation in ten is held out, by a hash of its notation.
-    /// </summary>
-    public static IReadOnlyList<LanguageAccuracy> HeldOutAccuracy(IconclassThesaurus thesaurus)
-    {
-        var (detector, heldOut) = LearntWithoutHeldOut(thesaurus);
-        return detector
-            .Languages.Select(language =>
-            {
-                var texts = heldOut.Select(n => thesaurus.Texts.GetDefinition(n, language)).OfType<string>().ToArray();
-                return new LanguageAccuracy(language, texts.Length, texts.Count(t => detector.Best(t) == language));
-            })
-            .ToArray();
-    }
-
-    /// <summary>
-    /// How a weight of the evidence (<see cref="EvidenceWeight"/>) does when a collection's languages so far are the
-    /// prior: for each language with 100 held-out definitions or more, a collection of up to 1,000 of them and a ninth
-    /// as many from the other languages (a seeded draw), each cut to its first five words, as titles are short,
-    /// detected in a seeded order. Per weight, the mean over the collections of the accuracy on the majority's texts
-    /// and on the others'; their mean is the balanced accuracy <see cref="DefaultEvidenceWeight"/> was chosen on.
-    /// </summary>
-    public static IReadOnlyList<EvidenceWeightAccuracy> CollectionAccuracy(
-        IconclassThesaurus thesaurus,
-        IReadOnlyList<double> weights
-    )
-    {
-        var (detector, heldOut) = LearntWithoutHeldOut(thesaurus);
-        var texts = detector._languages.ToDictionary(
-            language => language,
-            language =>
-                heldOut
-                    .Select(n => thesaurus.Texts.GetDefinition(n, language))
-                    .OfType<string>()
-                    .Select(text => text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                    .Where(words => words.Length >= 5)
-                    .Select(words => string.Join(' ', words[..5]))
-                    .ToArray()
-        );
-        var random = new Random(11);
-        var collections = new List<(string Majority, (string Text, string Language)[] Items)>();
-        foreach (var (language, own) in texts.Where(pair => pair.Value.Length >= 100))
-        {
-            var items = own.Take(1000).Select(text => (text, language)).ToList();
-            items.AddRange(
-                texts
-                    .Where(pair => pair.Key != language)
-                    .SelectMany(pair => pair.Value.Select(text => (text, pair.Key)))
-                    .OrderBy(_ => random.Next())
-                    .Take(items.Count / 9)
-            );
-            collections.Add((language, items.OrderBy(_ => random.Next()).ToArray()));
-        }
-        return weights
-            .Select(weight =>
-            {
-                var weighed = detector.WithEvidenceWeight(weight);
-                var accuracies = collections
-                    .Select(collection =>
-                    {
-                        var found = new Dictionary<string, int>(StringComparer.Ordinal);
-                        int majority = 0,
-                            majorityRight = 0,
-                            minorityRight = 0;
-                        foreach (var (text, language) in collection.Items)
-                        {
-                            string best = weighed.Best(text, prior: weighed.Prior(found)) ?? "";
-                            found[best] = found.GetValueOrDefault(best) + 1;
-                            bool isMajority = language == collection.Majority;
-                            majority += isMajority ? 1 : 0;
-                            majorityRight += isMajority && best == language ? 1 : 0;
-                            minorityRight += !isMajority && best == language ? 1 : 0;
-                        }
-                        return (
-                            Majority: (double)majorityRight / majority,
-                            Minority: (double)minorityRight / Math.Max(1, collection.Items.Length - majority)
-                        );
-                    })
-                    .ToArray();
-                return new EvidenceWeightAccuracy(
-                    weight,
-                    accuracies.Average(a => a.Majority),
-                    accuracies.Average(a => a.Minority)
-                );
-            })
-            .ToArray();
-    }
-
-    /// <summary>A detector learnt from the notations outside the held-out tenth, and that tenth.</summary>
-    private static (LanguageDetector Detector, string[] HeldOut) LearntWithoutHeldOut(IconclassThesaurus thesaurus) =>
-        (FromThesaurus(thesaurus, notation => !HeldOut(notation)), thesaurus.Tree.Notations.Where(HeldOut).ToArray());
-
-    private static bool HeldOut(string notation)
-    {
-        uint hash = 2166136261;
-        foreach (char c in notation)
-            hash = (hash ^ c) * 16777619;
-        return hash % 10 == 0;
     }
 
     /// <summary>The most likely of the candidates, or null for a text without letters.</summary>
