@@ -30,9 +30,10 @@ public sealed class LanguageDetector
 
     /// <summary>
     /// Chosen without Suriname, on held-out definitions cut to five words in collections of 90% one language
-    /// (<see cref="LanguageDetectorEvaluation.CollectionAccuracy"/>, printed by <c>iconclass detect-language --held-out</c>; the table is in
-    /// docs/results.md): balanced accuracy is flat from 1 (no weighing) to 0.1 and falls below it, where the other
-    /// languages start to be taken for the main one; 0.25 lies in the middle of the plateau.
+    /// (<see cref="LanguageDetectorEvaluation.CollectionAccuracy"/>, printed by <c>iconclass detect-language
+    /// --held-out</c>; the table is in docs/results.md): balanced accuracy is flat from 1 (no weighing) to 0.1 and
+    /// falls below it, where the other languages start to be taken for the main one; 0.25 lies in the middle of the
+    /// plateau.
     /// </summary>
     public const double DefaultEvidenceWeight = 0.25;
 
