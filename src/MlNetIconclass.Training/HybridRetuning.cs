@@ -17,7 +17,9 @@ public static class HybridRetuning
     /// of fold) and its calibration chosen again on the validation records it remembers (<see
     /// cref="ValidationSplit"/>), the rest of its memory as the memory, their images read through <paramref
     /// name="images"/>. The encoder, the label side and the memory stay; it shares them with <paramref name="model"/>.
-    /// A model that remembers no validation records (a zero-shot model) is refused: there is nothing to tune on.
+    /// A zero-shot model is retuned once it has learnt records: the memory components, which had nothing to vote with
+    /// when its hybrid was chosen, get weights of their own. A model that remembers no validation records is refused:
+    /// there is nothing to tune on.
     /// </summary>
     public static IconclassModel Retune(
         IconclassModel model,
@@ -27,10 +29,11 @@ public static class HybridRetuning
     )
     {
         var (memory, validation) = LearnedFusionTrainer.RememberedSplit(model);
-        if (validation.Items.Count == 0 || !model.Manifest.UsedCollection)
+        if (validation.Items.Count == 0)
             throw new ArgumentException(
-                "The model remembers no validation records of a collection it was trained on: there is nothing to "
-                    + "tune its hybrid on."
+                $"The model remembers no validation records ({model.Memory.Items.Count} remembered; a share of those "
+                    + "it learns, by a hash of their ids, are its validation records): there is nothing to tune its "
+                    + "hybrid on."
             );
         var context = ValidationContext.Of(model, images, cancellation);
         var (weights, neighbours, objective) = IconclassTrainer.ChooseHybrid(
@@ -59,6 +62,7 @@ public static class HybridRetuning
             {
                 Weights = weights,
                 Neighbours = neighbours,
+                HybridChosenWithMemory = memory.Items.Count > 0,
                 Fusion = choice,
                 Calibration = calibrated?.Calibration,
                 Suggestions = calibrated?.Suggestions,

@@ -278,11 +278,12 @@ internal sealed record ValidationContext(
 )
 {
     /// <summary>
-    /// A trained model's validation records as its training read them, their images through <paramref name="images"/>.
+    /// A model's validation records as its training read them, their images through <paramref name="images"/>; the
+    /// memory components count once it remembers records (a zero-shot model after it learns some).
     /// </summary>
     public static ValidationContext Of(IconclassModel model, ImageAccess? images, CancellationToken cancellation) =>
         new(
-            model.Manifest.UsedCollection,
+            model.Memory.Items.Count > 0,
             IconclassTrainer.ProtocolReading(model.Thesaurus),
             model.ReadImages(images ?? new ImageAccess()),
             cancellation

@@ -125,6 +125,7 @@ public static class IconclassTrainer
                     .Order()
                     .ToArray(),
                 UsedCollection = options.UseCollection,
+                HybridChosenWithMemory = options.UseCollection,
                 Seed = options.EffectiveSeed,
                 LabelSetHash = ModelManifest.HashLabels(thesaurus.LabelSpace),
                 LabelCount = thesaurus.LabelSpace.Count,

@@ -250,7 +250,12 @@ public static class LearnedFusionTrainer
             Validation = validation is null
                 ? remembered
                 : new LabeledRecords(validation, Thesaurus.GoldCodeNormalizer.Strict(model.Thesaurus));
-            _components = new HybridComponents(model.Labels, model.Queries, train, model.Manifest.Neighbours);
+            _components = new HybridComponents(
+                model.Labels,
+                model.Queries,
+                model.Manifest.RanksWithMemory ? train : LabeledRecords.None,
+                model.Manifest.Neighbours
+            );
             Linear = new HybridRanker(_components, model.Manifest.Weights);
         }
 

@@ -15,7 +15,13 @@ internal static class LearnCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "The model file to teach", Required = true };
+        var model = new Option<string>("--model")
+        {
+            Description =
+                $"The model file to teach, or '{BundledModels.PretrainedName}' for the pretrained model (zero-shot: "
+                + "retune it once it has learnt)",
+            Required = true,
+        };
         var data = new Option<string>("--data")
         {
             Description = "Records with their codes, in the project's Parquet schema (none, with --retune alone)",
@@ -46,13 +52,14 @@ internal static class LearnCommand
                     string? dataPath = result.GetValue(data);
                     if (dataPath is null && !result.GetValue(retune))
                         throw new UsageException("Give --data with the records to learn, --retune, or both.");
-                    OutputPaths.CheckNotAnInput(outputPath, [dataPath, result.GetRequiredValue(model)]);
+                    string modelPath = BundledModels.Resolve(result.GetRequiredValue(model));
+                    OutputPaths.CheckNotAnInput(outputPath, [dataPath, modelPath]);
                     OutputPaths.CheckFile(outputPath, "model file");
                     // A dump's records without codes have nothing to teach: skipped, and counted.
                     var all = dataPath is null ? [] : await ArtworkParquet.ReadAllAsync(dataPath, cancellation);
                     var records = all.Where(record => record.Codes.Count > 0).ToArray();
                     using var taught = IconclassModel.Load(
-                        result.GetRequiredValue(model),
+                        modelPath,
                         IconclassThesaurus.LoadBundled(),
                         new ModelLoadOptions { Log = Console.Error.WriteLine }
                     );
@@ -70,6 +77,12 @@ internal static class LearnCommand
                         $"wrote {outputPath}: {taughtWhat}; the memory holds {learned.MemoryIds.Count():N0} records "
                             + $"(it held {before:N0})"
                     );
+                    if (!(written ?? learned).Manifest.RanksWithMemory)
+                        Console.Error.WriteLine(
+                            "note: the model's hybrid was chosen with no records to remember (a zero-shot model), "
+                                + "so it ranks as before; 'iconclass learn --retune' chooses it again for what it has "
+                                + "learnt"
+                        );
                     return ExitCodes.Success;
                 })
         );

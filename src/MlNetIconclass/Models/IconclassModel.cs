@@ -53,7 +53,14 @@ public sealed class IconclassModel : ICodeRanker, IArtworkRanker, ICodeExplainer
         Queries = queries;
         Labels = labels;
         Memory = memory;
-        _components = new HybridComponents(labels, queries, memory, manifest.Neighbours);
+        // Weights chosen with no memory voting gave it nothing to weigh: a zero-shot model that learns records ranks
+        // as before until its hybrid is chosen again for them.
+        _components = new HybridComponents(
+            labels,
+            queries,
+            manifest.RanksWithMemory ? memory : LabeledRecords.None,
+            manifest.Neighbours
+        );
         LinearFusion = new HybridRanker(_components, manifest.Weights);
         Fusion = fusion;
         IImageQueryRanker fused = fusion is null

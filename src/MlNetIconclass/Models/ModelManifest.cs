@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Serialization;
 using MlNetIconclass.Collections;
 using MlNetIconclass.Features;
 using MlNetIconclass.Retrieval;
@@ -38,6 +39,19 @@ public sealed record ModelManifest
 
     /// <summary>Nearest training records that vote in each memory component.</summary>
     public int Neighbours { get; init; } = 20;
+
+    /// <summary>
+    /// Whether the hybrid's weights and fusion were chosen with remembered records voting: true after training on a
+    /// collection, or after retuning a model that remembers records; false for a model trained on no collection.
+    /// Such a model ranks without reading its memory (<see cref="RanksWithMemory"/>), so records it learns change
+    /// nothing until its hybrid is chosen again for them (<c>learn --retune</c>). Null in older models, which tell
+    /// it by <see cref="UsedCollection"/>.
+    /// </summary>
+    public bool? HybridChosenWithMemory { get; init; }
+
+    /// <summary>Whether the model's ranking reads its memory: whether its hybrid was chosen with one.</summary>
+    [JsonIgnore]
+    public bool RanksWithMemory => HybridChosenWithMemory ?? UsedCollection;
 
     /// <summary>
     /// Whether a learned ranker reorders the linear fusion's candidates (<c>fusion-ranker.zip</c>), and the validation

@@ -33,6 +33,9 @@ public sealed class LabeledRecords
         WithoutLabels = withoutLabels;
     }
 
+    /// <summary>No records: the memory a hybrid chosen without one ranks with.</summary>
+    internal static LabeledRecords None { get; } = new([], 0);
+
     public IReadOnlyList<(ArtworkRecord Record, IReadOnlyList<string> Labels)> Items { get; }
 
     /// <summary>These records but those with the given ids, their labels as they are.</summary>

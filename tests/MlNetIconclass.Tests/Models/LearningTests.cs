@@ -129,6 +129,37 @@ public class LearningTests : IDisposable
         Assert.Equal(1, RankOf(loaded, Code));
     }
 
+    /// <summary>
+    /// A model trained on no collection chose its hybrid with nothing remembered: records it learns leave its ranking
+    /// exactly as it was, until retuning chooses the hybrid again with them voting; then a learnt title finds its code.
+    /// </summary>
+    [Fact]
+    public async Task AZeroShotModelRanksAsBeforeWhenItLearnsAndReadsWhatItLearntOnceRetuned()
+    {
+        var options = TinyModels.Options();
+        options.UseCollection = false;
+        using var zeroShot = IconclassTrainer.Fit(BundledThesaurus.Instance, [], options);
+        var records = (await TinyModels.TrainRecordsAsync()).Append(Taught("NEW-1", Code)).ToList();
+        var query = new ArtworkRecord { Id = "query", Titles = [new LocalizedText("nl", Title)] };
+
+        using var learned = zeroShot.Learn(records);
+
+        Assert.False(learned.Manifest.RanksWithMemory);
+        Assert.Equal(zeroShot.Rank(query, 50), learned.Rank(query, 50));
+        int before = RankOf(learned, Code);
+
+        using var retuned = HybridRetuning.Retune(learned);
+
+        Assert.True(retuned.Manifest.HybridChosenWithMemory);
+        Assert.Equal(1, RankOf(retuned, Code));
+        Assert.True(before > 1, $"{Code} was first before retuning");
+        string path = _folder.File("zero-shot-retuned.iconclass");
+        retuned.Save(path);
+        using var loaded = TinyModels.Load(path);
+        Assert.True(loaded.Manifest.RanksWithMemory);
+        Assert.Equal(1, RankOf(loaded, Code));
+    }
+
     [Theory]
     [InlineData("", Code, "record 1, id")]
     [InlineData("BAD", "not a code", "record 'BAD', codes: 'not a code'")]
@@ -190,5 +221,31 @@ public class LearningTests : IDisposable
         (exitCode, _, stderr) = IconclassCli.Run("learn", "--model", model, "--output", output);
         Assert.Equal(ExitCodes.Usage, exitCode);
         Assert.Contains("Give --data with the records to learn, --retune, or both.", stderr);
+        Assert.DoesNotContain("ranks as before", stderr);
+    }
+
+    /// <summary>
+    /// The pretrained model is taught by name, and the command says that it ranks as before until it is retuned.
+    /// </summary>
+    [Fact]
+    public async Task TheLearnCommandTeachesThePretrainedModelByNameAndSaysItNeedsARetune()
+    {
+        string data = _folder.File("more.parquet");
+        await ArtworkParquet.WriteAsync([Taught("NEW-1", Code)], data);
+        string output = _folder.File("taught.iconclass");
+
+        var (exitCode, stdout, stderr) = IconclassCli.Run(
+            "learn",
+            "--model",
+            BundledModels.PretrainedName,
+            "--data",
+            data,
+            "--output",
+            output
+        );
+
+        Assert.True(exitCode == ExitCodes.Success, stderr);
+        Assert.Contains("the memory holds 1 records (it held 0)", stdout);
+        Assert.Contains("so it ranks as before; 'iconclass learn --retune'", stderr);
     }
 }
