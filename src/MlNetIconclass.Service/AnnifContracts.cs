@@ -30,6 +30,12 @@ public sealed record Project(
 {
     /// <summary>Whether <c>learn</c> is answered for the project (an extension; Annif's clients ignore it).</summary>
     public bool AcceptsLearning { get; init; }
+
+    /// <summary>
+    /// Whether what the project learns counts in its next suggestions (an extension): false for a zero-shot model
+    /// until <c>retune</c> chooses its hybrid with the learnt records voting.
+    /// </summary>
+    public bool RanksWhatItLearns { get; init; }
 }
 
 public sealed record ProjectList(IReadOnlyList<Project> Projects);

@@ -520,6 +520,7 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
         )
         {
             AcceptsLearning = options.AllowLearn,
+            RanksWhatItLearns = project.Model.Manifest.RanksWithMemory,
         };
 
     private Vocabulary Vocabulary() => new(VocabularyId, thesaurus.Languages, _vocabularySize, true);

@@ -78,12 +78,36 @@ function projectChanged() {
   byId("title-0-language").value = state.languages.includes(project.language) ? project.language : "auto";
   byId("description-language").value = byId("title-0-language").value;
   byId("label-language").value = project.language;
-  const save = byId("save");
-  save.disabled = !project.accepts_learning;
-  byId("project-note").textContent = project.accepts_learning
-    ? "This project learns: saved codes count in its next suggestions."
-    : "This project does not learn, so saving is off: the service was started without --allow-learn. "
-      + "You can still export the accepted codes as CSV.";
+  byId("save").disabled = !project.accepts_learning;
+  byId("retune").disabled = !project.accepts_learning;
+  byId("project-note").textContent = !project.accepts_learning
+    ? "This project does not learn, so saving is off: the service was started without --allow-learn. "
+      + "You can still export the accepted codes as CSV."
+    : project.ranks_what_it_learns
+      ? "This project learns: saved codes count in its next suggestions."
+      : "This project started with no records of its own: saved codes are kept, and count in its suggestions once "
+        + "its weights are chosen again for them (below).";
+}
+
+async function retune() {
+  const status = byId("retune-status");
+  const button = byId("retune");
+  const project = currentProject();
+  button.disabled = true;
+  status.textContent = "Choosing the project's weights again…";
+  try {
+    const response = await fetch(`/v1/projects/${encodeURIComponent(project.project_id)}/retune`, { method: "POST" });
+    if (!response.ok) {
+      status.textContent = `Not chosen again: ${(await problemOf(response)).message}`;
+      return;
+    }
+    // The project now says whether what it learnt counts.
+    state.projects = (await (await fetch("/v1/projects")).json()).projects;
+    projectChanged();
+    status.textContent = "Chosen again: the project's suggestions weigh what it has learnt.";
+  } finally {
+    button.disabled = !currentProject().accepts_learning;
+  }
 }
 
 function addTitle() {
@@ -294,6 +318,7 @@ byId("artwork").addEventListener("submit", suggest);
 byId("add-title").addEventListener("click", addTitle);
 byId("add-code").addEventListener("submit", addCode);
 byId("save").addEventListener("click", save);
+byId("retune").addEventListener("click", retune);
 byId("export").addEventListener("click", exportCsv);
 renderAccepted();
 start();

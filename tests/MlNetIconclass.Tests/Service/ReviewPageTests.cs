@@ -5,6 +5,7 @@ using MlNetIconclass.Features;
 using MlNetIconclass.Models;
 using MlNetIconclass.Service;
 using MlNetIconclass.Tests.Training;
+using MlNetIconclass.Training;
 
 namespace MlNetIconclass.Tests.Service;
 
@@ -22,8 +23,10 @@ public sealed class BrowserFactAttribute : FactAttribute
 }
 
 /// <summary>
-/// The service over a real port with the page's two projects, both learning from files of their own: <c>suriname</c>
-/// (a copy of the bundled model) and <c>images</c> (the tiny model that reads images); and a headless Chromium.
+/// The service over a real port with the page's three projects, all learning from files of their own and retuning:
+/// <c>suriname</c> (a copy of the bundled model), <c>images</c> (the tiny model that reads images) and
+/// <c>zeroshot</c> (a tiny model trained on no collection that has learnt records, not yet retuned); and a headless
+/// Chromium.
 /// </summary>
 public sealed class ReviewPageService : IAsyncLifetime
 {
@@ -51,6 +54,7 @@ public sealed class ReviewPageService : IAsyncLifetime
             {
                 ("suriname", path => File.Copy(BundledModels.Default, path)),
                 ("images", path => TinyImageModel.Shared.Save(path)),
+                ("zeroshot", SaveLearntZeroShot),
             }
         )
         {
@@ -70,6 +74,7 @@ public sealed class ReviewPageService : IAsyncLifetime
             Host = "127.0.0.1",
             Port = ServiceHost.FreePort(),
             AllowLearn = true,
+            Retune = (model, cancellation) => HybridRetuning.Retune(model, cancellation: cancellation),
         };
         _app = SuggestionService.Create(_options, BundledThesaurus.Instance);
         await _app.StartAsync();
@@ -82,6 +87,20 @@ public sealed class ReviewPageService : IAsyncLifetime
         Browser = await _playwright.Chromium.LaunchAsync(
             new BrowserTypeLaunchOptions { ExecutablePath = Chromium, Headless = true }
         );
+    }
+
+    /// <summary>A record the <c>zeroshot</c> project has learnt, and the labels it learnt it with.</summary>
+    public (string Title, IReadOnlyList<string> Labels) Learnt { get; private set; }
+
+    private void SaveLearntZeroShot(string path)
+    {
+        var options = TinyModels.Options();
+        options.UseCollection = false;
+        using var zeroShot = IconclassTrainer.Fit(BundledThesaurus.Instance, [], options);
+        using var learned = zeroShot.Learn(TinyModels.TrainRecordsAsync().GetAwaiter().GetResult());
+        var (record, labels) = learned.Memory.Items[0];
+        Learnt = (record.Titles[0].Text, labels);
+        learned.Save(path);
     }
 
     public async Task DisposeAsync()
@@ -221,6 +240,33 @@ public class ReviewPageTests(ReviewPageService service) : IClassFixture<ReviewPa
         string csv = await File.ReadAllTextAsync(await download.PathAsync());
         Assert.Contains("\"25K182\"", csv);
         Assert.StartsWith("artwork,notation,definition", csv);
+        await page.CloseAsync();
+    }
+
+    /// <summary>
+    /// A project that started zero-shot says that what it learnt waits for its weights to be chosen again; the button
+    /// does so, and a learnt title then finds its codes.
+    /// </summary>
+    [BrowserFact]
+    public async Task AZeroShotProjectCountsWhatItLearntOnceItsWeightsAreChosenAgain()
+    {
+        var page = await OpenAsync();
+        await page.SelectOptionAsync("#project", "zeroshot");
+        Assert.Contains("once its weights are chosen again", await page.Locator("#project-note").TextContentAsync());
+        await SuggestAsync(page, service.Learnt.Title);
+        string before = await SuggestionsAsync(page);
+
+        await page.ClickAsync("#retune");
+        await page.Locator("#retune-status:has-text('Chosen again')").WaitForAsync();
+
+        Assert.Equal(
+            "This project learns: saved codes count in its next suggestions.",
+            await page.Locator("#project-note").TextContentAsync()
+        );
+        await page.ClickAsync("#suggest");
+        await page.WaitForFunctionAsync($"before => ({ListSuggestions})() !== before", before);
+        string after = await SuggestionsAsync(page);
+        Assert.Contains(service.Learnt.Labels, label => after.Contains(label + " ") && !before.Contains(label + " "));
         await page.CloseAsync();
     }
 
