@@ -51,20 +51,26 @@ internal sealed class ProjectLearning(ServedProject project) : IDisposable
     /// <see cref="LearningException"/>, and nothing of the call is kept.
     /// </summary>
     public Task LearnAsync(IReadOnlyList<ArtworkRecord> records, RankingQueue queue, CancellationToken cancellation) =>
-        ChangeAsync(model => model.Learn(records), queue, cancellation);
+        // Built while no batch ranks (it embeds the records with the encoder the batches use): a moment.
+        ChangeAsync(() => queue.BetweenBatchesAsync(() => project.Model.Learn(records)), queue, cancellation);
 
     /// <summary>
     /// The project's model with its hybrid chosen again by <paramref name="retune"/>, written and put in place as a
-    /// learning is. The batches wait while it is chosen: it ranks the validation records with the encoder they use.
+    /// learning is. It is chosen while the batches go on ranking with the model before it (seconds to a minute):
+    /// both only read the encoder and the label side they share, so suggestions are answered meanwhile, if slower.
     /// </summary>
     public Task RetuneAsync(
         Func<IconclassModel, CancellationToken, IconclassModel> retune,
         RankingQueue queue,
         CancellationToken cancellation
-    ) => ChangeAsync(model => retune(model, cancellation), queue, cancellation);
+    ) => ChangeAsync(() => Task.Run(() => retune(project.Model, cancellation), cancellation), queue, cancellation);
 
+    /// <summary>
+    /// One change at a time: the model <paramref name="change"/> makes of the project's, written, then put in place
+    /// between two batches.
+    /// </summary>
     private async Task ChangeAsync(
-        Func<IconclassModel, IconclassModel> change,
+        Func<Task<IconclassModel>> change,
         RankingQueue queue,
         CancellationToken cancellation
     )
@@ -72,8 +78,8 @@ internal sealed class ProjectLearning(ServedProject project) : IDisposable
         await _oneAtATime.WaitAsync(cancellation);
         try
         {
-            // Built while no batch ranks: it embeds the memory with the encoder the batches use.
-            var learned = await queue.BetweenBatchesAsync(() => change(project.Model));
+            // The project's model changes only here, one change at a time: it is the one the change started from.
+            var learned = await change();
             try
             {
                 learned.Save(project.ModelPath!);

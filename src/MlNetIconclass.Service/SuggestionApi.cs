@@ -129,8 +129,9 @@ internal sealed partial class SuggestionApi(ServiceOptions options, IconclassThe
             .WithDescription(
                 "After many learnt records: the hybrid's weights, learned fusion and calibration are chosen again on "
                     + "the validation records the model remembers, with its grown memory, as training chooses them, "
-                    + "and written to the project's model file before the answer. Suggestions wait while it runs "
-                    + "(half a minute for a model of a few thousand records). Only with --allow-learn."
+                    + "and written to the project's model file before the answer (half a minute for a model of a few "
+                    + "thousand records). Suggestions are answered meanwhile by the model before it. Only with "
+                    + "--allow-learn."
             )
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status403Forbidden)

@@ -21,8 +21,14 @@ public class LearnEndpointTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    /// <summary>A copy of the tiny model in a file of its own, and the service serving it, learning.</summary>
-    private async Task<LearningService> ServeLearningAsync(string? path = null)
+    /// <summary>
+    /// A copy of the tiny model in a file of its own, and the service serving it, learning and retuning (by
+    /// <paramref name="retune"/> where given, else as the command line does).
+    /// </summary>
+    private async Task<LearningService> ServeLearningAsync(
+        string? path = null,
+        Func<IconclassModel, CancellationToken, IconclassModel>? retune = null
+    )
     {
         var (model, modelPath) = path is null ? TinyModels.LoadCopy(_folder) : (TinyModels.Load(path), path);
         var project = new ServedProject("tiny", model, modelPath: modelPath);
@@ -31,7 +37,7 @@ public class LearnEndpointTests : IDisposable
             {
                 AllowLearn = true,
                 Projects = [project],
-                Retune = (model, cancellation) => HybridRetuning.Retune(model, cancellation: cancellation),
+                Retune = retune ?? ((model, cancellation) => HybridRetuning.Retune(model, cancellation: cancellation)),
             }
         );
         return new LearningService(host, project);
@@ -131,6 +137,38 @@ public class LearnEndpointTests : IDisposable
         Assert.Equal(project.Model.Manifest.Neighbours, written.Manifest.Neighbours);
         Assert.Equal(project.Model.Manifest.ValidationObjective, written.Manifest.ValidationObjective);
         Assert.Contains("NEW-1", written.MemoryIds);
+    }
+
+    /// <summary>
+    /// While a retune chooses the hybrid again (here held until the test lets it go), the project's suggestions are
+    /// answered by the model before it; the retuned model takes over once it is written.
+    /// </summary>
+    [Fact]
+    public async Task SuggestionsAreAnsweredWhileARetuneRuns()
+    {
+        using var started = new SemaphoreSlim(0);
+        using var release = new SemaphoreSlim(0);
+        await using var served = await ServeLearningAsync(
+            retune: (model, cancellation) =>
+            {
+                started.Release();
+                release.Wait(cancellation);
+                return HybridRetuning.Retune(model, cancellation: cancellation);
+            }
+        );
+        var (client, project) = (served.Host.Client, served.Project);
+        var before = project.Model;
+
+        var retuning = client.PostAsync("/v1/projects/tiny/retune", null);
+        Assert.True(await started.WaitAsync(TimeSpan.FromSeconds(30)), "the retune did not start");
+        var suggestion = TopCodeAsync(client);
+
+        Assert.Same(suggestion, await Task.WhenAny(suggestion, Task.Delay(TimeSpan.FromSeconds(30))));
+        Assert.NotEmpty(await suggestion);
+        Assert.Same(before, project.Model);
+        release.Release();
+        Assert.Equal(HttpStatusCode.NoContent, (await retuning).StatusCode);
+        Assert.NotSame(before, project.Model);
     }
 
     [Theory]
