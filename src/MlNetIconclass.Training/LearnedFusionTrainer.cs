@@ -253,7 +253,7 @@ public static class LearnedFusionTrainer
             _components = new HybridComponents(
                 model.Labels,
                 model.Queries,
-                model.Manifest.RanksWithMemory ? train : LabeledRecords.None,
+                model.Manifest.RankedMemory(train),
                 model.Manifest.Neighbours
             );
             Linear = new HybridRanker(_components, model.Manifest.Weights);

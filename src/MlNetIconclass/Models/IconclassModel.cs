@@ -53,14 +53,8 @@ public sealed class IconclassModel : ICodeRanker, IArtworkRanker, ICodeExplainer
         Queries = queries;
         Labels = labels;
         Memory = memory;
-        // Weights chosen with no memory voting gave it nothing to weigh: a zero-shot model that learns records ranks
-        // as before until its hybrid is chosen again for them.
-        _components = new HybridComponents(
-            labels,
-            queries,
-            manifest.RanksWithMemory ? memory : LabeledRecords.None,
-            manifest.Neighbours
-        );
+        // A zero-shot model that learns records ranks as before until its hybrid is chosen again for them.
+        _components = new HybridComponents(labels, queries, manifest.RankedMemory(memory), manifest.Neighbours);
         LinearFusion = new HybridRanker(_components, manifest.Weights);
         Fusion = fusion;
         IImageQueryRanker fused = fusion is null

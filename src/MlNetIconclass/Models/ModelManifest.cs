@@ -54,6 +54,12 @@ public sealed record ModelManifest
     public bool RanksWithMemory => HybridChosenWithMemory ?? UsedCollection;
 
     /// <summary>
+    /// The records the hybrid's memory components search: <paramref name="memory"/> where the model ranks with its
+    /// memory, else none (weights chosen with no memory voting gave it nothing to weigh).
+    /// </summary>
+    internal LabeledRecords RankedMemory(LabeledRecords memory) => RanksWithMemory ? memory : LabeledRecords.None;
+
+    /// <summary>
     /// Whether a learned ranker reorders the linear fusion's candidates (<c>fusion-ranker.zip</c>), and the validation
     /// figures that chose it; null in models trained before the learned fusion, which fuse linearly.
     /// </summary>
