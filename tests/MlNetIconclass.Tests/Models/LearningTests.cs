@@ -136,9 +136,7 @@ public class LearningTests : IDisposable
     [Fact]
     public async Task AZeroShotModelRanksAsBeforeWhenItLearnsAndReadsWhatItLearntOnceRetuned()
     {
-        var options = TinyModels.Options();
-        options.UseCollection = false;
-        using var zeroShot = IconclassTrainer.Fit(BundledThesaurus.Instance, [], options);
+        var zeroShot = TinyModels.SharedZeroShot;
         var records = (await TinyModels.TrainRecordsAsync()).Append(Taught("NEW-1", Code)).ToList();
         var query = new ArtworkRecord { Id = "query", Titles = [new LocalizedText("nl", Title)] };
 

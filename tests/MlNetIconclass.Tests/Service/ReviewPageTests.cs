@@ -94,10 +94,7 @@ public sealed class ReviewPageService : IAsyncLifetime
 
     private void SaveLearntZeroShot(string path)
     {
-        var options = TinyModels.Options();
-        options.UseCollection = false;
-        using var zeroShot = IconclassTrainer.Fit(BundledThesaurus.Instance, [], options);
-        using var learned = zeroShot.Learn(TinyModels.TrainRecordsAsync().GetAwaiter().GetResult());
+        using var learned = TinyModels.SharedZeroShot.Learn(TinyModels.TrainRecordsAsync().GetAwaiter().GetResult());
         var (record, labels) = learned.Memory.Items[0];
         Learnt = (record.Titles[0].Text, labels);
         learned.Save(path);

@@ -50,6 +50,19 @@ internal static class TinyModels
     /// </summary>
     public static IconclassModel Shared => SharedModel.Value;
 
+    private static readonly Lazy<IconclassModel> SharedZeroShotModel = new(() =>
+    {
+        var options = Options();
+        options.UseCollection = false;
+        return IconclassTrainer.Fit(BundledThesaurus.Instance, [], options);
+    });
+
+    /// <summary>
+    /// One tiny model trained on no collection (its hybrid chosen with nothing remembered), for the tests that teach
+    /// it records (<see cref="IconclassModel.Learn"/> leaves it as it is), trained once per test run; never dispose it.
+    /// </summary>
+    public static IconclassModel SharedZeroShot => SharedZeroShotModel.Value;
+
     /// <summary>
     /// A copy of the shared tiny model saved in <paramref name="folder"/> and loaded from there, for a test that
     /// changes it (learning takes over a model's parts, and a learning service writes its file); the caller disposes
